@@ -1,0 +1,50 @@
+# NIR Governance Assurance. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+RUN := $(UV) run --frozen
+FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
+
+.PHONY: help install uv python-deps frontend run test test-fast lint format migrate seed check-migrations
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+uv:
+	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+python-deps: uv
+	$(UV) sync --frozen --quiet
+
+frontend: ## Install the NHS.UK frontend from npm and copy its CSS, JS and assets into build/
+	@[ -d node_modules/nhsuk-frontend ] && [ package-lock.json -ot node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --silent
+	@rm -rf build/nhsuk build/webroot && mkdir -p build/nhsuk build/webroot
+	@cp $(FRONTEND)/nhsuk-frontend.min.css $(FRONTEND)/nhsuk-frontend.min.js build/nhsuk/
+	@cp -r $(FRONTEND)/assets build/webroot/assets
+
+install: python-deps frontend ## Install everything the service needs
+
+migrate: install
+	$(RUN) python manage.py migrate --noinput
+
+seed: migrate ## Create the development demo data (idempotent; never in production)
+	$(RUN) python manage.py seed_demo
+
+run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:$(PORT)
+	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install ## Install everything and run the whole suite
+	$(RUN) pytest
+
+lint: python-deps ## ruff check, ruff format --check, mypy on the engine
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+check-migrations: python-deps ## Fail if a model change has no migration
+	$(RUN) python manage.py makemigrations --check --dry-run
+
+format: python-deps ## Format the code
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .

@@ -1,0 +1,26 @@
+"""Permission predicates. Views and selectors ask these; nothing else decides who may do what."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import UserKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import Organisation, User
+
+
+def is_applicant(user: User | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated and user.kind == UserKind.APPLICANT and hasattr(user, "membership")
+    )
+
+
+def is_member_of(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return is_applicant(user) and user.membership.organisation_id == organisation.pk
+
+
+def is_reviewer(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.kind == UserKind.REVIEWER)

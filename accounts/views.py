@@ -1,0 +1,59 @@
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .services import user_sign_in, user_sign_out
+
+SIGN_IN_FAILED = "Enter the correct email address and password"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or "applications:list")
+
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
+    email = request.POST.get("email", "").strip()
+    if request.method == "POST":
+        password = request.POST.get("password", "")
+        if not email:
+            field_errors["email"] = "Enter your email address"
+        if not password:
+            field_errors["password"] = "Enter your password"
+        if not field_errors:
+            user = authenticate(request, username=email.lower(), password=password)
+            if user is None:
+                field_errors["email"] = SIGN_IN_FAILED
+            else:
+                user_sign_in(request=request, user=user)
+                return redirect(next_url or "applications:list")
+        errors = [{"text": text, "href": f"#{field}"} for field, text in field_errors.items()]
+
+    return render(
+        request,
+        "accounts/sign_in.jinja",
+        {
+            "page_title": "Sign in",
+            "errors": errors,
+            "field_errors": field_errors,
+            "email": email,
+            "next": next_url,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    user_sign_out(request=request)
+    return redirect("accounts:sign_in")

@@ -1,0 +1,35 @@
+"""The Jinja2 environment: our templates first, then the nhsuk-frontend-jinja components."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def localdate_text(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def environment(**options: Any) -> Environment:
+    # Django passes a FileSystemLoader for our template dirs; chain the NHS components after it.
+    loader = options.pop("loader", None)
+    options["undefined"] = ChainableUndefined
+    options["autoescape"] = True
+    env = Environment(**options)  # noqa: S701 - autoescape is set on the line above
+    loaders = [loader] if loader else []
+    env.loader = ChoiceLoader([*loaders, PackageLoader("nhsuk_frontend_jinja")])
+    env.globals.update({"static": static, "url": url, "get_messages": get_messages})
+    env.filters["localdate_text"] = localdate_text
+    return env

@@ -1,0 +1,210 @@
+"""Turn an application's journey and evaluation into what its pages show.
+
+Views call these to build template context, so the templates only lay things out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from applications.models import Application
+from applications.selectors import stage2_latest_pause
+from applications.states import EDITABLE_STATES, Stage2State
+
+from .engine.answers import MAIN_INPUT, display_value
+from .engine.conditions import MAIN_FIELD
+from .engine.journey import Journey, is_answer_complete
+from .engine.rules import Evaluation, evaluate
+from .engine.schema import Question, QuestionKind, Rule
+from .models import Answer
+from .selectors import answers_by_question, response_for, response_journey
+
+STAGE_TITLES = [
+    "Setup and eligibility",
+    "Governance Assurance",
+    "Home Community ID integration",
+    "Technical conformance",
+    "Legal agreement (connection agreement)",
+]
+STATE_TAGS = {
+    Stage2State.DRAFT: ("In progress", "nhsuk-tag--blue"),
+    Stage2State.SUBMITTED: ("Submitted", "nhsuk-tag--purple"),
+    Stage2State.IN_REVIEW: ("In review", "nhsuk-tag--purple"),
+    Stage2State.CHANGES_REQUESTED: ("Changes requested", "nhsuk-tag--orange"),
+    Stage2State.PAUSED: ("Paused", "nhsuk-tag--red"),
+    Stage2State.APPROVED: ("Approved", "nhsuk-tag--green"),
+    Stage2State.WITHDRAWN: ("Withdrawn", "nhsuk-tag--grey"),
+}
+CANNOT_START = {"text": "Cannot start yet", "classes": "nhsuk-task-list__status--cannot-start-yet"}
+
+
+@dataclass(frozen=True)
+class RuleNotice:
+    rule: Rule
+    question: Question
+    href: str
+
+
+def question_url(
+    application: Application, question_id: str, *, return_to_check: bool = False
+) -> str:
+    url = reverse(
+        "questionnaire:question",
+        kwargs={"application_id": application.pk, "question_id": question_id},
+    )
+    return f"{url}?return=check-answers" if return_to_check else url
+
+
+def rule_notices(application: Application, journey: Journey, rules: list[Rule]) -> list[RuleNotice]:
+    return [
+        RuleNotice(
+            rule,
+            journey.definition.question(rule.question),
+            question_url(application, rule.question, return_to_check=True),
+        )
+        for rule in rules
+    ]
+
+
+def pause_context(
+    application: Application, journey: Journey, evaluation: Evaluation
+) -> dict[str, Any]:
+    """What the pause banner says: the rules that pause Stage 2, or the recorded reason when
+    something else (a reviewer, the daily DSPT check) paused it."""
+    if application.stage2_state != Stage2State.PAUSED:
+        return {}
+    transition = stage2_latest_pause(application)
+    return {
+        "notices": rule_notices(application, journey, evaluation.pauses),
+        "recorded_reason": transition.reason if transition else "",
+    }
+
+
+def application_page_context(application: Application) -> dict[str, Any]:
+    response = response_for(application)
+    answers = answers_by_question(response)
+    journey = response_journey(response, answers)
+    evaluation = evaluate(journey)
+    return {
+        "application": application,
+        "response": response,
+        "answers": answers,
+        "journey": journey,
+        "evaluation": evaluation,
+        "editable": application.stage2_state in EDITABLE_STATES,
+        "pause": pause_context(application, journey, evaluation),
+        "stages": stage_items(application, answers),
+        "stage2_tag": stage2_tag(application, answers),
+    }
+
+
+def stage2_tag(application: Application, answers: dict[str, Answer]) -> dict[str, str]:
+    if application.stage2_state == Stage2State.DRAFT and not answers:
+        return {"text": "Not started", "classes": "nhsuk-tag--grey"}
+    text, classes = STATE_TAGS[Stage2State(application.stage2_state)]
+    return {"text": text, "classes": classes}
+
+
+def stage_items(application: Application, answers: dict[str, Answer]) -> list[dict[str, Any]]:
+    stage2_href = reverse("questionnaire:overview", kwargs={"application_id": application.pk})
+    items: list[dict[str, Any]] = [
+        {"title": {"text": f"1. {STAGE_TITLES[0]}"}, "status": {"text": "Completed"}},
+        {
+            "title": {"text": f"2. {STAGE_TITLES[1]}"},
+            "href": stage2_href,
+            "status": {"tag": stage2_tag(application, answers)},
+        },
+    ]
+    for number, title in enumerate(STAGE_TITLES[2:], start=3):
+        items.append({"title": {"text": f"{number}. {title}"}, "status": CANNOT_START})
+    return items
+
+
+def question_items(
+    application: Application, journey: Journey, evaluation: Evaluation
+) -> list[dict[str, Any]]:
+    """The Stage 2 task list: one row per question on the route."""
+    answers = journey.relevant_answers()
+    blocked = {rule.question for rule in evaluation.blocks}
+    paused = {rule.question for rule in evaluation.pauses}
+    editable = application.stage2_state in EDITABLE_STATES
+    items = []
+    for question in journey.applicable_questions():
+        title = f"{question.number}. {question.title}"
+        if not journey.can_visit(question.id):
+            items.append({"title": {"text": title}, "status": CANNOT_START})
+            continue
+        status: dict[str, Any]
+        if question.id in paused:
+            status = {"tag": {"text": "Pauses onboarding", "classes": "nhsuk-tag--red"}}
+        elif question.id in blocked:
+            status = {"tag": {"text": "Stops submission", "classes": "nhsuk-tag--red"}}
+        elif is_answer_complete(question, answers.get(question.id)):
+            status = {"text": "Completed"}
+        elif not question.required:
+            status = {"tag": {"text": "Optional for now", "classes": "nhsuk-tag--grey"}}
+        else:
+            status = {"tag": {"text": "Not yet started", "classes": "nhsuk-tag--blue"}}
+        href = question_url(application, question.id) if editable else None
+        items.append({"title": {"text": title}, "href": href, "status": status})
+    return items
+
+
+def summary_rows(
+    application: Application, journey: Journey, editable: bool
+) -> list[dict[str, Any]]:
+    """Check answers: every question on the route, with a Change link that comes back here."""
+    answers = journey.relevant_answers()
+    rows = []
+    for question in journey.applicable_questions():
+        lines = display_value(question, answers.get(question.id))
+        href = question_url(application, question.id, return_to_check=True)
+        if lines:
+            value = {"html": "<br>".join(_escape(line) for line in lines)}
+        elif question.kind is QuestionKind.FILE:
+            value = {"text": "Not uploaded yet (needed before stage 3)"}
+        else:
+            value = {
+                "html": f'<a class="nhsuk-link" href="{href}">Answer question {question.number}</a>'
+            }
+        row: dict[str, Any] = {
+            "key": {"text": f"{question.number}. {question.title}"},
+            "value": value,
+        }
+        if editable and lines:
+            row["actions"] = {
+                "items": [{"href": href, "text": "Change", "visuallyHiddenText": question.title}]
+            }
+        rows.append(row)
+    return rows
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return str(escape(text))
+
+
+def form_data_from_answer(question: Question, value: dict[str, Any] | None) -> dict[str, str]:
+    """The stored answer as the page's input values, to fill the form in again."""
+    if not value:
+        return {}
+    main = value.get(MAIN_FIELD, "")
+    data: dict[str, str] = {}
+    if question.kind is QuestionKind.DATE and main:
+        year, month, day = main.split("-")
+        data.update(
+            {
+                f"{MAIN_INPUT}-day": str(int(day)),
+                f"{MAIN_INPUT}-month": str(int(month)),
+                f"{MAIN_INPUT}-year": year,
+            }
+        )
+    else:
+        data[MAIN_INPUT] = main
+    for follow_up in question.follow_ups:
+        if follow_up.id in value:
+            data[follow_up.id] = value[follow_up.id]
+    return data

@@ -1,0 +1,39 @@
+"""Reads of Stage 2 answers. Callers pass an application already fetched through a selector
+scoped to the user (applications.selectors), so these never widen what a user can see."""
+
+from __future__ import annotations
+
+from applications.models import Application
+
+from .definitions import definition_for, dspt_deadline, today
+from .engine.journey import Journey
+from .engine.rules import Evaluation, evaluate
+from .engine.schema import Definition
+from .models import Answer, Response
+
+
+def response_for(application: Application) -> Response:
+    return Response.objects.get(application=application)
+
+
+def response_definition(response: Response) -> Definition:
+    return definition_for(response.definition_id, response.definition_version)
+
+
+def answers_by_question(response: Response) -> dict[str, Answer]:
+    return {a.question_id: a for a in response.answers.all()}
+
+
+def response_journey(response: Response, answers: dict[str, Answer] | None = None) -> Journey:
+    if answers is None:
+        answers = answers_by_question(response)
+    return Journey(
+        definition=response_definition(response),
+        answers={qid: answer.value for qid, answer in answers.items()},
+        today=today(),
+        dspt_deadline=dspt_deadline(),
+    )
+
+
+def response_evaluation(journey: Journey) -> Evaluation:
+    return evaluate(journey)

@@ -1,0 +1,275 @@
+"""Stage 2 pages. Each view parses input, calls a service, and renders."""
+
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.rules import is_member_of
+from applications.selectors import application_get_for_user
+from applications.states import EDITABLE_STATES, Stage2State
+
+from .definitions import today
+from .engine.answers import parse_answer
+from .engine.schema import QuestionKind
+from .presenters import (
+    application_page_context,
+    form_data_from_answer,
+    question_items,
+    question_url,
+    rule_notices,
+    summary_rows,
+)
+from .services import (
+    AnswerNotEditable,
+    DiscardNotConfirmed,
+    QuestionNotAvailable,
+    StaleAnswer,
+    SubmitStatus,
+    answer_save,
+    response_submit,
+)
+
+STALE_ANSWER = (
+    "Someone else in your organisation changed this answer while you were working on it. "
+    "Check the answer and continue to save your version"
+)
+
+
+def _urls(application_id: uuid.UUID) -> dict[str, str]:
+    kwargs = {"application_id": application_id}
+    return {
+        "detail": reverse("applications:detail", kwargs=kwargs),
+        "overview": reverse("questionnaire:overview", kwargs=kwargs),
+        "check_answers": reverse("questionnaire:check_answers", kwargs=kwargs),
+        "confirmation": reverse("questionnaire:confirmation", kwargs=kwargs),
+    }
+
+
+@require_GET
+def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = application_get_for_user(user=request.user, application_id=application_id)
+    context = application_page_context(application)
+    journey = context["journey"]
+    next_question = journey.next_question()
+    urls = _urls(application_id)
+    return render(
+        request,
+        "questionnaire/overview.jinja",
+        {
+            **context,
+            "page_title": "Stage 2: Governance Assurance",
+            "back_url": urls["detail"],
+            "urls": urls,
+            "items": question_items(application, journey, context["evaluation"]),
+            "continue_url": question_url(application, next_question.id)
+            if next_question
+            else urls["check_answers"],
+            "has_answers": bool(context["answers"]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
+    application = application_get_for_user(user=request.user, application_id=application_id)
+    context = application_page_context(application)
+    journey = context["journey"]
+    urls = _urls(application_id)
+    definition = journey.definition
+    the_question = definition.question_or_none(question_id)
+    if the_question is None:
+        raise Http404
+    if not context["editable"]:
+        return redirect(urls["check_answers"])
+    if not journey.can_visit(question_id):
+        first = journey.next_question()
+        return redirect(question_url(application, first.id) if first else urls["check_answers"])
+
+    returning = request.GET.get("return") == "check-answers"
+    stored = context["answers"].get(question_id)
+    version = stored.version if stored else 0
+    data: dict[str, str] = form_data_from_answer(the_question, stored.value if stored else None)
+    errors: list[Any] = []
+    discard: list[Any] = []
+
+    if request.method == "POST":
+        data = {
+            key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"
+        }
+        posted_version = _int(request.POST.get("version"), default=-1)
+        if the_question.kind is QuestionKind.FILE:
+            return redirect(_after(application, journey, question_id, returning, urls))
+        parsed = parse_answer(the_question, data, today())
+        errors = parsed.errors
+        if parsed.is_valid and parsed.value is not None:
+            try:
+                answer_save(
+                    application=application,
+                    question_id=question_id,
+                    value=parsed.value,
+                    expected_version=posted_version,
+                    actor=request.user,
+                    discard_confirmed=request.POST.get("confirm_discard") == "yes",
+                )
+            except StaleAnswer as exc:
+                version = exc.current.version if exc.current else 0
+                errors = [_stale_error()]
+            except DiscardNotConfirmed as exc:
+                discard = exc.discarded
+            except AnswerNotEditable:
+                return redirect(urls["check_answers"])
+            except QuestionNotAvailable:
+                return redirect(urls["overview"])
+            else:
+                context = application_page_context(application)
+                return redirect(
+                    _after(application, context["journey"], question_id, returning, urls)
+                )
+
+    if discard:
+        return render(
+            request,
+            "questionnaire/confirm_discard.jinja",
+            {
+                **context,
+                "page_title": "Are you sure you want to change your role?",
+                "question": the_question,
+                "data": data,
+                "version": version,
+                "discarded": discard,
+                "cancel_url": question_url(application, question_id, return_to_check=returning),
+                "action": request.get_full_path(),
+            },
+        )
+
+    previous = journey.previous_question(question_id)
+    back_url = (
+        urls["check_answers"]
+        if returning
+        else question_url(application, previous.id)
+        if previous
+        else urls["overview"]
+    )
+    return render(
+        request,
+        "questionnaire/question.jinja",
+        {
+            **context,
+            "page_title": the_question.text,
+            "question": the_question,
+            "data": data,
+            "version": version,
+            "errors": [{"text": e.message, "href": f"#{e.input_id}"} for e in errors],
+            "field_errors": {e.field: e for e in errors},
+            "back_url": back_url,
+            "action": request.get_full_path(),
+            "urls": urls,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _stale_error() -> Any:
+    from .engine.answers import MAIN_INPUT, FieldError
+
+    return FieldError(MAIN_INPUT, STALE_ANSWER)
+
+
+def _int(raw: str | None, *, default: int) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return default
+
+
+def _after(
+    application: Any, journey: Any, question_id: str, returning: bool, urls: dict[str, str]
+) -> str:
+    """Where to go after a question: back to check answers when changing an answer (unless the
+    change opened new unanswered questions), otherwise the next question on the route."""
+    if returning:
+        unanswered = journey.next_question()
+        return (
+            question_url(application, unanswered.id, return_to_check=True)
+            if unanswered
+            else urls["check_answers"]
+        )
+    following = journey.next_question(after=question_id)
+    return question_url(application, following.id) if following else urls["check_answers"]
+
+
+@require_http_methods(["GET", "POST"])
+def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = application_get_for_user(user=request.user, application_id=application_id)
+    urls = _urls(application_id)
+    not_ready = None
+    if request.method == "POST":
+        if not is_member_of(request.user, application.organisation):
+            raise Http404
+        result = response_submit(application=application, actor=request.user)
+        if result.status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
+            return redirect(urls["confirmation"])
+        not_ready = result
+        application.refresh_from_db()
+
+    context = application_page_context(application)
+    journey = context["journey"]
+    evaluation = context["evaluation"]
+    unanswered = journey.unanswered()
+    ready = (
+        context["editable"] and not unanswered and not evaluation.blocks and not evaluation.pauses
+    )
+    errors = []
+    if not_ready is not None:
+        errors = [
+            {
+                "text": "You cannot submit yet. Put right the answers listed below",
+                "href": "#not-ready",
+            }
+        ]
+    return render(
+        request,
+        "questionnaire/check_answers.jinja",
+        {
+            **context,
+            "page_title": "Check your answers before submitting"
+            if context["editable"]
+            else "Your Stage 2 answers",
+            "rows": summary_rows(application, journey, context["editable"]),
+            "blocks": rule_notices(application, journey, evaluation.blocks),
+            "flags": rule_notices(application, journey, evaluation.flags),
+            "unanswered": [
+                (q, question_url(application, q.id, return_to_check=True)) for q in unanswered
+            ],
+            "ready": ready,
+            "errors": errors,
+            "back_url": urls["overview"],
+            "urls": urls,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+def confirmation(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = application_get_for_user(user=request.user, application_id=application_id)
+    if (
+        application.stage2_state in EDITABLE_STATES
+        and application.stage2_state != Stage2State.PAUSED
+    ):
+        return redirect("questionnaire:check_answers", application_id=application_id)
+    if application.stage2_submitted_at is None:
+        return redirect("questionnaire:check_answers", application_id=application_id)
+    return render(
+        request,
+        "questionnaire/confirmation.jinja",
+        {
+            "application": application,
+            "page_title": "Stage 2 submitted",
+            "urls": _urls(application_id),
+        },
+    )
