@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from applications.models import Application
 
-from .definitions import definition_for, dspt_deadline, today
+from . import definitions
 from .engine.journey import Journey
 from .engine.rules import Evaluation, evaluate
 from .engine.schema import Definition
@@ -17,7 +17,7 @@ def response_for(application: Application) -> Response:
 
 
 def response_definition(response: Response) -> Definition:
-    return definition_for(response.definition_id, response.definition_version)
+    return definitions.definition_for(response.definition_id, response.definition_version)
 
 
 def answers_by_question(response: Response) -> dict[str, Answer]:
@@ -30,8 +30,8 @@ def response_journey(response: Response, answers: dict[str, Answer] | None = Non
     return Journey(
         definition=response_definition(response),
         answers={qid: answer.value for qid, answer in answers.items()},
-        today=today(),
-        dspt_deadline=dspt_deadline(),
+        today=definitions.today(),
+        dspt_deadline=definitions.dspt_deadline(),
     )
 
 

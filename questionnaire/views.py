@@ -12,7 +12,7 @@ from accounts.rules import is_member_of
 from applications.selectors import application_get_for_user
 from applications.states import EDITABLE_STATES, Stage2State
 
-from .definitions import today
+from . import definitions
 from .engine.answers import parse_answer
 from .engine.schema import QuestionKind
 from .presenters import (
@@ -103,7 +103,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
         posted_version = _int(request.POST.get("version"), default=-1)
         if the_question.kind is QuestionKind.FILE:
             return redirect(_after(application, journey, question_id, returning, urls))
-        parsed = parse_answer(the_question, data, today())
+        parsed = parse_answer(the_question, data, definitions.today())
         errors = parsed.errors
         if parsed.is_valid and parsed.value is not None:
             try:

@@ -63,13 +63,19 @@ class Journey:
         return not self.unanswered()
 
     def next_question(self, after: str | None = None) -> Question | None:
-        """The question after ``after`` on the route, or the first unanswered one if ``after`` is
-        None. None means the route is finished (go to check answers)."""
+        """The question after ``after`` on the route, or, if ``after`` is None, the first required
+        question not yet answered (where the applicant left off). None means go to check answers.
+        """
         questions = self.applicable_questions()
         if after is None:
             answers = self.relevant_answers()
             return next(
-                (q for q in questions if not is_answer_complete(q, answers.get(q.id))), None
+                (
+                    q
+                    for q in questions
+                    if q.required and not is_answer_complete(q, answers.get(q.id))
+                ),
+                None,
             )
         ids = [q.id for q in questions]
         if after not in ids:

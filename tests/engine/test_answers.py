@@ -1,0 +1,118 @@
+import pytest
+
+from questionnaire.engine.answers import display_value, parse_answer
+from tests.conftest import TODAY
+
+DATE_NAME = "The date your organisation's DSPT status was published"
+
+
+def parse(definition, question_id, data):
+    return parse_answer(definition.question(question_id), data, TODAY)
+
+
+def messages(parsed):
+    return [e.message for e in parsed.errors]
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "parts"),
+    [
+        ({}, "Enter the date your organisation's DSPT status was published", {"day", "month", "year"}),
+        ({"answer-day": "1", "answer-year": "2026"}, f"{DATE_NAME} must include a month", {"month"}),
+        ({"answer-month": "1"}, f"{DATE_NAME} must include a day and year", {"day", "year"}),
+        ({"answer-day": "31", "answer-month": "2", "answer-year": "2026"}, f"{DATE_NAME} must be a real date", {"day", "month", "year"}),
+        ({"answer-day": "1", "answer-month": "13", "answer-year": "2026"}, f"{DATE_NAME} must be a real date", {"day", "month", "year"}),
+        ({"answer-day": "x", "answer-month": "1", "answer-year": "2026"}, f"{DATE_NAME} must be a real date", {"day"}),
+        ({"answer-day": "1", "answer-month": "1", "answer-year": "26"}, "Year must include 4 numbers", {"year"}),
+        ({"answer-day": "28", "answer-month": "11", "answer-year": "2026"}, f"{DATE_NAME} must be today or in the past", {"day", "month", "year"}),
+    ],
+)
+def test_date_errors_use_design_system_wording(definition, data, message, parts):
+    parsed = parse(definition, "c_dspt_published", data)
+    assert messages(parsed) == [message]
+    assert parsed.errors[0].date_parts == parts
+    assert parsed.errors[0].input_id == f"answer-{min(parts, key=['day', 'month', 'year'].index)}"
+    assert parsed.value is None
+
+
+def test_today_is_an_acceptable_date(definition):
+    parsed = parse(definition, "c_dspt_published", {"answer-day": "27", "answer-month": "11", "answer-year": "2026"})
+    assert parsed.value == {"value": "2026-11-27"}
+
+
+def test_leap_day_is_a_real_date(definition):
+    parsed = parse(definition, "c_dspt_published", {"answer-day": "29", "answer-month": "02", "answer-year": "2024"})
+    assert parsed.value == {"value": "2024-02-29"}
+
+
+def test_radios_need_a_choice(definition):
+    assert messages(parse(definition, "s_isms", {})) == [
+        "Select yes if you have a formal and documented Information Security Management System "
+        "in place which covers the scope of the Consumer System"
+    ]
+    assert messages(parse(definition, "s_isms", {"answer": "maybe"}))[0].startswith("Select yes if")
+
+
+def test_text_is_required_and_limited_to_2000_characters(definition):
+    assert messages(parse(definition, "s_cso", {"answer": "   "})) == [
+        "Enter the name and professional registration of your Clinical Safety Officer"
+    ]
+    assert messages(parse(definition, "s_cso", {"answer": "a" * 2001})) == [
+        "The name and professional registration of your Clinical Safety Officer must be 2000 "
+        "characters or less"
+    ]
+    assert parse(definition, "s_cso", {"answer": "a" * 2000}).is_valid
+
+
+def test_line_breaks_count_once_like_the_character_count(definition):
+    text = "a\r\n" * 666 + "ab"  # 666*2 + 2 = 1334 characters once CRLF becomes LF
+    parsed = parse(definition, "c_csos", {"answer": text})
+    assert parsed.is_valid
+    assert "\r" not in parsed.value["value"]
+
+
+@pytest.mark.parametrize(
+    ("question", "data", "message"),
+    [
+        ("s_medical_device", {"answer": "yes"}, "Select the classification of your medical device"),
+        ("s_medical_device", {"answer": "no"}, "Enter a justification for why your product or service is not a medical device"),
+        ("s_medical_device", {"answer": "no", "justification": "x" * 2001}, "Justification must be 2000 characters or less"),
+        ("c_dpia", {"answer": "confirmed"}, "Select who signed off the DPIA"),
+        ("c_clinical_approval", {"answer": "confirmed", "approved_by": "someone"}, "Select who reviewed and approved the deployment"),
+        ("c_incident_management", {"answer": "yes"}, "Enter a description of your incident management process"),
+        ("role", {"answer": "supplier", "product_version": "1"}, "Enter the product name"),
+    ],
+)
+def test_revealed_follow_up_left_empty(definition, question, data, message):
+    parsed = parse(definition, question, data)
+    assert messages(parsed) == [message]
+    assert parsed.errors[0].input_id == parsed.errors[0].field != "value"
+
+
+def test_follow_ups_not_revealed_are_dropped(definition):
+    parsed = parse(definition, "s_medical_device", {"answer": "yes", "device_class": "class_iii", "justification": "ignored"})
+    assert parsed.value == {"value": "yes", "device_class": "class_iii"}
+
+
+def test_checkbox_must_be_ticked(definition):
+    assert messages(parse(definition, "c_data_validation", {})) == [
+        "Confirm that you acknowledge your organisation's responsibility to validate data before "
+        "sending it to NIR"
+    ]
+    assert parse(definition, "c_data_validation", {"answer": "yes"}).value == {"value": "yes"}
+
+
+def test_no_message_says_invalid_or_field_is_required(definition):
+    for question in definition.questions:
+        for text in [question.required_error, *(f.required_error for f in question.follow_ups)]:
+            assert "invalid" not in text.lower()
+            assert "this field is required" not in text.lower()
+            assert text.split()[0] in {"Select", "Enter", "Confirm"}, text
+
+
+def test_display_value_reads_like_the_answer(definition):
+    q = definition.question("s_medical_device")
+    assert display_value(q, {"value": "yes", "device_class": "class_iib"}) == ["Yes", "Classification: Class IIb"]
+    d = definition.question("c_dspt_published")
+    assert display_value(d, {"value": "2026-07-01"}) == ["1 July 2026"]
+    assert display_value(d, None) == []
