@@ -1,5 +1,8 @@
 # NIR Governance Assurance. `make help` lists the targets.
 SHELL := /bin/bash
+# Settings from a local .env file, if there is one (see .env.example).
+-include .env
+export
 .DEFAULT_GOAL := help
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
@@ -35,7 +38,7 @@ run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install ## Install everything and run the whole suite
-	$(RUN) pytest
+	DJANGO_ENV=test $(RUN) pytest
 
 lint: python-deps ## ruff check, ruff format --check, mypy on the engine
 	$(RUN) ruff check .

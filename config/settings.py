@@ -145,7 +145,8 @@ USE_TZ = True
 # Static files. `make install` copies the NHS.UK frontend from node_modules into build/.
 # The compiled CSS refers to /assets/..., so build/webroot (which holds assets/) is served at /.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "build" / "staticfiles"
+# Only production collects static files; elsewhere WhiteNoise serves them from the finders.
+STATIC_ROOT = BASE_DIR / "build" / "staticfiles" if IS_PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static", ("nhsuk", BASE_DIR / "build" / "nhsuk")]
 WHITENOISE_ROOT = BASE_DIR / "build" / "webroot"
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-DEFINITION_PATH = Path(__file__).resolve().parent.parent / "questionnaire/definitions/stage2-v1.yaml"
+DEFINITION_PATH = (
+    Path(__file__).resolve().parent.parent / "questionnaire/definitions/stage2-v1.yaml"
+)
 TODAY = date(2026, 11, 27)
 PASSWORD = "Correct-Horse-Battery-9"
 

@@ -17,14 +17,42 @@ def messages(parsed):
 @pytest.mark.parametrize(
     ("data", "message", "parts"),
     [
-        ({}, "Enter the date your organisation's DSPT status was published", {"day", "month", "year"}),
-        ({"answer-day": "1", "answer-year": "2026"}, f"{DATE_NAME} must include a month", {"month"}),
+        (
+            {},
+            "Enter the date your organisation's DSPT status was published",
+            {"day", "month", "year"},
+        ),
+        (
+            {"answer-day": "1", "answer-year": "2026"},
+            f"{DATE_NAME} must include a month",
+            {"month"},
+        ),
         ({"answer-month": "1"}, f"{DATE_NAME} must include a day and year", {"day", "year"}),
-        ({"answer-day": "31", "answer-month": "2", "answer-year": "2026"}, f"{DATE_NAME} must be a real date", {"day", "month", "year"}),
-        ({"answer-day": "1", "answer-month": "13", "answer-year": "2026"}, f"{DATE_NAME} must be a real date", {"day", "month", "year"}),
-        ({"answer-day": "x", "answer-month": "1", "answer-year": "2026"}, f"{DATE_NAME} must be a real date", {"day"}),
-        ({"answer-day": "1", "answer-month": "1", "answer-year": "26"}, "Year must include 4 numbers", {"year"}),
-        ({"answer-day": "28", "answer-month": "11", "answer-year": "2026"}, f"{DATE_NAME} must be today or in the past", {"day", "month", "year"}),
+        (
+            {"answer-day": "31", "answer-month": "2", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day", "month", "year"},
+        ),
+        (
+            {"answer-day": "1", "answer-month": "13", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day", "month", "year"},
+        ),
+        (
+            {"answer-day": "x", "answer-month": "1", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day"},
+        ),
+        (
+            {"answer-day": "1", "answer-month": "1", "answer-year": "26"},
+            "Year must include 4 numbers",
+            {"year"},
+        ),
+        (
+            {"answer-day": "28", "answer-month": "11", "answer-year": "2026"},
+            f"{DATE_NAME} must be today or in the past",
+            {"day", "month", "year"},
+        ),
     ],
 )
 def test_date_errors_use_design_system_wording(definition, data, message, parts):
@@ -36,12 +64,20 @@ def test_date_errors_use_design_system_wording(definition, data, message, parts)
 
 
 def test_today_is_an_acceptable_date(definition):
-    parsed = parse(definition, "c_dspt_published", {"answer-day": "27", "answer-month": "11", "answer-year": "2026"})
+    parsed = parse(
+        definition,
+        "c_dspt_published",
+        {"answer-day": "27", "answer-month": "11", "answer-year": "2026"},
+    )
     assert parsed.value == {"value": "2026-11-27"}
 
 
 def test_leap_day_is_a_real_date(definition):
-    parsed = parse(definition, "c_dspt_published", {"answer-day": "29", "answer-month": "02", "answer-year": "2024"})
+    parsed = parse(
+        definition,
+        "c_dspt_published",
+        {"answer-day": "29", "answer-month": "02", "answer-year": "2024"},
+    )
     assert parsed.value == {"value": "2024-02-29"}
 
 
@@ -75,11 +111,27 @@ def test_line_breaks_count_once_like_the_character_count(definition):
     ("question", "data", "message"),
     [
         ("s_medical_device", {"answer": "yes"}, "Select the classification of your medical device"),
-        ("s_medical_device", {"answer": "no"}, "Enter a justification for why your product or service is not a medical device"),
-        ("s_medical_device", {"answer": "no", "justification": "x" * 2001}, "Justification must be 2000 characters or less"),
+        (
+            "s_medical_device",
+            {"answer": "no"},
+            "Enter a justification for why your product or service is not a medical device",
+        ),
+        (
+            "s_medical_device",
+            {"answer": "no", "justification": "x" * 2001},
+            "Justification must be 2000 characters or less",
+        ),
         ("c_dpia", {"answer": "confirmed"}, "Select who signed off the DPIA"),
-        ("c_clinical_approval", {"answer": "confirmed", "approved_by": "someone"}, "Select who reviewed and approved the deployment"),
-        ("c_incident_management", {"answer": "yes"}, "Enter a description of your incident management process"),
+        (
+            "c_clinical_approval",
+            {"answer": "confirmed", "approved_by": "someone"},
+            "Select who reviewed and approved the deployment",
+        ),
+        (
+            "c_incident_management",
+            {"answer": "yes"},
+            "Enter a description of your incident management process",
+        ),
         ("role", {"answer": "supplier", "product_version": "1"}, "Enter the product name"),
     ],
 )
@@ -90,7 +142,11 @@ def test_revealed_follow_up_left_empty(definition, question, data, message):
 
 
 def test_follow_ups_not_revealed_are_dropped(definition):
-    parsed = parse(definition, "s_medical_device", {"answer": "yes", "device_class": "class_iii", "justification": "ignored"})
+    parsed = parse(
+        definition,
+        "s_medical_device",
+        {"answer": "yes", "device_class": "class_iii", "justification": "ignored"},
+    )
     assert parsed.value == {"value": "yes", "device_class": "class_iii"}
 
 
@@ -112,7 +168,10 @@ def test_no_message_says_invalid_or_field_is_required(definition):
 
 def test_display_value_reads_like_the_answer(definition):
     q = definition.question("s_medical_device")
-    assert display_value(q, {"value": "yes", "device_class": "class_iib"}) == ["Yes", "Classification: Class IIb"]
+    assert display_value(q, {"value": "yes", "device_class": "class_iib"}) == [
+        "Yes",
+        "Classification: Class IIb",
+    ]
     d = definition.question("c_dspt_published")
     assert display_value(d, {"value": "2026-07-01"}) == ["1 July 2026"]
     assert display_value(d, None) == []

@@ -45,7 +45,9 @@ def test_date_question_follows_a_published_status(definition):
 
 
 def test_no_deep_linking_past_an_unanswered_question(definition):
-    j = journey(definition, {"role": {"value": "supplier", "product_name": "P", "product_version": "1"}})
+    j = journey(
+        definition, {"role": {"value": "supplier", "product_name": "P", "product_version": "1"}}
+    )
     assert j.can_visit("role")
     assert j.can_visit("s_isms")
     assert not j.can_visit("s_dspt_status")
@@ -110,4 +112,6 @@ def test_an_answer_outside_the_options_is_not_complete(definition):
 def test_dates_other_than_today_do_not_change_the_route(definition):
     answers = as_engine_answers(definition, CONTROLLER, TODAY)
     later = Journey(definition=definition, answers=answers, today=date(2030, 1, 1))
-    assert ids(later.applicable_questions()) == ids(journey(definition, answers).applicable_questions())
+    assert ids(later.applicable_questions()) == ids(
+        journey(definition, answers).applicable_questions()
+    )

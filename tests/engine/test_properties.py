@@ -30,7 +30,9 @@ def answer_for(question):
 
 
 answer_steps = st.lists(
-    st.sampled_from(DEFINITION.questions).flatmap(lambda q: st.tuples(st.just(q.id), answer_for(q))),
+    st.sampled_from(DEFINITION.questions).flatmap(
+        lambda q: st.tuples(st.just(q.id), answer_for(q))
+    ),
     max_size=40,
 )
 
@@ -49,7 +51,10 @@ def test_any_sequence_of_answers_evaluates_without_raising(steps, today):
         relevant = journey.relevant_answers()
         # the route starts with question 1 and never mixes the two roles' sets
         assert route_ids[0] == "role"
-        assert not (any(i.startswith("s_") for i in route_ids) and any(i.startswith("c_") for i in route_ids))
+        assert not (
+            any(i.startswith("s_") for i in route_ids)
+            and any(i.startswith("c_") for i in route_ids)
+        )
         # only answers on the route count, and every outcome is about a question on the route
         assert set(relevant) <= set(route_ids)
         for rule in [*result.blocks, *result.pauses, *result.flags]:

@@ -74,7 +74,9 @@ def test_dspt_below_standards_met_pauses(definition, pages, prefix, status):
 @pytest.mark.parametrize(("pages", "prefix"), [(SUPPLIER, "s"), (CONTROLLER, "c")])
 def test_lapsed_publication_pauses(definition, pages, prefix):
     lapsed = {f"{prefix}_dspt_published": {"value": "2025-06-30"}}
-    assert rule_ids(evaluation(definition, pages, lapsed).pauses) == [f"{prefix}_dspt_publication_lapsed"]
+    assert rule_ids(evaluation(definition, pages, lapsed).pauses) == [
+        f"{prefix}_dspt_publication_lapsed"
+    ]
     current = {f"{prefix}_dspt_published": {"value": "2025-07-01"}}
     assert evaluation(definition, pages, current).pauses == []
 

@@ -1,0 +1,87 @@
+import pytest
+from django.test import Client
+
+from audit.models import AuditEntry
+from tests.conftest import PASSWORD
+
+
+def test_pages_need_sign_in(db):
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in?next=/"
+
+
+def test_sign_in_with_email_and_password(member):
+    client = Client()
+    response = client.post(
+        "/sign-in", {"email": "  IG.Lead@Northern.example ", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    page = client.get("/")
+    assert "Northern Imaging Trust" in page.content.decode()
+    assert AuditEntry.objects.filter(action="user.sign_in", actor=member).count() == 1
+
+
+def test_passwords_are_hashed_with_argon2(member):
+    assert member.password.startswith("argon2")
+
+
+@pytest.mark.parametrize(
+    ("data", "messages"),
+    [
+        ({}, ["Enter your email address", "Enter your password"]),
+        ({"email": "ig.lead@northern.example"}, ["Enter your password"]),
+        (
+            {"email": "ig.lead@northern.example", "password": "wrong"},
+            ["Enter the correct email address and password"],
+        ),
+    ],
+)
+def test_sign_in_errors(member, data, messages):
+    response = Client().post("/sign-in", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in body
+    assert "<title>Error: Sign in" in body
+    for message in messages:
+        assert message in body
+    if data.get("email"):
+        assert 'value="ig.lead@northern.example"' in body  # what was typed is kept
+
+
+def test_sign_in_redirects_only_to_this_site(member):
+    response = Client().post(
+        "/sign-in", {"email": member.email, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+    response = Client().post(
+        "/sign-in", {"email": member.email, "password": PASSWORD, "next": "/applications/start"}
+    )
+    assert response["Location"] == "/applications/start"
+
+
+def test_sign_out_needs_post_and_ends_the_session(client_member, member):
+    assert client_member.get("/sign-out").status_code == 405
+    response = client_member.post("/sign-out")
+    assert response["Location"] == "/sign-in"
+    assert client_member.get("/").status_code == 302
+    assert AuditEntry.objects.filter(action="user.sign_out", actor=member).exists()
+
+
+def test_inactive_user_cannot_sign_in(member):
+    member.is_active = False
+    member.save()
+    response = Client().post("/sign-in", {"email": member.email, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_security_headers(member, client_member):
+    response = client_member.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
