@@ -1,4 +1,4 @@
-"""Property tests: for any sequence of answers, evaluation never raises and the route is coherent."""
+"""Property tests: for any answers, evaluation never raises and the route stays coherent."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
