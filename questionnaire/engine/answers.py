@@ -149,10 +149,11 @@ def display_value(question: Question, answer: Mapping[str, str] | None) -> list[
             raw = answer.get(follow_up.id)
             if raw in (None, ""):
                 continue
+            name = follow_up.label.rstrip("?")
             if follow_up.options:
                 label = next((o.label for o in follow_up.options if o.value == raw), raw)
-                lines.append(f"{follow_up.label}: {label}")
+                lines.append(f"{name}: {label}")
             else:
-                lines.append(f"{follow_up.label}: {raw}")
+                lines.append(f"{name}: {raw}")
         return lines
     return [str(main)] if main else []

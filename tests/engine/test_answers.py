@@ -172,6 +172,11 @@ def test_display_value_reads_like_the_answer(definition):
         "Yes",
         "Classification: Class IIb",
     ]
+    dpia = definition.question("c_dpia")
+    assert display_value(dpia, {"value": "confirmed", "signed_off_by": "siro"}) == [
+        "Yes, I confirm",
+        "Who signed off the DPIA: Senior Information Risk Owner (SIRO)",
+    ]
     d = definition.question("c_dspt_published")
     assert display_value(d, {"value": "2026-07-01"}) == ["1 July 2026"]
     assert display_value(d, None) == []
