@@ -49,6 +49,8 @@ def submit_and_confirm(applicant):
     assert response["Location"] == f"{applicant.stage2}/confirmation"
     confirmation = applicant.client.get(response["Location"]).content.decode()
     reference = re.search(r"NIR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", confirmation).group(0)
+    assert f"Your reference number<br><strong>{reference}</strong>" in confirmation
+    assert "&lt;" not in confirmation
     assert "What happens next" in confirmation
     return reference
 
