@@ -9,7 +9,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend run test test-fast lint format migrate seed check-migrations
+.PHONY: help install uv python-deps frontend browser run test test-system lint format migrate seed check-migrations
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -28,6 +28,15 @@ frontend: ## Install the NHS.UK frontend from npm and copy its CSS, JS and asset
 
 install: python-deps frontend ## Install everything the service needs
 
+browser: ## Install Debian's Chromium for the system tests, where this machine can install packages
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
 migrate: install
 	$(RUN) python manage.py migrate --noinput
 
@@ -37,8 +46,11 @@ seed: migrate ## Create the development demo data (idempotent; never in producti
 run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:$(PORT)
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install ## Install everything and run the whole suite
+test: install browser ## Install everything and run the whole suite (system tests included)
 	DJANGO_ENV=test $(RUN) pytest
+
+test-system: install browser ## Run only the browser and accessibility tests (screenshots in test-artifacts/)
+	DJANGO_ENV=test $(RUN) pytest -m system
 
 lint: python-deps ## ruff check, ruff format --check, mypy on the engine
 	$(RUN) ruff check .

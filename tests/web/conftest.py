@@ -94,6 +94,7 @@ class Applicant:
         )
 
     def answer_all(self, pages):
+        response = None
         for question_id, data in pages:
             response = self.answer(question_id, data)
             assert response.status_code == 302, (

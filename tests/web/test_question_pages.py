@@ -122,6 +122,24 @@ def test_character_count_is_shown_for_long_answers(applicant):
     assert "You can enter up to 2000 characters" in page
 
 
+@pytest.mark.parametrize(
+    ("pages", "question"),
+    [
+        (SUPPLIER[:5], "s_cso"),
+        (SUPPLIER[:6], "s_medical_device"),
+        (CONTROLLER[:10], "c_incident_management"),
+        ([], "role"),
+    ],
+)
+def test_fresh_pages_show_empty_fields(applicant, pages, question):
+    applicant.answer_all(pages)
+    page = body(applicant.client.get(applicant.question_url(question)))
+    assert ">None<" not in page
+    assert 'value="None"' not in page
+    for content in re.findall(r"<textarea[^>]*>([^<]*)</textarea>", page):
+        assert content.strip() == "", "a fresh text box is empty"
+
+
 def test_date_page_uses_date_input_with_the_hint(applicant):
     applicant.answer_all(SUPPLIER[:3])
     page = body(applicant.client.get(applicant.question_url("s_dspt_published")))
