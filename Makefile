@@ -40,8 +40,12 @@ browser: ## Install Debian's Chromium for the system tests, where this machine c
 migrate: install
 	$(RUN) python manage.py migrate --noinput
 
-seed: migrate ## Create the development demo data (idempotent; never in production)
-	$(RUN) python manage.py seed_demo
+seed: migrate ## Create the development demo data (idempotent; only when DJANGO_ENV is development)
+	@if [ "$${DJANGO_ENV:-development}" = development ]; then \
+	  $(RUN) python manage.py seed_demo; \
+	else \
+	  echo "Not creating demo data: DJANGO_ENV is $$DJANGO_ENV"; \
+	fi
 
 run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:$(PORT)
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,7 +1,6 @@
 """Stage 2 pages. Each view parses input, calls a service, and renders."""
 
 import uuid
-from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,12 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import is_member_of
+from applications.models import Application
 from applications.selectors import application_get_for_user
 from applications.states import EDITABLE_STATES, Stage2State
 
 from . import definitions
-from .engine.answers import parse_answer
-from .engine.schema import QuestionKind
+from .engine.answers import MAIN_INPUT, FieldError, parse_answer
+from .engine.journey import Journey
+from .engine.schema import Question, QuestionKind
 from .presenters import (
     application_page_context,
     form_data_from_answer,
@@ -93,8 +94,8 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     stored = context["answers"].get(question_id)
     version = stored.version if stored else 0
     data: dict[str, str] = form_data_from_answer(the_question, stored.value if stored else None)
-    errors: list[Any] = []
-    discard: list[Any] = []
+    errors: list[FieldError] = []
+    discard: list[Question] = []
 
     if request.method == "POST":
         data = {
@@ -117,7 +118,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
                 )
             except StaleAnswer as exc:
                 version = exc.current.version if exc.current else 0
-                errors = [_stale_error()]
+                errors = [FieldError(MAIN_INPUT, STALE_ANSWER)]
             except DiscardNotConfirmed as exc:
                 discard = exc.discarded
             except AnswerNotEditable:
@@ -173,12 +174,6 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     )
 
 
-def _stale_error() -> Any:
-    from .engine.answers import MAIN_INPUT, FieldError
-
-    return FieldError(MAIN_INPUT, STALE_ANSWER)
-
-
 def _int(raw: str | None, *, default: int) -> int:
     try:
         return int(raw or "")
@@ -187,7 +182,11 @@ def _int(raw: str | None, *, default: int) -> int:
 
 
 def _after(
-    application: Any, journey: Any, question_id: str, returning: bool, urls: dict[str, str]
+    application: Application,
+    journey: Journey,
+    question_id: str,
+    returning: bool,
+    urls: dict[str, str],
 ) -> str:
     """Where to go after a question: back to check answers when changing an answer (unless the
     change opened new unanswered questions), otherwise the next question on the route."""
