@@ -9,7 +9,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser run test test-system lint format migrate seed check-migrations
+.PHONY: help install uv python-deps frontend browser run test test-system lint format migrate seed check-migrations bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ lint: python-deps ## ruff check, ruff format --check, mypy on the engine
 
 check-migrations: python-deps ## Fail if a model change has no migration
 	$(RUN) python manage.py makemigrations --check --dry-run
+
+bench: install ## Print benchmark figures (engine and pages); record them in docs/benchmarks.md
+	DJANGO_ENV=test $(RUN) python bench/run.py
 
 format: python-deps ## Format the code
 	$(RUN) ruff format .
