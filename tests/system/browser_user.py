@@ -195,6 +195,18 @@ class BrowserUser:
         for step in steps:
             self.when_i_answer(step)
 
+    def when_i_follow_the_error_to_its_field(self, message: str) -> None:
+        """Follow the error summary's link (by keyboard when keyboard-only); focus lands on the
+        field the error is about, as the design system promises."""
+        link = self.page.locator(".nhsuk-error-summary").get_by_role("link", name=message)
+        field_id = link.get_attribute("href").lstrip("#")
+        if self.keyboard_only:
+            self._tab_to(link)
+            self.page.keyboard.press("Enter")
+        else:
+            link.click()
+        expect(self.page.locator(f"#{field_id}")).to_be_focused()
+
     def when_i_submit(self) -> None:
         self.press_button("Submit for review")
 

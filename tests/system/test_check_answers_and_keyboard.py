@@ -50,7 +50,24 @@ def test_a_whole_journey_by_keyboard_only(me, definition):
     me.given_i_have_signed_in_as("ig.lead@northern.example")
     me.given_i_have_started_an_application("NIR XCA Consumer")
     me.press_button("Start now")
-    me.when_i_answer_all(controller_steps(definition))
+    steps = controller_steps(definition)
+    acknowledgement = next(
+        i for i, s in enumerate(steps) if s.actions and s.actions[0][0] == "tick"
+    )
+    me.when_i_answer_all(steps[:acknowledgement])
+
+    # the acknowledgement left unticked, then put right without a mouse
+    me.press_button("Save and continue")
+    message = (
+        "Confirm that you acknowledge your organisation's responsibility to validate data before "
+        "sending it to NIR"
+    )
+    me.then_i_see_the_error(message)
+    me.when_i_follow_the_error_to_its_field(message)
+    me.page.keyboard.press("Space")
+    me.press_button("Save and continue")
+
+    me.when_i_answer_all(steps[acknowledgement + 1 :])
     me.then_i_see_heading("Check your answers before submitting")
     me.when_i_submit()
     reference = me.then_i_see_the_confirmation()
