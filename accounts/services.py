@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import login, logout
+from datetime import timedelta
+
+from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
+from audit.models import AuditEntry
 from audit.services import Auditor
 
 from .models import Membership, Organisation, User, UserKind, normalise_email
 from .selectors import organisation_for_user as _organisation_of
+
+SIGN_IN_FAILURE_LIMIT = 5
+SIGN_IN_LOCKOUT = timedelta(minutes=15)
+
+
+class SignInLocked(Exception):
+    """Too many failed sign-ins for this email address recently."""
+
+
+def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User | None:
+    """Check credentials and start a session; None when they are wrong.
+
+    Every failure is audited. After SIGN_IN_FAILURE_LIMIT failures for an email address within
+    SIGN_IN_LOCKOUT, further attempts are refused (even with the right password) until the
+    window passes, which stops password guessing without revealing whether the account exists."""
+    email = normalise_email(email)
+    since = timezone.now() - SIGN_IN_LOCKOUT
+    failures = AuditEntry.objects.filter(
+        action="user.sign_in_failed", after__email=email, at__gte=since
+    ).count()
+    if failures >= SIGN_IN_FAILURE_LIMIT:
+        raise SignInLocked(email)
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        Auditor(None).record(action="user.sign_in_failed", obj=None, after={"email": email})
+        return None
+    user_sign_in(request=request, user=user)
+    return user
 
 
 def user_sign_in(*, request: HttpRequest, user: User) -> None:

@@ -1,13 +1,16 @@
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .services import user_sign_in, user_sign_out
+from .services import SignInLocked, sign_in_attempt, user_sign_out
 
 SIGN_IN_FAILED = "Enter the correct email address and password"
+SIGN_IN_LOCKED = (
+    "You have entered the wrong email address or password too many times. "
+    "Wait 15 minutes, then try again"
+)
 
 
 @login_not_required
@@ -31,12 +34,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if not password:
             field_errors["password"] = "Enter your password"
         if not field_errors:
-            user = authenticate(request, username=email.lower(), password=password)
-            if user is None:
-                field_errors["email"] = SIGN_IN_FAILED
+            try:
+                user = sign_in_attempt(request=request, email=email, password=password)
+            except SignInLocked:
+                field_errors["email"] = SIGN_IN_LOCKED
             else:
-                user_sign_in(request=request, user=user)
-                return redirect(next_url or "applications:list")
+                if user is not None:
+                    return redirect(next_url or "applications:list")
+                field_errors["email"] = SIGN_IN_FAILED
         errors = [{"text": text, "href": f"#{field}"} for field, text in field_errors.items()]
 
     return render(

@@ -85,3 +85,46 @@ def test_security_headers(member, client_member):
     assert response["X-Content-Type-Options"] == "nosniff"
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_the_email_address_for_a_while(member, outsider):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = Client()
+    for _ in range(5):
+        response = client.post("/sign-in", {"email": member.email, "password": "guess"})
+        assert "Enter the correct email address and password" in response.content.decode()
+    assert (
+        AuditEntry.objects.filter(action="user.sign_in_failed", after__email=member.email).count()
+        == 5
+    )
+
+    # the right password is refused too while locked, and the page says what to do
+    response = client.post("/sign-in", {"email": member.email.upper(), "password": PASSWORD})
+    assert response.status_code == 400
+    assert "too many times. Wait 15 minutes, then try again" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+    # someone else is not affected
+    assert (
+        Client().post("/sign-in", {"email": outsider.email, "password": PASSWORD}).status_code
+        == 302
+    )
+
+    # after 15 minutes the address can sign in again
+    AuditEntry.objects.filter(action="user.sign_in_failed").update(
+        at=timezone.now() - timedelta(minutes=16)
+    )
+    assert (
+        Client().post("/sign-in", {"email": member.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+def test_unknown_email_failures_are_audited_without_revealing_anything(db):
+    response = Client().post("/sign-in", {"email": "nobody@nowhere.example", "password": "x"})
+    assert "Enter the correct email address and password" in response.content.decode()
+    entry = AuditEntry.objects.get(action="user.sign_in_failed")
+    assert entry.after == {"email": "nobody@nowhere.example"}
+    assert entry.actor is None
