@@ -94,23 +94,20 @@ class BrowserUser:
         self._arrived()
 
     def press_button(self, name: str) -> None:
-        button = self.page.get_by_role("button", name=name, exact=True)
-        with self.page.expect_navigation():
-            if self.keyboard_only:
-                self._tab_to(button)
-                self.page.keyboard.press("Enter")
-            else:
-                button.click()
-        self._arrived()
+        self._activate_and_arrive(self.page.get_by_role("button", name=name, exact=True))
 
     def follow_link(self, name: str, *, exact: bool = True) -> None:
-        link = self.page.get_by_role("link", name=name, exact=exact).first
+        self._activate_and_arrive(self.page.get_by_role("link", name=name, exact=exact).first)
+
+    def _activate_and_arrive(self, target: Locator) -> None:
+        """Click it, or reach it with Tab and press Enter when keyboard-only; wait for the next
+        page and check it."""
         with self.page.expect_navigation():
             if self.keyboard_only:
-                self._tab_to(link)
+                self._tab_to(target)
                 self.page.keyboard.press("Enter")
             else:
-                link.click()
+                target.click()
         self._arrived()
 
     def choose(self, label: str) -> None:
