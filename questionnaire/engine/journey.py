@@ -7,9 +7,9 @@ rules, check answers or submission.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from .conditions import MAIN_FIELD, AnswerFields, Answers, EvaluationContext
 from .dspt import DEFAULT_DEADLINE, MonthDay
@@ -18,17 +18,26 @@ from .schema import Definition, Question, QuestionKind
 
 @dataclass(frozen=True)
 class Journey:
-    """A definition walked against one set of answers on one day."""
+    """A definition walked against one set of answers on one day.
+
+    The answers are copied when the journey is made, so the route is walked once and every
+    question about it (task list, can_visit, completeness, rules) reads the same walk."""
 
     definition: Definition
     answers: Answers
     today: date
     dspt_deadline: MonthDay = DEFAULT_DEADLINE
 
-    def _walk(self) -> Iterator[tuple[Question, AnswerFields | None]]:
+    def __post_init__(self) -> None:
+        snapshot = {qid: dict(fields) for qid, fields in self.answers.items()}
+        object.__setattr__(self, "answers", snapshot)
+
+    @cached_property
+    def _route(self) -> tuple[tuple[Question, AnswerFields | None], ...]:
         # Conditions only refer to earlier questions (checked at load), so walking in order and
         # judging each question against the answers already kept is enough.
         kept: dict[str, AnswerFields] = {}
+        route = []
         for question in self.definition.questions:
             if question.applies_when is not None:
                 ctx = EvaluationContext(kept, self.today, self.dspt_deadline)
@@ -37,13 +46,14 @@ class Journey:
             answer = relevant_fields(question, self.answers.get(question.id))
             if answer is not None:
                 kept[question.id] = answer
-            yield question, answer
+            route.append((question, answer))
+        return tuple(route)
 
     def applicable_questions(self) -> list[Question]:
-        return [question for question, _ in self._walk()]
+        return [question for question, _ in self._route]
 
     def relevant_answers(self) -> dict[str, AnswerFields]:
-        return {q.id: a for q, a in self._walk() if a is not None}
+        return {q.id: a for q, a in self._route if a is not None}
 
     def context(self) -> EvaluationContext:
         return EvaluationContext(self.relevant_answers(), self.today, self.dspt_deadline)
