@@ -108,7 +108,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
         errors = parsed.errors
         if parsed.is_valid and parsed.value is not None:
             try:
-                answer_save(
+                saved = answer_save(
                     application=application,
                     question_id=question_id,
                     value=parsed.value,
@@ -126,10 +126,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             except QuestionNotAvailable:
                 return redirect(urls["overview"])
             else:
-                context = application_page_context(application)
-                return redirect(
-                    _after(application, context["journey"], question_id, returning, urls)
-                )
+                return redirect(_after(application, saved.journey, question_id, returning, urls))
 
     if discard:
         return render(
