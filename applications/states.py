@@ -27,6 +27,8 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 # States in which the applicant may change answers.
 EDITABLE_STATES = {S.DRAFT, S.PAUSED, S.CHANGES_REQUESTED}
+# States from which the applicant may submit (a paused Stage 2 must resume first).
+SUBMITTABLE_STATES = {S.DRAFT, S.CHANGES_REQUESTED}
 
 
 class Scope(models.TextChoices):

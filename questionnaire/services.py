@@ -3,7 +3,7 @@ locked (so two tabs or a double click cannot interleave) and records an audit en
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.services import application_lock, stage2_apply_pause, stage2_transition
-from applications.states import EDITABLE_STATES, Stage2State
+from applications.states import EDITABLE_STATES, SUBMITTABLE_STATES, Stage2State
 from audit.services import Auditor
 
 from .definitions import current_definition
@@ -23,11 +23,10 @@ from .engine.journey import Journey
 from .engine.rules import Evaluation, evaluate
 from .engine.schema import Question
 from .models import Answer, Response
-from .selectors import answers_by_question, response_for, response_journey
+from .selectors import answers_by_question, response_for, response_journey, submission_ready
 
 # Question 1 decides the role; the application keeps a copy for listing and review.
 ROLE_QUESTION_ID = "role"
-SUBMITTABLE_STATES = {Stage2State.DRAFT, Stage2State.CHANGES_REQUESTED}
 
 
 class AnswerNotEditable(Exception):
@@ -66,14 +65,6 @@ class SubmitStatus(StrEnum):
     SUBMITTED = "submitted"
     ALREADY_SUBMITTED = "already_submitted"
     NOT_READY = "not_ready"
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    status: SubmitStatus
-    evaluation: Evaluation | None = None
-    unanswered: list[Question] = field(default_factory=list)
-    paused: bool = False
 
 
 def response_create(*, application: Application, actor: User) -> Response:
@@ -223,7 +214,7 @@ def _application_sync_role(
 
 
 @transaction.atomic
-def response_submit(*, application: Application, actor: User) -> SubmitResult:
+def response_submit(*, application: Application, actor: User) -> SubmitStatus:
     """Submit Stage 2 for review.
 
     Guarantees: submits once however many times it is called (a second call reports
@@ -233,7 +224,7 @@ def response_submit(*, application: Application, actor: User) -> SubmitResult:
     if not is_member_of(actor, application.organisation):
         raise PermissionError("Only members of the organisation can submit")
     if application.stage2_state not in SUBMITTABLE_STATES | {Stage2State.PAUSED}:
-        return SubmitResult(SubmitStatus.ALREADY_SUBMITTED)
+        return SubmitStatus.ALREADY_SUBMITTED
     response = response_for(application)
     journey = response_journey(response)
     evaluation = evaluate(journey)
@@ -242,14 +233,8 @@ def response_submit(*, application: Application, actor: User) -> SubmitResult:
         pause_reasons=[rule.reason for rule in evaluation.pauses],
         actor=actor,
     )
-    unanswered = journey.unanswered()
-    if unanswered or evaluation.blocks or application.stage2_state == Stage2State.PAUSED:
-        return SubmitResult(
-            SubmitStatus.NOT_READY,
-            evaluation=evaluation,
-            unanswered=unanswered,
-            paused=application.stage2_state == Stage2State.PAUSED,
-        )
+    if not submission_ready(application, journey, evaluation):
+        return SubmitStatus.NOT_READY
     stage2_transition(
         application=application,
         to_state=Stage2State.SUBMITTED,
@@ -266,4 +251,4 @@ def response_submit(*, application: Application, actor: User) -> SubmitResult:
             "flags": [rule.id for rule in evaluation.flags],
         },
     )
-    return SubmitResult(SubmitStatus.SUBMITTED, evaluation=evaluation)
+    return SubmitStatus.SUBMITTED

@@ -24,6 +24,7 @@ from .presenters import (
     rule_notices,
     summary_rows,
 )
+from .selectors import submission_ready
 from .services import (
     AnswerNotEditable,
     DiscardNotConfirmed,
@@ -202,25 +203,23 @@ def _after(
 def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_get_for_user(user=request.user, application_id=application_id)
     urls = _urls(application_id)
-    not_ready = None
+    submit_refused = False
     if request.method == "POST":
         if not is_member_of(request.user, application.organisation):
             raise Http404
-        result = response_submit(application=application, actor=request.user)
-        if result.status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
+        status = response_submit(application=application, actor=request.user)
+        if status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
             return redirect(urls["confirmation"])
-        not_ready = result
+        submit_refused = True
         application.refresh_from_db()
 
     context = application_page_context(application)
     journey = context["journey"]
     evaluation = context["evaluation"]
     unanswered = journey.unanswered()
-    ready = (
-        context["editable"] and not unanswered and not evaluation.blocks and not evaluation.pauses
-    )
+    ready = submission_ready(application, journey, evaluation)
     errors = []
-    if not_ready is not None:
+    if submit_refused:
         errors = [
             {
                 "text": "You cannot submit yet. Put right the answers listed below",
