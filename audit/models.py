@@ -12,6 +12,9 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
+    # What within the object the entry is about, e.g. the question an answer answers, so the
+    # trail stays readable after the object itself is deleted (a discarded answer).
+    subject = models.CharField(max_length=100, blank=True)
     organisation = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

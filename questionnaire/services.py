@@ -138,7 +138,11 @@ def answer_save(
     for gone in discarded:
         old = stored.pop(gone.id)
         auditor.record(
-            action="answer.discard", obj=old, organisation=organisation, before=old.value
+            action="answer.discard",
+            obj=old,
+            subject=old.question_id,
+            organisation=organisation,
+            before=old.value,
         )
         old.delete()
 
@@ -152,7 +156,13 @@ def answer_save(
             answered_by=actor,
             answered_at=timezone.now(),
         )
-        auditor.record(action="answer.create", obj=answer, organisation=organisation, after=value)
+        auditor.record(
+            action="answer.create",
+            obj=answer,
+            subject=question.id,
+            organisation=organisation,
+            after=value,
+        )
     elif existing.value != value:
         before = existing.value
         existing.value = value
@@ -165,6 +175,7 @@ def answer_save(
         auditor.record(
             action="answer.update",
             obj=answer,
+            subject=question.id,
             organisation=organisation,
             before=before,
             after=value,

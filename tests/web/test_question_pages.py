@@ -186,6 +186,7 @@ def test_every_answer_is_saved_and_audited(applicant, member):
     assert update.before == {"value": "yes"}
     assert update.after == {"value": "no"}
     assert update.actor == member
+    assert update.subject == "s_isms"
     assert update.organisation == member.membership.organisation
 
 
@@ -244,6 +245,8 @@ def test_changing_role_warns_and_discards_only_when_confirmed(applicant):
     discarded = AuditEntry.objects.filter(action="answer.discard")
     assert discarded.count() == 3
     assert {"value": "yes"} in [entry.before for entry in discarded]
+    # each names its question, though the answers themselves are gone
+    assert {e.subject for e in discarded} == {"s_isms", "s_dspt_status", "s_dspt_published"}
 
 
 def test_changing_product_details_keeps_the_role_answers(applicant):
