@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from questionnaire.engine.answers import format_date
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -19,7 +21,7 @@ def localdate_text(value: datetime | date | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
-    return f"{value.day} {value:%B %Y}"
+    return format_date(value)
 
 
 def environment(**options: Any) -> Environment:

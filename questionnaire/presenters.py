@@ -13,8 +13,7 @@ from applications.models import Application
 from applications.selectors import stage2_latest_pause
 from applications.states import EDITABLE_STATES, Stage2State
 
-from .engine.answers import MAIN_INPUT, display_value
-from .engine.conditions import MAIN_FIELD
+from .engine.answers import display_value
 from .engine.journey import Journey, is_answer_complete
 from .engine.rules import Evaluation, evaluate
 from .engine.schema import Question, QuestionKind, Rule
@@ -185,26 +184,3 @@ def _escape(text: str) -> str:
     from django.utils.html import escape
 
     return str(escape(text))
-
-
-def form_data_from_answer(question: Question, value: dict[str, Any] | None) -> dict[str, str]:
-    """The stored answer as the page's input values, to fill the form in again."""
-    if not value:
-        return {}
-    main = value.get(MAIN_FIELD, "")
-    data: dict[str, str] = {}
-    if question.kind is QuestionKind.DATE and main:
-        year, month, day = main.split("-")
-        data.update(
-            {
-                f"{MAIN_INPUT}-day": str(int(day)),
-                f"{MAIN_INPUT}-month": str(int(month)),
-                f"{MAIN_INPUT}-year": year,
-            }
-        )
-    else:
-        data[MAIN_INPUT] = main
-    for follow_up in question.follow_ups:
-        if follow_up.id in value:
-            data[follow_up.id] = value[follow_up.id]
-    return data

@@ -13,12 +13,11 @@ from applications.selectors import application_get_for_user
 from applications.states import EDITABLE_STATES, Stage2State
 
 from . import definitions
-from .engine.answers import MAIN_INPUT, FieldError, parse_answer
+from .engine.answers import MAIN_INPUT, FieldError, form_data_for, parse_answer
 from .engine.journey import Journey
 from .engine.schema import Question, QuestionKind
 from .presenters import (
     application_page_context,
-    form_data_from_answer,
     question_items,
     question_url,
     rule_notices,
@@ -94,7 +93,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     returning = request.GET.get("return") == "check-answers"
     stored = context["answers"].get(question_id)
     version = stored.version if stored else 0
-    data: dict[str, str] = form_data_from_answer(the_question, stored.value if stored else None)
+    data: dict[str, str] = form_data_for(the_question, stored.value if stored else None)
     errors: list[FieldError] = []
     discard: list[Question] = []
 

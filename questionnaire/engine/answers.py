@@ -133,13 +133,42 @@ def _parse_date(question: Question, data: Mapping[str, str], today: date) -> Par
     return ParsedAnswer({MAIN_FIELD: value.isoformat()})
 
 
+def form_data_for(question: Question, value: Mapping[str, str] | None) -> dict[str, str]:
+    """A stored answer as the page's input values: the inverse of ``parse_answer``, so the page
+    shows the answer again when the applicant comes back to it."""
+    if not value:
+        return {}
+    main = value.get(MAIN_FIELD, "")
+    data: dict[str, str] = {}
+    if question.kind is QuestionKind.DATE and main:
+        stored = date.fromisoformat(main)
+        data.update(
+            {
+                f"{MAIN_INPUT}-day": str(stored.day),
+                f"{MAIN_INPUT}-month": str(stored.month),
+                f"{MAIN_INPUT}-year": str(stored.year),
+            }
+        )
+    else:
+        data[MAIN_INPUT] = main
+    for follow_up in question.follow_ups:
+        if follow_up.id in value:
+            data[follow_up.id] = value[follow_up.id]
+    return data
+
+
+def format_date(value: date) -> str:
+    """A date as the NHS content style writes it: 1 July 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
 def display_value(question: Question, answer: Mapping[str, str] | None) -> list[str]:
     """The answer as lines of text for check answers and review."""
     if not answer:
         return []
     main = answer.get(MAIN_FIELD)
     if question.kind is QuestionKind.DATE and main:
-        return [date.fromisoformat(main).strftime("%-d %B %Y")]
+        return [format_date(date.fromisoformat(main))]
     if question.kind is QuestionKind.CHECKBOX:
         return [question.checkbox_label or "Yes"] if main == "yes" else []
     if question.kind is QuestionKind.RADIOS:

@@ -180,3 +180,22 @@ def test_display_value_reads_like_the_answer(definition):
     d = definition.question("c_dspt_published")
     assert display_value(d, {"value": "2026-07-01"}) == ["1 July 2026"]
     assert display_value(d, None) == []
+
+
+@pytest.mark.parametrize(
+    ("question_id", "data"),
+    [
+        ("c_dspt_published", {"answer-day": "1", "answer-month": "7", "answer-year": "2026"}),
+        ("s_medical_device", {"answer": "no", "justification": "Registry lookup only"}),
+        ("c_dpia", {"answer": "confirmed", "signed_off_by": "caldicott_guardian"}),
+        ("c_csos", {"answer": "Dr A\nDr B"}),
+        ("c_data_validation", {"answer": "yes"}),
+    ],
+)
+def test_form_data_for_is_the_inverse_of_parse_answer(definition, question_id, data):
+    from questionnaire.engine.answers import form_data_for
+
+    question = definition.question(question_id)
+    stored = parse(definition, question_id, data).value
+    assert form_data_for(question, stored) == data
+    assert parse(definition, question_id, form_data_for(question, stored)).value == stored
