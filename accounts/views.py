@@ -4,12 +4,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .services import SignInLocked, sign_in_attempt, user_sign_out
+from .services import SIGN_IN_LOCKOUT, SignInLocked, sign_in_attempt, user_sign_out
 
 SIGN_IN_FAILED = "Enter the correct email address and password"
 SIGN_IN_LOCKED = (
     "You have entered the wrong email address or password too many times. "
-    "Wait 15 minutes, then try again"
+    f"Wait {SIGN_IN_LOCKOUT.seconds // 60} minutes, then try again"
 )
 
 

@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,7 +33,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_start(request: HttpRequest) -> HttpResponse:
     if not is_applicant(request.user):
-        return render(request, "core/403.jinja", {"page_title": "Forbidden"}, status=403)
+        raise PermissionDenied
     errors = []
     scope = request.POST.get("scope", "")
     if request.method == "POST":
