@@ -56,6 +56,14 @@ def bench_engine():
         "µs",
     )
 
+    def task_list():
+        journey = Journey(definition=definition, answers=answers, today=today)
+        for question in journey.applicable_questions():
+            journey.can_visit(question.id)
+
+    median, worst = timed(task_list, 200)
+    report("engine: task list (can_visit for every question on the route)", median, worst, "µs")
+
     tracemalloc.start()
     walk_and_evaluate()
     _, peak = tracemalloc.get_traced_memory()
