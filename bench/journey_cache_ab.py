@@ -1,21 +1,33 @@
 """One-off A/B: the task list with the journey walk re-done on every call (commit 87c8c47)
-against the cached walk. Run: git show 87c8c47:questionnaire/engine/journey.py > /tmp/journey_old.py
-then: uv run python bench/journey_cache_ab.py"""
+against the cached walk, interleaved in one process. Run: uv run python bench/journey_cache_ab.py"""
 
 import importlib.util
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 from questionnaire.engine import journey as new
 from questionnaire.engine.loader import load_definition
 
-spec = importlib.util.spec_from_file_location(
-    "questionnaire.engine.journey_old", "/tmp/journey_old.py"
-)
+# The journey module as it was before the walk was cached, fetched from git.
+OLD_COMMIT = "87c8c47"
+old_source = subprocess.run(
+    ["git", "show", f"{OLD_COMMIT}:questionnaire/engine/journey.py"],
+    capture_output=True,
+    text=True,
+    check=True,
+    cwd=ROOT,
+).stdout
+old_file = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)  # noqa: SIM115
+old_file.write(old_source)
+old_file.close()
+spec = importlib.util.spec_from_file_location("questionnaire.engine.journey_old", old_file.name)
 old = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = old
 spec.loader.exec_module(old)
