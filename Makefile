@@ -56,10 +56,11 @@ test: install browser ## Install everything and run the whole suite (system test
 test-system: install browser ## Run only the browser and accessibility tests (screenshots in test-artifacts/)
 	DJANGO_ENV=test $(RUN) pytest -m system
 
-lint: python-deps ## ruff check, ruff format --check, mypy on the engine
+lint: python-deps ## ruff check, ruff format --check, mypy on the engine, import-linter contracts
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
+	$(RUN) lint-imports
 
 check-migrations: python-deps ## Fail if a model change has no migration
 	$(RUN) python manage.py makemigrations --check --dry-run

@@ -22,5 +22,14 @@ def is_member_of(user: User | AnonymousUser, organisation: Organisation) -> bool
     return is_applicant(user) and user.membership.organisation_id == organisation.pk
 
 
-def is_reviewer(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.kind == UserKind.REVIEWER)
+def is_reviewer(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.kind == UserKind.REVIEWER)
+
+
+def can_review(user: User | AnonymousUser | None) -> bool:
+    """NHS England staff who may assess applications and decide: reviewers and administrators."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.kind in (UserKind.REVIEWER, UserKind.ADMINISTRATOR)
+    )

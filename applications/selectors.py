@@ -10,8 +10,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.rules import is_applicant
 
-from .models import Application, Stage2Transition
-from .states import Stage2State
+from .models import Application
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -28,11 +27,3 @@ def application_get_for_user(*, user: User, application_id: uuid.UUID) -> Applic
         return applications_visible_to(user).select_related("organisation").get(pk=application_id)
     except Application.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def stage2_latest_pause(application: Application) -> Stage2Transition | None:
-    if application.stage2_state != Stage2State.PAUSED:
-        return None
-    return (
-        application.stage2_transitions.filter(to_state=Stage2State.PAUSED).order_by("-at", "-pk")
-    ).first()

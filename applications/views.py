@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import is_applicant
 from questionnaire.presenters import application_page_context
+from workflow import services as workflow
 
 from .selectors import application_get_for_user, applications_visible_to
-from .services import application_create
 from .states import Scope
 
 SCOPE_REQUIRED = "Select the NIR integration scope you are onboarding for"
@@ -38,7 +38,7 @@ def application_start(request: HttpRequest) -> HttpResponse:
     scope = request.POST.get("scope", "")
     if request.method == "POST":
         if scope in Scope.values:
-            application = application_create(actor=request.user, scope=scope)
+            application = workflow.application_start(actor=request.user, scope=scope)
             return redirect("applications:detail", application_id=application.pk)
         errors = [{"text": SCOPE_REQUIRED, "href": "#scope"}]
     return render(

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audit",
     "applications",
     "questionnaire",
+    "workflow",
 ]
 
 MIDDLEWARE = [

@@ -41,3 +41,49 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} = {self.value}"
+
+
+class AnswerChange(models.TextChoices):
+    SET = "set", "Answered"
+    DISCARDED = "discarded", "Discarded"
+
+
+class AnswerRevision(models.Model):
+    """Every value an answer has had, append-only: what was answered (or that the answer was
+    discarded when it left the route), the option labels shown, the exact question wording and
+    version, who and when. ``Answer`` is the latest revision of each answer still on the route;
+    a reviewer's comment points at a revision."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="revisions")
+    question_id = models.CharField(max_length=100)
+    # The Answer.version this revision gave the answer; a discard is a revision too.
+    revision = models.PositiveIntegerField()
+    change = models.CharField(max_length=10, choices=AnswerChange.choices)
+    definition_version = models.PositiveIntegerField()
+    wording = models.TextField()
+    value = models.JSONField(null=True)
+    # The answer as the applicant saw it: option labels rather than stored values.
+    display = models.JSONField(default=list)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["response", "question_id", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question_id", "revision"], name="one_revision_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} revision {self.revision}: {self.change}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Answer revisions are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Answer revisions are append-only")

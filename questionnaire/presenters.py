@@ -10,8 +10,9 @@ from typing import Any
 from django.urls import reverse
 
 from applications.models import Application
-from applications.selectors import stage2_latest_pause
-from applications.states import EDITABLE_STATES, Stage2State
+from applications.states import Stage2State
+from workflow.models import Hold, HoldOrigin
+from workflow.selectors import answers_editable, holds_open
 
 from .engine.answers import display_value
 from .engine.journey import Journey, is_answer_complete
@@ -70,14 +71,33 @@ def rule_notices(application: Application, journey: Journey, rules: list[Rule]) 
 def pause_context(
     application: Application, journey: Journey, evaluation: Evaluation
 ) -> dict[str, Any]:
-    """What the pause banner says: the rules that pause Stage 2, or the recorded reason when
-    something else (a reviewer, the daily DSPT check) paused it."""
+    """What the pause banner says: each open hold, why, and what lifts it. A rule hold links to
+    the answer that triggers it while answers can be changed."""
     if application.stage2_state != Stage2State.PAUSED:
         return {}
-    transition = stage2_latest_pause(application)
+    notices = {n.rule.id: n for n in rule_notices(application, journey, evaluation.pauses)}
+    holds = holds_open(application)
+    return {"holds": [hold_notice(hold, notices.get(hold.rule_id)) for hold in holds]}
+
+
+HOLD_LIFTED_BY = {
+    HoldOrigin.RULE: "Onboarding resumes when your answers no longer pause it.",
+    HoldOrigin.REVIEWER: "NHS England will lift this hold when the reason for it has been dealt "
+    "with.",
+    HoldOrigin.DSPT_RECHECK: "Onboarding resumes when you update your DSPT status and publication "
+    "date to a current publication at Standards Met or higher.",
+    HoldOrigin.CERTIFICATE: "Onboarding resumes when you upload a renewed certificate.",
+}
+
+
+def hold_notice(hold: Hold, rule_notice: RuleNotice | None) -> dict[str, Any]:
     return {
-        "notices": rule_notices(application, journey, evaluation.pauses),
-        "recorded_reason": transition.reason if transition else "",
+        "hold": hold,
+        "origin": hold.get_origin_display(),
+        "reason": hold.reason,
+        "action": hold.action,
+        "lifted_by": HOLD_LIFTED_BY[HoldOrigin(hold.origin)],
+        "notice": rule_notice,
     }
 
 
@@ -92,7 +112,7 @@ def application_page_context(application: Application) -> dict[str, Any]:
         "answers": answers,
         "journey": journey,
         "evaluation": evaluation,
-        "editable": application.stage2_state in EDITABLE_STATES,
+        "editable": answers_editable(application),
         "pause": pause_context(application, journey, evaluation),
         "stages": stage_items(application, answers),
         "stage2_tag": stage2_tag(application, answers),
@@ -128,7 +148,7 @@ def question_items(
     answers = journey.relevant_answers()
     blocked = {rule.question for rule in evaluation.blocks}
     paused = {rule.question for rule in evaluation.pauses}
-    editable = application.stage2_state in EDITABLE_STATES
+    editable = answers_editable(application)
     items = []
     for question in journey.applicable_questions():
         title = f"{question.number}. {question.title}"

@@ -4,7 +4,6 @@ scoped to the user (applications.selectors), so these never widen what a user ca
 from __future__ import annotations
 
 from applications.models import Application
-from applications.states import SUBMITTABLE_STATES
 
 from . import definitions
 from .engine.journey import Journey
@@ -38,14 +37,3 @@ def response_journey(response: Response, answers: dict[str, Answer] | None = Non
 
 def response_evaluation(journey: Journey) -> Evaluation:
     return evaluate(journey)
-
-
-def submission_ready(application: Application, journey: Journey, evaluation: Evaluation) -> bool:
-    """The one test of whether Stage 2 can be submitted now: in a submittable state, every
-    question on the route answered, and no answer that blocks or pauses."""
-    return (
-        application.stage2_state in SUBMITTABLE_STATES
-        and journey.is_complete()
-        and not evaluation.blocks
-        and not evaluation.pauses
-    )

@@ -10,7 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_user
-from applications.states import EDITABLE_STATES, Stage2State
+from workflow.selectors import answers_editable, submission_ready
+from workflow.services import (
+    AnswerNotEditable,
+    DiscardNotConfirmed,
+    QuestionNotAvailable,
+    StaleAnswer,
+    SubmitStatus,
+    answer_save,
+    stage2_submit,
+)
 
 from . import definitions
 from .engine.answers import MAIN_INPUT, FieldError, form_data_for, parse_answer
@@ -22,16 +31,6 @@ from .presenters import (
     question_url,
     rule_notices,
     summary_rows,
-)
-from .selectors import submission_ready
-from .services import (
-    AnswerNotEditable,
-    DiscardNotConfirmed,
-    QuestionNotAvailable,
-    StaleAnswer,
-    SubmitStatus,
-    answer_save,
-    response_submit,
 )
 
 STALE_ANSWER = (
@@ -206,7 +205,7 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
     if request.method == "POST":
         if not is_member_of(request.user, application.organisation):
             raise Http404
-        status = response_submit(application=application, actor=request.user)
+        status = stage2_submit(application=application, actor=request.user)
         if status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
             return redirect(urls["confirmation"])
         submit_refused = True
@@ -251,10 +250,7 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
 @require_GET
 def confirmation(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_get_for_user(user=request.user, application_id=application_id)
-    if (
-        application.stage2_state in EDITABLE_STATES
-        and application.stage2_state != Stage2State.PAUSED
-    ):
+    if answers_editable(application):
         return redirect("questionnaire:check_answers", application_id=application_id)
     if application.stage2_submitted_at is None:
         return redirect("questionnaire:check_answers", application_id=application_id)

@@ -74,7 +74,8 @@ def test_other_organisations_cannot_be_reached_through_the_services(
     someone_elses_application, outsider
 ):
     from applications.models import Application
-    from questionnaire.services import answer_save, response_submit
+    from workflow.services import answer_save
+    from workflow.services import stage2_submit as response_submit
 
     application = Application.objects.get()
     with pytest.raises(PermissionError):

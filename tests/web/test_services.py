@@ -3,9 +3,9 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Organisation, User
 from applications.models import Application, Stage2Transition
-from applications.services import TransitionNotAllowed, stage2_transition
 from applications.states import Stage2State
 from audit.models import AuditEntry
+from workflow.transitions import TransitionNotAllowed, stage2_transition
 
 
 def test_transitions_are_append_only_and_audited(applicant, member):

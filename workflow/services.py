@@ -1,0 +1,279 @@
+"""The Stage 2 workflow: starting an application, answering, and submitting.
+
+Both sides call into these, and nothing they call imports them back (ADR 0006). Each runs in
+one transaction with the application row locked, so two tabs or a double click cannot
+interleave, and every write records an audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.rules import is_member_of
+from applications.models import Application
+from applications.services import application_create, application_lock, application_role_set
+from applications.states import Stage2State
+from audit.services import Auditor
+from questionnaire.engine.answers import display_value
+from questionnaire.engine.conditions import MAIN_FIELD
+from questionnaire.engine.journey import Journey
+from questionnaire.engine.rules import Evaluation, evaluate
+from questionnaire.engine.schema import Question
+from questionnaire.models import Answer, Response
+from questionnaire.selectors import answers_by_question, response_for, response_journey
+from questionnaire.services import answer_discard, answer_record, response_create
+
+from .holds import holds_sync_rules
+from .models import Submission
+from .selectors import answers_editable, stage2_working_state, submission_ready
+from .states import SUBMITTABLE_STATES
+from .transitions import stage2_transition
+
+# Question 1 decides the role; the application keeps a copy for listing and review.
+ROLE_QUESTION_ID = "role"
+
+
+class AnswerNotEditable(Exception):
+    """Stage 2 is not in a state in which the applicant may change this answer."""
+
+
+class QuestionNotAvailable(Exception):
+    """The question is not on the route, or an earlier question is unanswered."""
+
+
+class StaleAnswer(Exception):
+    """Someone else changed this answer since the page was loaded."""
+
+    def __init__(self, current: Answer | None):
+        super().__init__("The answer changed since the page was loaded")
+        self.current = current
+
+
+class DiscardNotConfirmed(Exception):
+    """The change would discard other answers and the applicant has not confirmed it."""
+
+    def __init__(self, discarded: list[Question]):
+        super().__init__(f"{len(discarded)} answers would be discarded")
+        self.discarded = discarded
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    answer: Answer
+    journey: Journey
+    evaluation: Evaluation
+    paused: bool
+
+
+class SubmitStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ALREADY_SUBMITTED = "already_submitted"
+    NOT_READY = "not_ready"
+
+
+@transaction.atomic
+def application_start(*, actor: User, scope: str) -> Application:
+    """Start an application for the actor's organisation, in draft, with its Stage 2 response
+    pinned to the current questionnaire version."""
+    application = application_create(actor=actor, scope=scope)
+    response_create(application=application, actor=actor)
+    return application
+
+
+def answers_discarded_by(
+    journey: Journey, question: Question, value: dict[str, Any], stored: dict[str, Answer]
+) -> list[Question]:
+    """Questions whose stored answers leave the route if ``question`` is answered ``value``."""
+    if not question.discards_other_answers_on_change:
+        return []
+    after = Journey(
+        definition=journey.definition,
+        answers={**{q: a.value for q, a in stored.items()}, question.id: value},
+        today=journey.today,
+        dspt_deadline=journey.dspt_deadline,
+    )
+    on_route = {q.id for q in after.applicable_questions()}
+    return [q for q in journey.definition.questions if q.id in stored and q.id not in on_route]
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    application: Application,
+    question_id: str,
+    value: dict[str, Any],
+    expected_version: int,
+    actor: User,
+    discard_confirmed: bool = False,
+) -> SaveResult:
+    """Save one answer and re-judge the rules.
+
+    Guarantees: the applicant is a member of the organisation; the answers are editable (a
+    pause never makes them so: only draft and "changes requested" do); the question is
+    reachable on the route; nobody changed the answer since ``expected_version`` was read; a
+    change that discards other answers was confirmed. In the same transaction, raises a hold
+    for each pause rule the answers now trigger and lifts each rule hold they no longer do;
+    holds of other origins stay as they are."""
+    application = application_lock(application)
+    if not is_member_of(actor, application.organisation):
+        raise PermissionError("Only members of the organisation can answer")
+    if not answers_editable(application):
+        raise AnswerNotEditable(application.stage2_state)
+    response = response_for(application)
+    stored = answers_by_question(response)
+    journey = response_journey(response, stored)
+    if not journey.can_visit(question_id):
+        raise QuestionNotAvailable(question_id)
+    question = journey.definition.question(question_id)
+    existing = stored.get(question_id)
+    if expected_version != (existing.version if existing else 0):
+        raise StaleAnswer(existing)
+
+    discarded = answers_discarded_by(journey, question, value, stored)
+    if discarded and not discard_confirmed:
+        raise DiscardNotConfirmed(discarded)
+    for gone in discarded:
+        answer_discard(response=response, answer=stored.pop(gone.id), actor=actor)
+
+    answer = answer_record(
+        response=response, question=question, existing=existing, value=value, actor=actor
+    )
+    stored[question.id] = answer
+    if question.id == ROLE_QUESTION_ID:
+        application_role_set(
+            application=application,
+            role=value.get(MAIN_FIELD, ""),
+            product_name=value.get("product_name", ""),
+            product_version=value.get("product_version", ""),
+            actor=actor,
+        )
+
+    journey = response_journey(response, stored)
+    evaluation = evaluate(journey)
+    holds_sync_rules(application=application, evaluation=evaluation, actor=actor)
+    return SaveResult(answer, journey, evaluation, application.stage2_state == Stage2State.PAUSED)
+
+
+@transaction.atomic
+def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
+    """Submit Stage 2 for review.
+
+    Guarantees: submits once however many times it is called (a second call reports
+    ALREADY_SUBMITTED); never submits an incomplete, blocked or paused response. If the rules
+    now pause Stage 2 (a DSPT publication lapsed since the last answer), the hold is raised.
+    Each submission stores a snapshot of the whole response with its SHA-256."""
+    application = application_lock(application)
+    if not is_member_of(actor, application.organisation):
+        raise PermissionError("Only members of the organisation can submit")
+    if stage2_working_state(application) not in SUBMITTABLE_STATES:
+        return SubmitStatus.ALREADY_SUBMITTED
+    response = response_for(application)
+    journey = response_journey(response)
+    evaluation = evaluate(journey)
+    holds_sync_rules(application=application, evaluation=evaluation, actor=actor)
+    if not submission_ready(application, journey, evaluation):
+        return SubmitStatus.NOT_READY
+    resubmission = application.stage2_state == Stage2State.CHANGES_REQUESTED
+    stage2_transition(
+        application=application,
+        to_state=Stage2State.SUBMITTED,
+        actor=actor,
+        reason="Resubmitted by the applicant after changes."
+        if resubmission
+        else "Submitted by the applicant for review.",
+    )
+    submission = submission_record(
+        application=application,
+        response=response,
+        journey=journey,
+        evaluation=evaluation,
+        actor=actor,
+    )
+    Auditor(actor).record(
+        action="response.submit",
+        obj=response,
+        organisation=application.organisation,
+        after={
+            "definition_version": response.definition_version,
+            "answers": journey.relevant_answers(),
+            "flags": [rule.id for rule in evaluation.flags],
+            "submission": submission.number,
+            "sha256": submission.sha256,
+        },
+    )
+    return SubmitStatus.SUBMITTED
+
+
+def snapshot_digest(snapshot: dict[str, Any]) -> str:
+    """SHA-256 of the snapshot's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def submission_record(
+    *,
+    application: Application,
+    response: Response,
+    journey: Journey,
+    evaluation: Evaluation,
+    actor: User,
+) -> Submission:
+    """Fix what was submitted: every answer on the route with the wording shown and its
+    revision, the flags, and who submitted when, with the SHA-256 that proves it unchanged."""
+    number = (application.submissions.aggregate(latest=Max("number"))["latest"] or 0) + 1
+    now = timezone.now()
+    stored = answers_by_question(response)
+    answers = []
+    for question in journey.applicable_questions():
+        answer = stored.get(question.id)
+        if answer is None:
+            continue
+        answers.append(
+            {
+                "question_id": question.id,
+                "number": question.number,
+                "wording": answer.wording,
+                "value": answer.value,
+                "display": display_value(question, answer.value),
+                "revision": answer.version,
+            }
+        )
+    snapshot = {
+        "reference": application.reference,
+        "submission": number,
+        "organisation": {
+            "name": application.organisation.name,
+            "ods_code": application.organisation.ods_code,
+        },
+        "role": application.role,
+        "scope": application.scope,
+        "product": {"name": application.product_name, "version": application.product_version},
+        "questionnaire": {"id": response.definition_id, "version": response.definition_version},
+        "submitted_by": actor.email,
+        "submitted_at": now.isoformat(),
+        "answers": answers,
+        "flags": [{"rule": rule.id, "reason": rule.reason} for rule in evaluation.flags],
+    }
+    submission = Submission.objects.create(
+        application=application,
+        number=number,
+        submitted_by=actor,
+        submitted_at=now,
+        snapshot=snapshot,
+        sha256=snapshot_digest(snapshot),
+    )
+    Auditor(actor).record(
+        action="submission.record",
+        obj=submission,
+        organisation=application.organisation,
+        after={"number": number, "sha256": submission.sha256},
+    )
+    return submission
