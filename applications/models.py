@@ -35,13 +35,27 @@ class Application(TimestampedModel):
     stage2_state = models.CharField(
         max_length=30, choices=Stage2State.choices, default=Stage2State.DRAFT
     )
+    # When Stage 2 was last submitted (or resubmitted): the queue's "days waiting" counts from it.
     stage2_submitted_at = models.DateTimeField(null=True, blank=True)
+    # Kept in step by the workflow: the reviewer who has the application, and whether its latest
+    # submission carries a "further scrutiny" flag. The queue filters on both.
+    stage2_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stage2_flagged = models.BooleanField(default=False)
+    # Goes up with every workflow decision, so a decision made on a stale page is refused.
+    stage2_version = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["stage2_state", "stage2_submitted_at"])]
 
     def __str__(self) -> str:
         return self.reference

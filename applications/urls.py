@@ -7,4 +7,14 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("applications/start", views.application_start, name="start"),
     path("applications/<uuid:application_id>", views.application_detail, name="detail"),
+    path(
+        "applications/<uuid:application_id>/withdraw",
+        views.application_withdraw,
+        name="withdraw",
+    ),
+    path(
+        "applications/<uuid:application_id>/documents/<uuid:request_id>",
+        views.document_request,
+        name="document_request",
+    ),
 ]

@@ -2,14 +2,18 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.rules import is_applicant
-from questionnaire.presenters import application_page_context
+from accounts.rules import can_review, is_applicant
+from questionnaire import definitions
+from questionnaire.presenters import application_page_context, stage_items
+from workflow import documents, review
 from workflow import services as workflow
+from workflow.selectors import document_requests_for, stage3_blockers
 
-from .selectors import application_get_for_user, applications_visible_to
+from .selectors import application_get_for_member, applications_visible_to
 from .states import Scope
 
 SCOPE_REQUIRED = "Select the NIR integration scope you are onboarding for"
@@ -17,6 +21,8 @@ SCOPE_REQUIRED = "Select the NIR integration scope you are onboarding for"
 
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
+    if can_review(request.user):
+        return redirect("review:queue")
     if not is_applicant(request.user):
         return render(request, "applications/staff_home.jinja", {"page_title": "Applications"})
     return render(
@@ -57,10 +63,91 @@ def application_start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_user(user=request.user, application_id=application_id)
+    application = application_get_for_member(user=request.user, application_id=application_id)
     context = application_page_context(application)
     return render(
         request,
         "applications/detail.jinja",
-        {**context, "page_title": f"Application {application.reference}", "back_url": "/"},
+        {
+            **context,
+            "page_title": f"Application {application.reference}",
+            "back_url": "/",
+            "stages": stage_items(application, context["answers"]),
+            "stage3_blockers": stage3_blockers(application),
+            "document_requests": document_requests_for(application),
+            "today": definitions.today(),
+            "can_withdraw": application.stage2_state not in ("approved", "withdrawn"),
+        },
+    )
+
+
+WITHDRAW_REASON_MAX = 2000
+
+
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = application_get_for_member(user=request.user, application_id=application_id)
+    detail_url = reverse("applications:detail", kwargs={"application_id": application.pk})
+    errors: list[dict[str, str]] = []
+    reason = request.POST.get("reason", "")
+    if request.method == "POST":
+        if len(reason) > WITHDRAW_REASON_MAX:
+            errors = [{"text": "Reason must be 2000 characters or less", "href": "#reason"}]
+        else:
+            try:
+                review.application_withdraw(
+                    application=application, actor=request.user, reason=reason
+                )
+            except review.DecisionRefused as refused:
+                errors = [{"text": message, "href": "#reason"} for message in refused.messages]
+            else:
+                return redirect(detail_url)
+    return render(
+        request,
+        "applications/withdraw.jinja",
+        {
+            "application": application,
+            "page_title": f"Are you sure you want to withdraw application {application.reference}?",
+            "errors": errors,
+            "reason": reason,
+            "back_url": detail_url,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_request(
+    request: HttpRequest, application_id: uuid.UUID, request_id: uuid.UUID
+) -> HttpResponse:
+    application = application_get_for_member(user=request.user, application_id=application_id)
+    document = get_object_or_404(application.document_requests, pk=request_id)
+    detail_url = reverse("applications:detail", kwargs={"application_id": application.pk})
+    errors: list[dict[str, str]] = []
+    note = request.POST.get("note", "")
+    if request.method == "POST":
+        if not note.strip():
+            errors = [{"text": "Enter how you are providing the document", "href": "#note"}]
+        elif len(note) > documents.NOTE_MAX:
+            errors = [{"text": "Your answer must be 2000 characters or less", "href": "#note"}]
+        else:
+            try:
+                documents.document_request_answer(request=document, actor=request.user, note=note)
+            except documents.DecisionRefused as refused:
+                errors = [{"text": message, "href": "#note"} for message in refused.messages]
+            else:
+                return redirect(detail_url)
+    return render(
+        request,
+        "applications/document_request.jinja",
+        {
+            "application": application,
+            "document": document,
+            "today": definitions.today(),
+            "page_title": document.title,
+            "errors": errors,
+            "note": note,
+            "back_url": detail_url,
+        },
+        status=400 if errors else 200,
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from questionnaire.engine.answers import format_date
+from questionnaire.presenters import state_tag
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -32,6 +33,8 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - autoescape is set on the line above
     loaders = [loader] if loader else []
     env.loader = ChoiceLoader([*loaders, PackageLoader("nhsuk_frontend_jinja")])
-    env.globals.update({"static": static, "url": url, "get_messages": get_messages})
+    env.globals.update(
+        {"static": static, "url": url, "get_messages": get_messages, "state_tag": state_tag}
+    )
     env.filters["localdate_text"] = localdate_text
     return env

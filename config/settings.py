@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "applications",
     "questionnaire",
     "workflow",
+    "review",
 ]
 
 MIDDLEWARE = [

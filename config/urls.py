@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("applications.urls")),
     path("", include("questionnaire.urls")),
+    path("", include("review.urls")),
 ]
 
 handler403 = "core.views.permission_denied"

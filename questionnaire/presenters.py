@@ -12,7 +12,12 @@ from django.urls import reverse
 from applications.models import Application
 from applications.states import Stage2State
 from workflow.models import Hold, HoldOrigin
-from workflow.selectors import answers_editable, holds_open
+from workflow.selectors import (
+    Editability,
+    holds_open,
+    stage3_blockers,
+    stages_completed,
+)
 
 from .engine.answers import display_value
 from .engine.journey import Journey, is_answer_complete
@@ -106,27 +111,35 @@ def application_page_context(application: Application) -> dict[str, Any]:
     answers = answers_by_question(response)
     journey = response_journey(response, answers)
     evaluation = evaluate(journey)
+    editability = Editability(application)
     return {
         "application": application,
         "response": response,
         "answers": answers,
         "journey": journey,
         "evaluation": evaluation,
-        "editable": answers_editable(application),
+        "editability": editability,
+        "editable": editability.any,
+        "comments": editability.comments,
         "pause": pause_context(application, journey, evaluation),
-        "stages": stage_items(application, answers),
         "stage2_tag": stage2_tag(application, answers),
     }
+
+
+def state_tag(state: str) -> dict[str, str]:
+    """The tag for a Stage 2 state, the same on the applicant's and NHS England's pages."""
+    text, classes = STATE_TAGS[Stage2State(state)]
+    return {"text": text, "classes": classes}
 
 
 def stage2_tag(application: Application, answers: dict[str, Answer]) -> dict[str, str]:
     if application.stage2_state == Stage2State.DRAFT and not answers:
         return {"text": "Not started", "classes": "nhsuk-tag--grey"}
-    text, classes = STATE_TAGS[Stage2State(application.stage2_state)]
-    return {"text": text, "classes": classes}
+    return state_tag(application.stage2_state)
 
 
 def stage_items(application: Application, answers: dict[str, Answer]) -> list[dict[str, Any]]:
+    """The five onboarding stages, in order, with where each stands."""
     stage2_href = reverse("questionnaire:overview", kwargs={"application_id": application.pk})
     items: list[dict[str, Any]] = [
         {"title": {"text": f"1. {STAGE_TITLES[0]}"}, "status": {"text": "Completed"}},
@@ -136,19 +149,27 @@ def stage_items(application: Application, answers: dict[str, Answer]) -> list[di
             "status": {"tag": stage2_tag(application, answers)},
         },
     ]
+    completed = stages_completed(application)
+    can_start = not stage3_blockers(application)
     for number, title in enumerate(STAGE_TITLES[2:], start=3):
-        items.append({"title": {"text": f"{number}. {title}"}, "status": CANNOT_START})
+        status: dict[str, Any]
+        if number in completed:
+            status = {"text": "Completed"}
+        elif can_start and (number == 3 or number - 1 in completed):
+            status = {"tag": {"text": "In progress", "classes": "nhsuk-tag--blue"}}
+        else:
+            status = CANNOT_START
+        items.append({"title": {"text": f"{number}. {title}"}, "status": status})
     return items
 
 
 def question_items(
-    application: Application, journey: Journey, evaluation: Evaluation
+    application: Application, journey: Journey, evaluation: Evaluation, editability: Editability
 ) -> list[dict[str, Any]]:
     """The Stage 2 task list: one row per question on the route."""
     answers = journey.relevant_answers()
     blocked = {rule.question for rule in evaluation.blocks}
     paused = {rule.question for rule in evaluation.pauses}
-    editable = answers_editable(application)
     items = []
     for question in journey.applicable_questions():
         title = f"{question.number}. {question.title}"
@@ -156,7 +177,10 @@ def question_items(
             items.append({"title": {"text": title}, "status": CANNOT_START})
             continue
         status: dict[str, Any]
-        if question.id in paused:
+        comment = editability.comments.get(question.id)
+        if comment is not None:
+            status = {"tag": {"text": "Change requested", "classes": "nhsuk-tag--orange"}}
+        elif question.id in paused:
             status = {"tag": {"text": "Pauses onboarding", "classes": "nhsuk-tag--red"}}
         elif question.id in blocked:
             status = {"tag": {"text": "Stops submission", "classes": "nhsuk-tag--red"}}
@@ -166,22 +190,34 @@ def question_items(
             status = {"tag": {"text": "Optional for now", "classes": "nhsuk-tag--grey"}}
         else:
             status = {"tag": {"text": "Not yet started", "classes": "nhsuk-tag--blue"}}
+        editable = editability.question(journey, question.id)
         href = question_url(application, question.id) if editable else None
-        items.append({"title": {"text": title}, "href": href, "status": status})
+        item: dict[str, Any] = {"title": {"text": title}, "href": href, "status": status}
+        if comment is not None:
+            item["hint"] = {"text": f"NHS England: {comment.comment}"}
+        items.append(item)
     return items
 
 
 def summary_rows(
-    application: Application, journey: Journey, editable: bool
+    application: Application, journey: Journey, editability: Editability
 ) -> list[dict[str, Any]]:
-    """Check answers: every question on the route, with a Change link that comes back here."""
+    """Check answers: every question on the route, with a Change link that comes back here
+    where the answer can be changed, and NHS England's comment where it asked for a change."""
     answers = journey.relevant_answers()
     rows = []
     for question in journey.applicable_questions():
         lines = display_value(question, answers.get(question.id))
         href = question_url(application, question.id, return_to_check=True)
+        comment = editability.comments.get(question.id)
+        comment_html = (
+            '<p class="nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0"><strong>NHS England asked '
+            f"you to change this answer:</strong> {_escape(comment.comment)}</p>"
+            if comment is not None
+            else ""
+        )
         if lines:
-            value = {"html": "<br>".join(_escape(line) for line in lines)}
+            value = {"html": "<br>".join(_escape(line) for line in lines) + comment_html}
         elif question.kind is QuestionKind.FILE:
             value = {"text": "Not uploaded yet (needed before stage 3)"}
         else:
@@ -192,7 +228,7 @@ def summary_rows(
             "key": {"text": f"{question.number}. {question.title}"},
             "value": value,
         }
-        if editable and lines:
+        if editability.question(journey, question.id) and lines:
             row["actions"] = {
                 "items": [{"href": href, "text": "Change", "visuallyHiddenText": question.title}]
             }

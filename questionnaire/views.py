@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import is_member_of
 from applications.models import Application
-from applications.selectors import application_get_for_user
+from applications.selectors import application_get_for_member
 from workflow.selectors import answers_editable, submission_ready
 from workflow.services import (
     AnswerNotEditable,
@@ -51,7 +51,7 @@ def _urls(application_id: uuid.UUID) -> dict[str, str]:
 
 @require_GET
 def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_user(user=request.user, application_id=application_id)
+    application = application_get_for_member(user=request.user, application_id=application_id)
     context = application_page_context(application)
     journey = context["journey"]
     next_question = journey.next_question()
@@ -64,7 +64,9 @@ def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             "page_title": "Stage 2: Governance Assurance",
             "back_url": urls["detail"],
             "urls": urls,
-            "items": question_items(application, journey, context["evaluation"]),
+            "items": question_items(
+                application, journey, context["evaluation"], context["editability"]
+            ),
             "continue_url": question_url(application, next_question.id)
             if next_question
             else urls["check_answers"],
@@ -75,7 +77,7 @@ def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
-    application = application_get_for_user(user=request.user, application_id=application_id)
+    application = application_get_for_member(user=request.user, application_id=application_id)
     context = application_page_context(application)
     journey = context["journey"]
     urls = _urls(application_id)
@@ -88,6 +90,8 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     if not journey.can_visit(question_id):
         first = journey.next_question()
         return redirect(question_url(application, first.id) if first else urls["check_answers"])
+    if not context["editability"].question(journey, question_id):
+        return redirect(urls["check_answers"])
 
     returning = request.GET.get("return") == "check-answers"
     stored = context["answers"].get(question_id)
@@ -158,6 +162,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             **context,
             "page_title": the_question.text,
             "question": the_question,
+            "comment": context["comments"].get(question_id),
             "data": data,
             "version": version,
             "errors": [{"text": e.message, "href": f"#{e.input_id}"} for e in errors],
@@ -199,7 +204,7 @@ def _after(
 
 @require_http_methods(["GET", "POST"])
 def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_user(user=request.user, application_id=application_id)
+    application = application_get_for_member(user=request.user, application_id=application_id)
     urls = _urls(application_id)
     submit_refused = False
     if request.method == "POST":
@@ -232,7 +237,7 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
             "page_title": "Check your answers before submitting"
             if context["editable"]
             else "Your Stage 2 answers",
-            "rows": summary_rows(application, journey, context["editable"]),
+            "rows": summary_rows(application, journey, context["editability"]),
             "blocks": rule_notices(application, journey, evaluation.blocks),
             "flags": rule_notices(application, journey, evaluation.flags),
             "unanswered": [
@@ -249,7 +254,7 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
 
 @require_GET
 def confirmation(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_user(user=request.user, application_id=application_id)
+    application = application_get_for_member(user=request.user, application_id=application_id)
     if answers_editable(application):
         return redirect("questionnaire:check_answers", application_id=application_id)
     if application.stage2_submitted_at is None:

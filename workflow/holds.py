@@ -18,7 +18,7 @@ from questionnaire.engine.rules import Evaluation
 
 from .models import Hold, HoldOrigin
 from .selectors import stage2_latest_pause
-from .transitions import stage2_transition
+from .transitions import stage2_touch, stage2_transition
 
 RULE_HOLD_LIFTED = "The answers no longer pause onboarding."
 
@@ -58,6 +58,8 @@ def hold_raise(
         stage2_transition(
             application=application, to_state=Stage2State.PAUSED, actor=actor, reason=reason
         )
+    else:
+        stage2_touch(application)
     return hold
 
 
@@ -69,7 +71,8 @@ def hold_lift(*, hold: Hold, actor: User | None, reason: str) -> None:
     if hold.origin == HoldOrigin.REVIEWER and not can_review(actor):
         raise HoldNotLiftable("Only NHS England reviewers can lift a reviewer's hold")
     _lift(hold, actor, reason)
-    stage2_resume_if_clear(application=hold.application, actor=actor)
+    if not stage2_resume_if_clear(application=hold.application, actor=actor):
+        stage2_touch(hold.application)
 
 
 def _lift(hold: Hold, actor: User | None, reason: str) -> None:
@@ -113,12 +116,12 @@ def holds_sync_rules(*, application: Application, evaluation: Evaluation, actor:
     stage2_resume_if_clear(application=application, actor=actor)
 
 
-def stage2_resume_if_clear(*, application: Application, actor: User | None) -> None:
-    """Return Stage 2 to the state it paused from once no hold is open."""
+def stage2_resume_if_clear(*, application: Application, actor: User | None) -> bool:
+    """Return Stage 2 to the state it paused from once no hold is open. True if it resumed."""
     if application.stage2_state != Stage2State.PAUSED:
-        return
+        return False
     if application.holds.filter(lifted_at__isnull=True).exists():
-        return
+        return False
     pause = stage2_latest_pause(application)
     stage2_transition(
         application=application,
@@ -126,3 +129,4 @@ def stage2_resume_if_clear(*, application: Application, actor: User | None) -> N
         actor=actor,
         reason="Resumed: every reason for the pause has been dealt with.",
     )
+    return True

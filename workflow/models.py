@@ -1,6 +1,7 @@
 """Holds on Stage 2 and the submissions made of it."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -88,3 +89,153 @@ class Submission(models.Model):
         if not self._state.adding:
             raise ValueError("Submissions are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ReviewerAssignment(models.Model):
+    """Who has had the application for review, append-only: starting a review and every
+    takeover. ``Application.stage2_reviewer`` is the latest."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.reviewer}"
+
+
+class ChangeRequest(models.Model):
+    """A reviewer's request to change named answers of one submission. Only those answers (and
+    questions the changes bring onto the route) can be edited until the applicant resubmits."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="change_requests"
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # The resubmission that answered it; None while the applicant is making the changes.
+    resubmission = models.OneToOneField(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers_change_request",
+    )
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: changes requested"
+
+
+class ChangeRequestItem(models.Model):
+    """One answer the reviewer asked to change, the exact revision they commented on, and why."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="items"
+    )
+    question_id = models.CharField(max_length=100)
+    revision = models.ForeignKey(
+        "questionnaire.AnswerRevision", on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "question_id"], name="one_comment_per_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.comment[:40]}"
+
+
+class DocumentRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    ACCEPTED = "accepted", "Accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class DocumentRequest(models.Model):
+    """A reviewer's request for a document (the Clinical Safety Case Report, the hazard log, the
+    DCB0160 evidence…), at any time, before or after approval."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="document_requests"
+    )
+    title = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=DocumentRequestStatus.choices, default=DocumentRequestStatus.OPEN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    response_note = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.title}"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == DocumentRequestStatus.OPEN and self.due_date < today
+
+
+class StageCompletion(models.Model):
+    """A reviewer marking one of stages 3 to 5 complete, in order, with a note. Append-only."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="stage_completions"
+    )
+    stage = models.PositiveSmallIntegerField()
+    note = models.TextField()
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "stage"], name="one_completion_per_stage"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__gte=3, stage__lte=5), name="only_stages_3_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: stage {self.stage} complete"

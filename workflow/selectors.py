@@ -3,13 +3,28 @@ scoped to the user (``applications.selectors``), so these never widen what a use
 
 from __future__ import annotations
 
+from datetime import date
+
 from applications.models import Application, Stage2Transition
-from applications.states import Stage2State
+from applications.states import Role, Stage2State
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import Evaluation
 
-from .models import Hold
-from .states import EDITABLE_STATES, SUBMITTABLE_STATES
+from .models import (
+    ChangeRequest,
+    DocumentRequest,
+    DocumentRequestStatus,
+    Hold,
+    StageCompletion,
+    Submission,
+)
+from .states import SUBMITTABLE_STATES
+
+AUP_QUESTION_ID = "c_aup"
+STAGE3_NEEDS_APPROVAL = "NHS England has not approved stage 2 yet."
+STAGE3_NEEDS_AUP = (
+    "Your signed Acceptable Usage Policy (question 15) has not been uploaded and accepted."
+)
 
 
 def stage2_latest_pause(application: Application) -> Stage2Transition | None:
@@ -30,8 +45,50 @@ def stage2_working_state(application: Application) -> str:
     return pause.from_state if pause else Stage2State.DRAFT
 
 
+def change_request_open(application: Application) -> ChangeRequest | None:
+    """The change request the applicant is working on, if Stage 2 is back with them."""
+    if stage2_working_state(application) != Stage2State.CHANGES_REQUESTED:
+        return None
+    return (
+        application.change_requests.filter(resubmission__isnull=True)
+        .prefetch_related("items")
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+class Editability:
+    """Which answers the applicant may change now: all of them in draft; in "changes requested"
+    the answers the reviewer named and any question their changes bring onto the route
+    unanswered; otherwise none."""
+
+    def __init__(self, application: Application):
+        state = stage2_working_state(application)
+        self.all = state == Stage2State.DRAFT
+        self.request = (
+            change_request_open(application) if state == Stage2State.CHANGES_REQUESTED else None
+        )
+        self.comments = (
+            {item.question_id: item for item in self.request.items.all()} if (self.request) else {}
+        )
+
+    @property
+    def any(self) -> bool:
+        return self.all or self.request is not None
+
+    def question(self, journey: Journey, question_id: str) -> bool:
+        if self.all:
+            return True
+        if self.request is None:
+            return False
+        if question_id in self.comments:
+            return True
+        on_route = {q.id for q in journey.applicable_questions()}
+        return question_id in on_route and question_id not in journey.relevant_answers()
+
+
 def answers_editable(application: Application) -> bool:
-    return stage2_working_state(application) in EDITABLE_STATES
+    return Editability(application).any
 
 
 def holds_open(application: Application) -> list[Hold]:
@@ -51,3 +108,43 @@ def submission_ready(application: Application, journey: Journey, evaluation: Eva
         and not evaluation.blocks
         and not evaluation.pauses
     )
+
+
+def submission_latest(application: Application) -> Submission | None:
+    return application.submissions.order_by("-number").first()
+
+
+def document_requests_for(application: Application) -> list[DocumentRequest]:
+    return list(application.document_requests.select_related("requested_by", "answered_by"))
+
+
+def document_requests_open(application: Application) -> list[DocumentRequest]:
+    return [
+        request
+        for request in document_requests_for(application)
+        if request.status == DocumentRequestStatus.OPEN
+    ]
+
+
+def aup_accepted(application: Application) -> bool:
+    """Whether the Data Controller's signed Acceptable Usage Policy has been uploaded and
+    accepted. Uploads arrive with the evidence pipeline; until then there is none."""
+    return False
+
+
+def stage3_blockers(application: Application) -> list[str]:
+    """Why stage 3 (Home Community ID integration) cannot start yet, in the applicant's words."""
+    blockers = []
+    if application.stage2_state != Stage2State.APPROVED:
+        blockers.append(STAGE3_NEEDS_APPROVAL)
+    if application.role == Role.CONTROLLER and not aup_accepted(application):
+        blockers.append(STAGE3_NEEDS_AUP)
+    return blockers
+
+
+def stages_completed(application: Application) -> dict[int, StageCompletion]:
+    return {c.stage: c for c in application.stage_completions.select_related("completed_by")}
+
+
+def document_request_is_overdue(request: DocumentRequest, today: date) -> bool:
+    return request.is_overdue(today)

@@ -33,7 +33,7 @@ from questionnaire.services import answer_discard, answer_record, response_creat
 
 from .holds import holds_sync_rules
 from .models import Submission
-from .selectors import answers_editable, stage2_working_state, submission_ready
+from .selectors import Editability, change_request_open, stage2_working_state, submission_ready
 from .states import SUBMITTABLE_STATES
 from .transitions import stage2_transition
 
@@ -116,8 +116,9 @@ def answer_save(
 ) -> SaveResult:
     """Save one answer and re-judge the rules.
 
-    Guarantees: the applicant is a member of the organisation; the answers are editable (a
-    pause never makes them so: only draft and "changes requested" do); the question is
+    Guarantees: the applicant is a member of the organisation; the answer is editable (a
+    pause never makes it so: in draft every answer is, in "changes requested" only those the
+    reviewer named and questions newly on the route); the question is
     reachable on the route; nobody changed the answer since ``expected_version`` was read; a
     change that discards other answers was confirmed. In the same transaction, raises a hold
     for each pause rule the answers now trigger and lifts each rule hold they no longer do;
@@ -125,13 +126,16 @@ def answer_save(
     application = application_lock(application)
     if not is_member_of(actor, application.organisation):
         raise PermissionError("Only members of the organisation can answer")
-    if not answers_editable(application):
+    editability = Editability(application)
+    if not editability.any:
         raise AnswerNotEditable(application.stage2_state)
     response = response_for(application)
     stored = answers_by_question(response)
     journey = response_journey(response, stored)
     if not journey.can_visit(question_id):
         raise QuestionNotAvailable(question_id)
+    if not editability.question(journey, question_id):
+        raise AnswerNotEditable(application.stage2_state)
     question = journey.definition.question(question_id)
     existing = stored.get(question_id)
     if expected_version != (existing.version if existing else 0):
@@ -181,7 +185,8 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
     holds_sync_rules(application=application, evaluation=evaluation, actor=actor)
     if not submission_ready(application, journey, evaluation):
         return SubmitStatus.NOT_READY
-    resubmission = application.stage2_state == Stage2State.CHANGES_REQUESTED
+    change_request = change_request_open(application)
+    resubmission = change_request is not None
     stage2_transition(
         application=application,
         to_state=Stage2State.SUBMITTED,
@@ -197,6 +202,11 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
         evaluation=evaluation,
         actor=actor,
     )
+    if change_request is not None:
+        change_request.resubmission = submission
+        change_request.save(update_fields=["resubmission"])
+    application.stage2_flagged = bool(evaluation.flags)
+    application.save(update_fields=["stage2_flagged", "updated_at"])
     Auditor(actor).record(
         action="response.submit",
         obj=response,

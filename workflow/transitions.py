@@ -34,7 +34,8 @@ def stage2_transition(
         reason=reason,
     )
     application.stage2_state = to_state
-    fields = ["stage2_state", "updated_at"]
+    application.stage2_version += 1
+    fields = ["stage2_state", "stage2_version", "updated_at"]
     # Resuming a pause into "submitted" is not a new submission.
     if to_state == Stage2State.SUBMITTED and from_state != Stage2State.PAUSED:
         application.stage2_submitted_at = timezone.now()
@@ -48,3 +49,10 @@ def stage2_transition(
         after={"state": to_state, "reason": reason},
     )
     return transition
+
+
+def stage2_touch(application: Application) -> None:
+    """Record that a decision changed the application without changing its state (a takeover,
+    a hold on an already paused Stage 2), so pages opened before it are stale."""
+    application.stage2_version += 1
+    application.save(update_fields=["stage2_version", "updated_at"])

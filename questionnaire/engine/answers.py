@@ -104,18 +104,38 @@ def _parse_follow_up(follow_up: FollowUp, data: Mapping[str, str]) -> tuple[str,
 
 
 def _parse_date(question: Question, data: Mapping[str, str], today: date) -> ParsedAnswer:
-    parts = {p: data.get(f"{MAIN_INPUT}-{p}", "").strip() for p in DATE_PARTS}
-    name = question.error_name
+    return parse_date_input(
+        data,
+        prefix=MAIN_INPUT,
+        name=question.error_name,
+        required_error=question.required_error,
+        today=today,
+        must_be="past",
+    )
+
+
+def parse_date_input(
+    data: Mapping[str, str],
+    *,
+    prefix: str,
+    name: str,
+    required_error: str,
+    today: date,
+    must_be: str,
+) -> ParsedAnswer:
+    """A day, month and year input (``<prefix>-day`` …) as a date, with the design system's
+    errors. ``must_be`` is "past" (today or in the past) or "future" (today or in the future)."""
+    parts = {p: data.get(f"{prefix}-{p}", "").strip() for p in DATE_PARTS}
 
     def fail(message: str, bad: set[str]) -> ParsedAnswer:
         first = next(p for p in DATE_PARTS if p in bad)
         return ParsedAnswer(
-            None, [FieldError(f"{MAIN_INPUT}-{first}", message, date_parts=frozenset(bad))]
+            None, [FieldError(f"{prefix}-{first}", message, date_parts=frozenset(bad))]
         )
 
     missing = [p for p in DATE_PARTS if not parts[p]]
     if len(missing) == len(DATE_PARTS):
-        return fail(question.required_error, set(DATE_PARTS))
+        return fail(required_error, set(DATE_PARTS))
     if missing:
         return fail(f"{name} must include a {' and '.join(missing)}", set(missing))
     if not all(parts[p].isdigit() for p in DATE_PARTS):
@@ -128,8 +148,10 @@ def _parse_date(question: Question, data: Mapping[str, str], today: date) -> Par
         value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         return fail(f"{name} must be a real date", set(DATE_PARTS))
-    if value > today:
+    if must_be == "past" and value > today:
         return fail(f"{name} must be today or in the past", set(DATE_PARTS))
+    if must_be == "future" and value < today:
+        return fail(f"{name} must be today or in the future", set(DATE_PARTS))
     return ParsedAnswer({MAIN_FIELD: value.isoformat()})
 
 

@@ -1,0 +1,115 @@
+"""Reads for NHS England's pages. Every read starts from ``applications_visible_to``, so only
+reviewers and administrators see anything, and they see only submitted applications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+
+from accounts.models import User, UserKind
+from applications.models import Application
+from applications.selectors import applications_visible_to
+from applications.states import Role, Scope, Stage2State
+
+PAGE_SIZE = 25
+QUEUE_STATES = [
+    Stage2State.SUBMITTED,
+    Stage2State.IN_REVIEW,
+    Stage2State.CHANGES_REQUESTED,
+    Stage2State.PAUSED,
+    Stage2State.APPROVED,
+    Stage2State.WITHDRAWN,
+]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    role: str = ""
+    scope: str = ""
+    reviewer: str = ""  # "me", "none", or a reviewer's id
+    flagged: bool = False
+    search: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> QueueFilters:
+        def pick(name: str, allowed: list[str]) -> str:
+            value = str(query.get(name, ""))
+            return value if value in allowed else ""
+
+        reviewer = str(query.get("reviewer", ""))
+        if reviewer not in ("me", "none") and not reviewer.isdigit():
+            reviewer = ""
+        return cls(
+            state=pick("state", [s.value for s in QUEUE_STATES]),
+            role=pick("role", list(Role.values)),
+            scope=pick("scope", list(Scope.values)),
+            reviewer=reviewer,
+            flagged=query.get("flagged") == "yes",
+            search=str(query.get("q", "")).strip()[:100],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        pairs = {
+            "state": self.state,
+            "role": self.role,
+            "scope": self.scope,
+            "reviewer": self.reviewer,
+            "flagged": "yes" if self.flagged else "",
+            "q": self.search,
+        }
+        return {key: value for key, value in pairs.items() if value}
+
+
+def queue_queryset(*, user: User, filters: QueueFilters) -> QuerySet[Application]:
+    """Every submitted application the filters match, longest waiting first."""
+    queryset = applications_visible_to(user).select_related("organisation", "stage2_reviewer")
+    if filters.state:
+        queryset = queryset.filter(stage2_state=filters.state)
+    if filters.role:
+        queryset = queryset.filter(role=filters.role)
+    if filters.scope:
+        queryset = queryset.filter(scope=filters.scope)
+    if filters.reviewer == "me":
+        queryset = queryset.filter(stage2_reviewer=user)
+    elif filters.reviewer == "none":
+        queryset = queryset.filter(stage2_reviewer__isnull=True)
+    elif filters.reviewer:
+        queryset = queryset.filter(stage2_reviewer_id=int(filters.reviewer))
+    if filters.flagged:
+        queryset = queryset.filter(stage2_flagged=True)
+    if filters.search:
+        term = filters.search
+        queryset = queryset.filter(
+            Q(organisation__name__icontains=term)
+            | Q(organisation__ods_code__iexact=term)
+            | Q(reference__iexact=term)
+            | Q(reference__icontains=term)
+        )
+    return queryset.order_by("stage2_submitted_at", "reference")
+
+
+def queue_page(*, user: User, filters: QueueFilters, page_number: Any) -> Page[Application]:
+    """One page of the queue: a count and a page of rows, whatever the number of applications."""
+    paginator = Paginator(queue_queryset(user=user, filters=filters), PAGE_SIZE)
+    return paginator.get_page(page_number)
+
+
+def reviewers() -> list[User]:
+    return list(
+        User.objects.filter(
+            kind__in=[UserKind.REVIEWER, UserKind.ADMINISTRATOR], is_active=True
+        ).order_by("email")
+    )
+
+
+def days_waiting(submitted_at: datetime | None, today: date) -> int | None:
+    if submitted_at is None:
+        return None
+    from django.utils import timezone
+
+    return (today - timezone.localtime(submitted_at).date()).days

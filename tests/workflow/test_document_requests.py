@@ -1,0 +1,120 @@
+"""Document requests, from request to answer to acceptance, with overdue ones standing out."""
+
+from datetime import date
+
+import pytest
+
+from applications.models import Application
+from audit.models import AuditEntry
+from tests.answer_sets import SUPPLIER
+from tests.web.conftest import signed_in
+from workflow.models import DocumentRequest
+
+
+@pytest.fixture
+def submitted(applicant):
+    applicant.answer_all(SUPPLIER)
+    applicant.submit()
+    return Application.objects.get()
+
+
+def ask(client, application, **fields):
+    data = {
+        "title": "Clinical Safety Case Report",
+        "note": "The latest CSCR for PACS One 4.2.1",
+        "due-day": "10",
+        "due-month": "12",
+        "due-year": "2026",
+        **fields,
+    }
+    return client.post(f"/review/applications/{application.pk}/documents/new", data)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": ""}, "Enter the name of the document you need"),
+        (
+            {"due-day": "", "due-month": "", "due-year": ""},
+            "Enter the date you need the document by",
+        ),
+        ({"due-day": "31", "due-month": "2"}, "Due date must be a real date"),
+        ({"due-year": "2025"}, "Due date must be today or in the future"),
+        ({"note": "x" * 2001}, "Note must be 2000 characters or less"),
+    ],
+)
+def test_a_request_needs_a_title_and_a_real_due_date(submitted, reviewer, fields, message):
+    response = ask(signed_in(reviewer), submitted, **fields)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "Clinical Safety Case Report" in body or fields.get("title") == ""
+    assert not DocumentRequest.objects.exists()
+
+
+def test_from_request_to_answer_to_acceptance(
+    applicant, submitted, reviewer, outsider, monkeypatch
+):
+    desk = signed_in(reviewer)
+    assert ask(desk, submitted).status_code == 302
+    request = DocumentRequest.objects.get()
+    assert (request.status, request.due_date) == ("open", date(2026, 12, 10))
+
+    detail = applicant.client.get(applicant.application_url).content.decode()
+    assert "Documents NHS England has asked for" in detail
+    assert "Clinical Safety Case Report" in detail
+    assert "Overdue" not in detail
+
+    # Past its due date, it stands out on both sides.
+    from questionnaire import definitions
+
+    monkeypatch.setattr(definitions, "today", lambda: date(2026, 12, 11))
+    assert "Overdue" in applicant.client.get(applicant.application_url).content.decode()
+    assert "Overdue" in desk.get(f"/review/applications/{submitted.pk}").content.decode()
+
+    # Another organisation cannot see or answer it.
+    url = f"{applicant.application_url}/documents/{request.pk}"
+    assert signed_in(outsider).get(url).status_code == 404
+    assert signed_in(outsider).post(url, {"note": "x"}).status_code == 404
+
+    empty = applicant.client.post(url, {"note": " "})
+    assert empty.status_code == 400
+    assert "Enter how you are providing the document" in empty.content.decode()
+    assert (
+        applicant.client.post(url, {"note": "Sent by secure email on 9 December"}).status_code
+        == 302
+    )
+    request.refresh_from_db()
+    assert request.status == "answered"
+    # Answering twice (a double click) is refused, not applied twice.
+    again = applicant.client.post(url, {"note": "again"})
+    assert again.status_code == 400
+    assert "This request has changed since you opened the page" in again.content.decode()
+    request.refresh_from_db()
+    assert request.response_note == "Sent by secure email on 9 December"
+
+    review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
+    assert desk.post(review_url, {"action": "accept"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == "accepted" and request.closed_by == reviewer
+    stale = desk.post(review_url, {"action": "withdraw"})
+    assert stale.status_code == 409
+    assert "This request has changed since you opened the page" in stale.content.decode()
+    assert [e.action for e in AuditEntry.objects.filter(action__startswith="document_request")] == [
+        "document_request.create",
+        "document_request.answer",
+        "document_request.accepted",
+    ]
+
+
+def test_a_document_can_be_requested_after_approval(submitted, reviewer):
+    desk = signed_in(reviewer)
+    from tests.workflow.test_review_cycle import Reviewer
+
+    flow = Reviewer(desk, submitted)
+    flow.post("/start")
+    flow.post("/approve")
+    submitted.refresh_from_db()
+    assert submitted.stage2_state == "approved"
+    assert ask(desk, submitted, title="Hazard log").status_code == 302
+    assert DocumentRequest.objects.get().title == "Hazard log"

@@ -1,0 +1,111 @@
+"""Document requests: NHS England asks an organisation for a document at any time, before or
+after approval (the source names the Clinical Safety Case Report and the hazard log), and the
+organisation answers it. Each change is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.rules import can_review, is_member_of
+from applications.models import Application
+from applications.services import application_lock
+from applications.states import Stage2State
+from audit.services import Auditor
+
+from .models import DocumentRequest, DocumentRequestStatus
+from .review import DecisionRefused
+
+TITLE_MAX = 200
+NOTE_MAX = 2000
+STALE_REQUEST = "This request has changed since you opened the page. Check the request again"
+
+
+@transaction.atomic
+def document_request_create(
+    *, application: Application, actor: User, title: str, note: str, due_date: date
+) -> DocumentRequest:
+    """Ask the organisation for a document by a due date."""
+    if not can_review(actor):
+        raise PermissionError("Only NHS England reviewers can request documents")
+    application = application_lock(application)
+    if application.stage2_state in (Stage2State.DRAFT, Stage2State.WITHDRAWN):
+        raise DecisionRefused("You can only request documents for a submitted application")
+    request = DocumentRequest.objects.create(
+        application=application,
+        title=title.strip(),
+        note=note.strip(),
+        due_date=due_date,
+        requested_by=actor,
+    )
+    Auditor(actor).record(
+        action="document_request.create",
+        obj=request,
+        organisation=application.organisation,
+        after={"title": request.title, "due_date": due_date.isoformat()},
+    )
+    return request
+
+
+def _locked_request(request: DocumentRequest) -> DocumentRequest:
+    application_lock(request.application)
+    return DocumentRequest.objects.select_related("application__organisation").get(pk=request.pk)
+
+
+@transaction.atomic
+def document_request_answer(*, request: DocumentRequest, actor: User, note: str) -> None:
+    """The organisation answers an open request."""
+    request = _locked_request(request)
+    if not is_member_of(actor, request.application.organisation):
+        raise PermissionError("Only members of the organisation can answer")
+    if request.status != DocumentRequestStatus.OPEN:
+        raise DecisionRefused(STALE_REQUEST)
+    request.status = DocumentRequestStatus.ANSWERED
+    request.response_note = note.strip()
+    request.answered_by = actor
+    request.answered_at = timezone.now()
+    request.save(update_fields=["status", "response_note", "answered_by", "answered_at"])
+    Auditor(actor).record(
+        action="document_request.answer",
+        obj=request,
+        organisation=request.application.organisation,
+        after={"note": request.response_note},
+    )
+
+
+def _close(request: DocumentRequest, actor: User, status: str, allowed: set[str]) -> None:
+    if not can_review(actor):
+        raise PermissionError("Only NHS England reviewers can close a request")
+    request = _locked_request(request)
+    if request.status not in allowed:
+        raise DecisionRefused(STALE_REQUEST)
+    before = request.status
+    request.status = status
+    request.closed_by = actor
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_by", "closed_at"])
+    Auditor(actor).record(
+        action=f"document_request.{status}",
+        obj=request,
+        organisation=request.application.organisation,
+        before={"status": before},
+        after={"status": status},
+    )
+
+
+@transaction.atomic
+def document_request_accept(*, request: DocumentRequest, actor: User) -> None:
+    _close(request, actor, DocumentRequestStatus.ACCEPTED, {DocumentRequestStatus.ANSWERED})
+
+
+@transaction.atomic
+def document_request_withdraw(*, request: DocumentRequest, actor: User) -> None:
+    _close(
+        request,
+        actor,
+        DocumentRequestStatus.WITHDRAWN,
+        {DocumentRequestStatus.OPEN, DocumentRequestStatus.ANSWERED},
+    )
