@@ -360,7 +360,13 @@ def document_request(
             "withdraw": (documents.document_request_withdraw, "You have withdrawn the request"),
         }
         if action not in services:
-            raise Http404
+            return _document_request_page(
+                request,
+                application,
+                document,
+                [{"text": "Choose what to do with the request", "href": "#actions"}],
+                400,
+            )
         service, done = services[action]
         try:
             service(request=document, actor=request.user)
@@ -370,6 +376,16 @@ def document_request(
         else:
             messages.success(request, done)
             return redirect(_application_url(application_id))
+    return _document_request_page(request, application, document, errors, 409 if errors else 200)
+
+
+def _document_request_page(
+    request: HttpRequest,
+    application: Any,
+    document: Any,
+    errors: list[dict[str, str]],
+    status: int,
+) -> HttpResponse:
     return render(
         request,
         "review/document_request.jinja",
@@ -379,9 +395,9 @@ def document_request(
             "today": definitions.today(),
             "page_title": document.title,
             "errors": errors,
-            "back_url": _application_url(application_id),
+            "back_url": _application_url(application.pk),
         },
-        status=409 if errors else 200,
+        status=status,
     )
 
 

@@ -1,0 +1,184 @@
+"""Every URL of the service, asked by every kind of user: anonymous, a member of the
+application's organisation (A), a member of another organisation (B), an NHS England reviewer and
+an administrator. Nobody gets what is not theirs: another organisation's application is a 404,
+and reviewer pages are a 404 to applicants. A URL pattern missing from the table fails the test,
+so every new URL is covered."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.answer_sets import SUPPLIER
+
+ROLES = ("anonymous", "member_a", "member_b", "reviewer", "administrator")
+APPLICANT = {"member_a"}
+STAFF = {"reviewer", "administrator"}
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+
+# name: (path template, methods it accepts, roles allowed, public)
+URLS = {
+    "healthz": ("/healthz", ["GET"], EVERYONE, True),
+    "accounts:sign_in": ("/sign-in", ["GET"], EVERYONE, True),
+    "accounts:sign_out": ("/sign-out", ["POST"], SIGNED_IN, False),
+    "applications:list": ("/", ["GET"], SIGNED_IN, False),
+    "applications:start": ("/applications/start", ["GET", "POST"], APPLICANT | {"member_b"}, False),
+    "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
+    "applications:withdraw": ("/applications/{app}/withdraw", ["GET", "POST"], APPLICANT, False),
+    "applications:document_request": (
+        "/applications/{app}/documents/{doc}",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "questionnaire:overview": ("/applications/{app}/stage-2", ["GET"], APPLICANT, False),
+    "questionnaire:check_answers": (
+        "/applications/{app}/stage-2/check-answers",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "questionnaire:confirmation": (
+        "/applications/{app}/stage-2/confirmation",
+        ["GET"],
+        APPLICANT,
+        False,
+    ),
+    "questionnaire:question": (
+        "/applications/{app}/stage-2/questions/s_isms",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "review:queue": ("/review", ["GET"], STAFF, False),
+    "review:application": ("/review/applications/{app}", ["GET"], STAFF, False),
+    "review:start": ("/review/applications/{app}/start", ["POST"], STAFF, False),
+    "review:request_changes": (
+        "/review/applications/{app}/request-changes",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:approve": ("/review/applications/{app}/approve", ["GET", "POST"], STAFF, False),
+    "review:hold_raise": ("/review/applications/{app}/holds/new", ["GET", "POST"], STAFF, False),
+    "review:hold_lift": (
+        "/review/applications/{app}/holds/{hold}/lift",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:document_request_new": (
+        "/review/applications/{app}/documents/new",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:document_request": (
+        "/review/applications/{app}/documents/{doc}",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:stage_complete": (
+        "/review/applications/{app}/stages/3/complete",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+}
+
+
+def pattern_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from pattern_names(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}"
+
+
+def test_the_table_covers_every_url_pattern_of_the_project():
+    names = sorted(pattern_names())
+    assert len(names) == len(set(names)), "two URL patterns share a name"
+    assert set(names) == set(URLS), (
+        f"unknown: {sorted(set(names) - set(URLS))}; gone: {sorted(set(URLS) - set(names))}"
+    )
+
+
+@pytest.fixture
+def world(applicant, member, outsider, reviewer, fixed_today):
+    """Organisation A's submitted application, with a reviewer's hold and a document request."""
+    from accounts.models import UserKind
+    from accounts.services import user_create
+    from applications.models import Application
+    from tests.conftest import PASSWORD
+    from workflow.documents import document_request_create
+    from workflow.models import HoldOrigin
+    from workflow.review import reviewer_hold_raise
+
+    applicant.answer_all(SUPPLIER)
+    applicant.submit()
+    application = Application.objects.get()
+    hold = reviewer_hold_raise(
+        application=application,
+        actor=reviewer,
+        expected_version=application.stage2_version,
+        reason="Checking",
+    )
+    assert hold.origin == HoldOrigin.REVIEWER
+    document = document_request_create(
+        application=application,
+        actor=reviewer,
+        title="Hazard log",
+        note="",
+        due_date=date(2026, 12, 31),
+    )
+    administrator = user_create(
+        email="admin@england.example",
+        password=PASSWORD,
+        kind=UserKind.ADMINISTRATOR,
+        actor=None,
+    )
+    users = {
+        "member_a": member,
+        "member_b": outsider,
+        "reviewer": reviewer,
+        "administrator": administrator,
+    }
+    return {
+        "users": users,
+        "values": {"app": application.pk, "hold": hold.pk, "doc": document.pk},
+    }
+
+
+def client_for(role, world):
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_each_role_gets_only_what_is_theirs(world, name):
+    template, methods, allowed, public = URLS[name]
+    path = template.format(**world["values"])
+    # Those refused go first, so that an allowed POST (a withdrawal, a decision) cannot change
+    # what a refused role would see.
+    for role in sorted(ROLES, key=lambda r: r in allowed):
+        for method in methods:
+            client = client_for(role, world)
+            response = client.get(path) if method == "GET" else client.post(path, {})
+            status = response.status_code
+            where = f"{method} {path} as {role}: {status}"
+            assert status < 500, where
+            if role in allowed:
+                assert status != 404, where
+                assert status != 403, where
+            elif role == "anonymous" and not public:
+                assert status == 302 and "/sign-in" in response["Location"], where
+            else:
+                assert status in (403, 404), where
+                assert str(world["values"]["app"]) not in response.content.decode(), where
