@@ -48,4 +48,7 @@ def application_get_for_reviewer(*, user: User, application_id: uuid.UUID) -> Ap
     """For NHS England's pages: only reviewers and administrators, else 404."""
     if not can_review(user):
         raise Http404
-    return _get(applications_visible_to(user).select_related("stage2_reviewer"), application_id)
+    return _get(
+        applications_visible_to(user).select_related("stage2_reviewer", "stage2_response"),
+        application_id,
+    )

@@ -1,5 +1,8 @@
 """What NHS England's application page shows: answers as they were worded when answered, rule
-outcomes, holds, what changed on resubmission, and one timeline of everything that happened."""
+outcomes, holds, what changed on resubmission, and one timeline of everything that happened.
+
+The page reads each collection once (a fixed number of queries, whatever the history) and
+builds every section from those reads."""
 
 from __future__ import annotations
 
@@ -7,21 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from applications.models import Application
+from applications.models import Application, Stage2Transition
 from questionnaire.engine.answers import display_value
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import evaluate
 from questionnaire.models import Answer
-from questionnaire.selectors import answers_by_question, response_for, response_journey
-from workflow.models import ChangeRequest, HoldOrigin, Submission
-from workflow.review import approval_blockers
-from workflow.selectors import (
-    document_requests_for,
-    holds_all,
-    stage3_blockers,
-    stages_completed,
-    submission_latest,
+from questionnaire.selectors import response_journey
+from workflow.models import (
+    ChangeRequest,
+    ChangeRequestItem,
+    DocumentRequest,
+    Hold,
+    HoldOrigin,
+    ReviewerAssignment,
+    StageCompletion,
 )
+from workflow.review import approval_blockers_for
+from workflow.selectors import stage3_blockers
 
 # Answers that name people, shown together as the application's key personnel.
 PEOPLE_QUESTIONS = ("s_cso", "c_csos", "c_incident_leads")
@@ -61,16 +66,29 @@ def answer_rows(journey: Journey, answers: dict[str, Answer]) -> list[dict[str, 
     return rows
 
 
+def change_requests_of(application: Application) -> list[tuple[ChangeRequest, list[Any]]]:
+    """Each change request with its items, oldest first, in one query."""
+    items = ChangeRequestItem.objects.filter(
+        change_request__application=application
+    ).select_related("change_request__requested_by", "change_request__resubmission", "revision")
+    grouped: dict[Any, tuple[ChangeRequest, list[Any]]] = {}
+    for item in items.order_by("change_request__requested_at", "pk"):
+        grouped.setdefault(item.change_request_id, (item.change_request, []))[1].append(item)
+    return list(grouped.values())
+
+
 def resubmission_changes(
-    journey: Journey, latest: Submission | None, requests: list[ChangeRequest]
+    journey: Journey, requests: list[tuple[ChangeRequest, list[Any]]]
 ) -> tuple[ChangeRequest | None, list[Change]]:
-    """For a resubmission: each answer the reviewer asked to change, old and new, and why."""
-    answered = next((r for r in requests if r.resubmission_id == getattr(latest, "pk", None)), None)
-    if latest is None or answered is None:
+    """For a resubmission: each answer the reviewer asked to change, old and new, and why. Only
+    the latest request counts, and only once the applicant has resubmitted."""
+    if not requests or requests[-1][0].resubmission is None:
         return None, []
-    now = {a["question_id"]: a["display"] for a in latest.snapshot["answers"]}
+    request, items = requests[-1]
+    assert request.resubmission is not None
+    now = {a["question_id"]: a["display"] for a in request.resubmission.snapshot["answers"]}
     changes = []
-    for item in answered.items.all():
+    for item in items:
         question = journey.definition.question(item.question_id)
         changes.append(
             Change(
@@ -81,24 +99,37 @@ def resubmission_changes(
                 after=now.get(item.question_id, []),
             )
         )
-    return answered, changes
+    return request, changes
 
 
-def timeline(application: Application, requests: list[ChangeRequest]) -> list[Event]:
-    events: list[Event] = []
-    for t in application.stage2_transitions.select_related("actor"):
-        events.append(
-            Event(
-                t.at,
-                f"{t.get_from_state_display()} → {t.get_to_state_display()}",
-                _who(t.actor),
-                t.reason,
-            )
+def timeline(
+    *,
+    transitions: list[Stage2Transition],
+    assignments: list[ReviewerAssignment],
+    holds: list[Hold],
+    requests: list[tuple[ChangeRequest, list[Any]]],
+    documents: list[DocumentRequest],
+    completions: list[StageCompletion],
+) -> list[Event]:
+    """Everything that happened to the application, newest first."""
+    events = [
+        Event(
+            t.at,
+            f"{t.get_from_state_display()} → {t.get_to_state_display()}",
+            _who(t.actor),
+            t.reason,
         )
-    for a in application.assignments.select_related("reviewer", "previous_reviewer"):
-        title = "Review taken over" if a.previous_reviewer_id else "Reviewer assigned"
-        events.append(Event(a.at, title, _who(a.reviewer)))
-    for hold in application.holds.select_related("raised_by", "lifted_by"):
+        for t in transitions
+    ]
+    events += [
+        Event(
+            a.at,
+            "Review taken over" if a.previous_reviewer_id else "Reviewer assigned",
+            _who(a.reviewer),
+        )
+        for a in assignments
+    ]
+    for hold in holds:
         events.append(
             Event(
                 hold.raised_at,
@@ -111,14 +142,12 @@ def timeline(application: Application, requests: list[ChangeRequest]) -> list[Ev
             events.append(
                 Event(hold.lifted_at, "Hold lifted", _who(hold.lifted_by), hold.lift_reason)
             )
-    for request in requests:
-        comments = "; ".join(f"{i.question_id}: {i.comment}" for i in request.items.all())
+    for request, items in requests:
+        comments = "\n".join(f"{item.question_id}: {item.comment}" for item in items)
         events.append(
             Event(request.requested_at, "Changes requested", _who(request.requested_by), comments)
         )
-    for document in application.document_requests.select_related(
-        "requested_by", "answered_by", "closed_by"
-    ):
+    for document in documents:
         events.append(
             Event(
                 document.requested_at,
@@ -144,15 +173,10 @@ def timeline(application: Application, requests: list[ChangeRequest]) -> list[Ev
                     _who(document.closed_by),
                 )
             )
-    for completion in application.stage_completions.select_related("completed_by"):
-        events.append(
-            Event(
-                completion.completed_at,
-                f"Stage {completion.stage} completed",
-                _who(completion.completed_by),
-                completion.note,
-            )
-        )
+    events += [
+        Event(c.completed_at, f"Stage {c.stage} completed", _who(c.completed_by), c.note)
+        for c in completions
+    ]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
@@ -161,33 +185,46 @@ def _who(user: Any) -> str:
 
 
 def review_page_context(application: Application) -> dict[str, Any]:
-    response = response_for(application)
-    answers = answers_by_question(response)
+    """Everything the reviewer's application page shows. ``application`` comes from
+    ``application_get_for_reviewer`` (organisation, reviewer and response joined)."""
+    response = application.stage2_response
+    answers = {a.question_id: a for a in response.answers.select_related("answered_by")}
     journey = response_journey(response, answers)
     evaluation = evaluate(journey)
-    requests = list(
-        application.change_requests.select_related("requested_by").prefetch_related(
-            "items__revision"
-        )
+    requests = change_requests_of(application)
+    answered, changes = resubmission_changes(journey, requests)
+    holds = list(application.holds.select_related("raised_by", "lifted_by"))
+    holds_open = [h for h in holds if h.is_open]
+    documents = list(
+        application.document_requests.select_related("requested_by", "answered_by", "closed_by")
     )
-    latest = submission_latest(application)
-    answered, changes = resubmission_changes(journey, latest, requests)
-    holds = holds_all(application)
+    completions = list(application.stage_completions.select_related("completed_by"))
+    rows = answer_rows(journey, answers)
     return {
         "application": application,
         "journey": journey,
         "evaluation": evaluation,
-        "answer_rows": answer_rows(journey, answers),
-        "people": [row for row in answer_rows(journey, answers) if row["id"] in PEOPLE_QUESTIONS],
-        "holds_open": [h for h in holds if h.is_open],
+        "answer_rows": rows,
+        "people": [row for row in rows if row["id"] in PEOPLE_QUESTIONS],
+        "holds_open": holds_open,
         "holds_lifted": [h for h in holds if not h.is_open],
         "reviewer_origin": HoldOrigin.REVIEWER,
-        "latest_submission": latest,
         "answered_request": answered,
         "changes": changes,
-        "document_requests": document_requests_for(application),
-        "approval_blockers": approval_blockers(application),
+        "document_requests": documents,
+        "approval_blockers": approval_blockers_for(
+            application, journey, evaluation, len(holds_open)
+        ),
         "stage3_blockers": stage3_blockers(application),
-        "stages_completed": stages_completed(application),
-        "timeline": timeline(application, requests),
+        "stages_completed": {c.stage: c for c in completions},
+        "timeline": timeline(
+            transitions=list(application.stage2_transitions.select_related("actor")),
+            assignments=list(
+                application.assignments.select_related("reviewer", "previous_reviewer")
+            ),
+            holds=holds,
+            requests=requests,
+            documents=documents,
+            completions=completions,
+        ),
     }

@@ -14,7 +14,8 @@ from applications.models import Application
 from applications.services import application_lock
 from applications.states import Stage2State
 from audit.services import Auditor
-from questionnaire.engine.rules import evaluate
+from questionnaire.engine.journey import Journey
+from questionnaire.engine.rules import Evaluation, evaluate
 from questionnaire.models import AnswerRevision
 from questionnaire.selectors import response_for, response_journey
 
@@ -159,16 +160,22 @@ def changes_request(
 
 def approval_blockers(application: Application) -> list[str]:
     """Why Stage 2 cannot be approved now, in words to show the reviewer."""
-    reasons = []
+    journey = response_journey(response_for(application))
     open_holds = application.holds.filter(lifted_at__isnull=True).count()
+    return approval_blockers_for(application, journey, evaluate(journey), open_holds)
+
+
+def approval_blockers_for(
+    application: Application, journey: Journey, evaluation: Evaluation, open_holds: int
+) -> list[str]:
+    """``approval_blockers`` from what a page has already read."""
+    reasons = []
     if open_holds:
         reasons.append(
             f"Onboarding is paused by {open_holds} open hold(s). Lift every hold before approving"
         )
     elif application.stage2_state != Stage2State.IN_REVIEW:
         reasons.append("Start the review before you approve")
-    journey = response_journey(response_for(application))
-    evaluation = evaluate(journey)
     for rule in evaluation.blocks:
         number = journey.definition.question(rule.question).number
         reasons.append(f"Question {number} blocks approval: {rule.reason}")

@@ -133,7 +133,8 @@ def aup_accepted(application: Application) -> bool:
 
 
 def stage3_blockers(application: Application) -> list[str]:
-    """Why stage 3 (Home Community ID integration) cannot start yet, in the applicant's words."""
+    """Why stage 3 (Home Community ID integration) cannot start yet, in the applicant's words.
+    Reads nothing beyond the application row (and, once evidence exists, its AUP)."""
     blockers = []
     if application.stage2_state != Stage2State.APPROVED:
         blockers.append(STAGE3_NEEDS_APPROVAL)
