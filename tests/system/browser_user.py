@@ -162,12 +162,12 @@ class BrowserUser:
         raise AssertionError(f"Tab never reached {target}")
 
     # ------------------------------------------------------------------ given
-    def given_i_have_signed_in_as(self, email: str) -> None:
+    def given_i_have_signed_in_as(self, email: str, lands_on: str = "Your applications") -> None:
         self.visit("/sign-in")
         self.fill("Email address", email)
         self.fill("Password", PASSWORD)
         self.press_button("Sign in")
-        self.then_i_see_heading("Your applications")
+        self.then_i_see_heading(lands_on)
 
     def given_i_have_started_an_application(
         self, scope: str = "Both (Consumer and Provider)"
@@ -243,6 +243,15 @@ class BrowserUser:
         expect(panel.locator("strong")).to_have_text(reference.group(0))
         self.then_i_see("What happens next")
         return reference.group(0)
+
+    def select(self, label: str, option: str) -> None:
+        box = self.page.get_by_label(label, exact=True)
+        if self.keyboard_only:
+            self._tab_to(box)
+        box.select_option(label=option)
+
+    def then_i_see_success(self, text: str) -> None:
+        expect(self.page.get_by_test_id("success-banner")).to_contain_text(text)
 
     def then_onboarding_is_paused_because(self, reason: str) -> None:
         banner = self.page.locator(".nhsuk-notification-banner")
