@@ -107,6 +107,7 @@ def application_withdraw(request: HttpRequest, application_id: uuid.UUID) -> Htt
         "applications/withdraw.jinja",
         {
             "application": application,
+            "pause": application_page_context(application)["pause"],
             "page_title": f"Are you sure you want to withdraw application {application.reference}?",
             "errors": errors,
             "reason": reason,
@@ -142,6 +143,7 @@ def document_request(
         "applications/document_request.jinja",
         {
             "application": application,
+            "pause": application_page_context(application)["pause"],
             "document": document,
             "today": definitions.today(),
             "page_title": document.title,

@@ -264,6 +264,7 @@ def confirmation(request: HttpRequest, application_id: uuid.UUID) -> HttpRespons
         "questionnaire/confirmation.jinja",
         {
             "application": application,
+            "pause": application_page_context(application)["pause"],
             "page_title": "Stage 2 submitted",
             "urls": _urls(application_id),
         },

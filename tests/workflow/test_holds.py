@@ -149,3 +149,32 @@ def test_one_open_hold_per_rule(applicant):
         "s_dspt_published", {"answer-day": "2", "answer-month": "5", "answer-year": "2025"}
     )
     assert Hold.objects.filter(origin=HoldOrigin.RULE, lifted_at__isnull=True).count() == 1
+
+
+def test_every_page_of_the_application_shows_each_open_hold(applicant, reviewer):
+    from workflow.documents import document_request_create
+
+    applicant.answer_all(SUPPLIER)
+    applicant.submit()
+    application = Application.objects.get()
+    reviewer_hold(application, reviewer, "We are checking your ISMS certificate.")
+    from datetime import date
+
+    document = document_request_create(
+        application=application, actor=reviewer, title="ISMS", note="", due_date=date(2026, 12, 30)
+    )
+    pages = [
+        applicant.application_url,
+        applicant.stage2,
+        f"{applicant.stage2}/check-answers",
+        f"{applicant.stage2}/confirmation",
+        f"{applicant.application_url}/withdraw",
+        f"{applicant.application_url}/documents/{document.pk}",
+    ]
+    for url in pages:
+        page = applicant.client.get(url)
+        assert page.status_code == 200, url
+        body = page.content.decode()
+        assert "Onboarding is paused" in body, url
+        assert "We are checking your ISMS certificate." in body, url
+        assert "NHS England will lift this hold" in body, url
