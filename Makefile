@@ -1,10 +1,17 @@
 # NIR Governance Assurance. `make help` lists the targets.
 SHELL := /bin/bash
-# Settings from a local .env file, if there is one (see .env.example).
--include .env
+# Settings from a local .env file, if there is one (see .env.example): each `NAME=value` line sets
+# NAME only where neither the environment nor the command line has set it, so `PORT=8601 make run`
+# wins over the file. Values are taken literally (no quotes). Django itself never reads .env.
+ifneq ($(wildcard .env),)
+$(foreach name,$(shell sed -nE 's/^([A-Za-z_][A-Za-z0-9_]*)=.*/\1/p' .env),\
+  $(if $(filter undefined default,$(origin $(name))),\
+    $(eval $(name) := $$(shell sed -nE 's/^$(name)=//p' .env | tail -n 1))))
+endif
 export
 .DEFAULT_GOAL := help
-PORT ?= 8000
+# An empty PORT, as in a .env copied from .env.example with the value cleared, means the default.
+PORT := $(or $(PORT),8000)
 UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
