@@ -1,11 +1,20 @@
 # NIR Governance Assurance. `make help` lists the targets.
 SHELL := /bin/bash
-# Settings from a local .env file, if there is one (see .env.example).
--include .env
+# Settings from a local .env file, if there is one (see .env.example): each `NAME=value` line sets
+# NAME only where neither the environment nor the command line has set it, so `PORT=8601 make run`
+# wins over the file. Values are taken literally (no quotes). Django itself never reads .env.
+ifneq ($(wildcard .env),)
+$(foreach name,$(shell sed -nE 's/^([A-Za-z_][A-Za-z0-9_]*)=.*/\1/p' .env),\
+  $(if $(filter undefined default,$(origin $(name))),\
+    $(eval $(name) := $$(shell sed -nE 's/^$(name)=//p' .env | tail -n 1))))
+endif
 export
 .DEFAULT_GOAL := help
-PORT ?= 8000
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# An empty PORT, as in a .env copied from .env.example with the value cleared, means the default.
+PORT := $(or $(PORT),8000)
+# uv: the one on PATH, else the project's own in .tools/uv, which `make uv` installs there.
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
@@ -14,8 +23,8 @@ FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
 
-uv:
-	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+uv: ## Install uv, if it is not on PATH, into a virtual environment in .tools/uv
+	@[ -x "$(UV)" ] || scripts/install-uv "$(CURDIR)/.tools/uv" "$(UV_VERSION)"
 
 python-deps: uv
 	$(UV) sync --frozen --quiet

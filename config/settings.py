@@ -1,22 +1,21 @@
 """Settings. Every setting comes from the environment; `.env.example` lists them all.
 
-Defaults are safe for development: SQLite, local file storage and email to the console.
-Production sets DJANGO_ENV=production, which refuses the development defaults it must not use.
+Defaults are safe for development: SQLite, local file storage and email to the console. An empty
+variable means its default. Production sets DJANGO_ENV=production, which refuses the development
+defaults it must not use. A value that is wrong stops start-up with a message naming the variable:
+here where this module needs the value to build others, otherwise in `core/checks.py`.
 """
 
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env, env_bool, env_list
+from config.env import env, env_bool, env_choice, env_database, env_int, env_list, env_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DJANGO_ENV = env("DJANGO_ENV", "development")
-if DJANGO_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured("DJANGO_ENV must be development, test or production")
+DJANGO_ENV = env_choice("DJANGO_ENV", "development", ("development", "test", "production"))
 IS_PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", default=DJANGO_ENV == "development")
@@ -84,8 +83,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        engines={"django.db.backends.postgresql", "django.db.backends.sqlite3"},
+        conn_max_age=60,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -107,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "applications:list"
 
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", "3600"))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -160,13 +162,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = env_path("MEDIA_ROOT", "var/media", base=BASE_DIR)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nir-onboarding@example.nhs.uk")
 
 # The questionnaire: which definition new applications answer, and the DSPT deadline.
-QUESTIONNAIRE_DIR = Path(env("QUESTIONNAIRE_DIR", str(BASE_DIR / "questionnaire" / "definitions")))
+QUESTIONNAIRE_DIR = env_path("QUESTIONNAIRE_DIR", "questionnaire/definitions", base=BASE_DIR)
 QUESTIONNAIRE_CURRENT = env("QUESTIONNAIRE_CURRENT", "stage2-v1.yaml")
 DSPT_PUBLICATION_DEADLINE = env("DSPT_PUBLICATION_DEADLINE", "06-30")
 
@@ -174,5 +176,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
+    },
 }

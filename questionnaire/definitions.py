@@ -16,6 +16,8 @@ from .engine.schema import Definition
 
 @cache
 def load_all() -> dict[tuple[str, int], Definition]:
+    if not settings.QUESTIONNAIRE_DIR.is_dir():
+        raise DefinitionError(f"QUESTIONNAIRE_DIR names {settings.QUESTIONNAIRE_DIR}, not a folder")
     definitions: dict[tuple[str, int], Definition] = {}
     for path in sorted(settings.QUESTIONNAIRE_DIR.glob("*.yaml")):
         definition = load_definition(path)

@@ -5,7 +5,6 @@ import yaml
 
 from questionnaire.engine.errors import DefinitionError
 from questionnaire.engine.loader import definition_from_text, load_definition
-from tests.conftest import DEFINITION_PATH
 
 MINIMAL = """
 id: test
@@ -52,17 +51,6 @@ def test_the_stage2_definition_loads_with_both_roles(definition):
     assert sum(1 for i in ids if i.startswith("s_")) == 10
     assert sum(1 for i in ids if i.startswith("c_")) == 16
     assert definition.version == 1
-
-
-def test_the_stage2_definition_keeps_the_source_wording(definition):
-    # The source document sits in shared/ beside the repository (CI lays it there too).
-    repository = DEFINITION_PATH.parents[2]
-    source = repository.parent / "shared/spec/nir-stage2-governance-assurance.txt"
-    text = " ".join(source.read_text(encoding="utf-8").split())
-    for question in definition.questions:
-        if question.inferred:
-            continue
-        assert " ".join(question.text.split()) in text, question.id
 
 
 def test_minimal_definition_loads():

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_prerequisite
+
 # Playwright's sync API runs an event loop in this thread; the live server's database work is
 # still synchronous, so Django must be told that is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,18 +26,12 @@ AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPOSITORY / "test-artifacts" / "screenshots"
 
 
-def _missing(message: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        _missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        missing_prerequisite(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     if not AXE.exists():
-        _missing(f"axe-core is not installed at {AXE} (npm ci)")
+        missing_prerequisite(f"axe-core is not installed at {AXE} (npm ci)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,87 @@
+"""Start-up checks of the settings, each naming the environment variable to put right.
+
+`manage.py check`, `runserver`, `migrate` and the test runner run Django's system checks; a WSGI
+server does not, so `config/wsgi.py` runs these itself. A wrong value therefore stops the service
+as it starts, never on some applicant's request.
+
+To check another setting, add one function decorated with `@setting_check("VARIABLE")` that
+returns what is wrong, in words, or None when the setting is fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error
+from django.utils.module_loading import import_string
+
+from questionnaire.engine.dspt import MonthDay
+
+TAG = "settings"
+
+Problem = str | None
+_CHECKS: list[tuple[str, Callable[[], Problem]]] = []
+
+
+def setting_check(variable: str) -> Callable[[Callable[[], Problem]], Callable[[], Problem]]:
+    def register(check: Callable[[], Problem]) -> Callable[[], Problem]:
+        _CHECKS.append((variable, check))
+        return check
+
+    return register
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The Django system check: one error per variable whose value is wrong."""
+    errors: list[CheckMessage] = []
+    for variable, check in _CHECKS:
+        problem = check()
+        if problem:
+            errors.append(Error(f"{variable}: {problem}", id=f"settings.{variable}"))
+    return errors
+
+
+def setting_problems() -> Iterable[str]:
+    return [str(error.msg) for error in check_settings()]
+
+
+@setting_check("DSPT_PUBLICATION_DEADLINE")
+def check_dspt_publication_deadline() -> Problem:
+    try:
+        MonthDay.parse(settings.DSPT_PUBLICATION_DEADLINE)
+    except ValueError as exc:
+        return f"{exc}; give the yearly deadline as MM-DD, for example 06-30"
+    return None
+
+
+@setting_check("SESSION_COOKIE_AGE")
+def check_session_cookie_age() -> Problem:
+    if settings.SESSION_COOKIE_AGE < 1:
+        return f"must be a positive number of seconds, not {settings.SESSION_COOKIE_AGE}"
+    return None
+
+
+@setting_check("QUESTIONNAIRE_DIR")
+def check_questionnaire_dir() -> Problem:
+    if not settings.QUESTIONNAIRE_DIR.is_dir():
+        return f"{settings.QUESTIONNAIRE_DIR} is not a folder"
+    return None
+
+
+@setting_check("QUESTIONNAIRE_CURRENT")
+def check_questionnaire_current() -> Problem:
+    current = settings.QUESTIONNAIRE_DIR / settings.QUESTIONNAIRE_CURRENT
+    if not current.is_file():
+        return f"{current} does not exist"
+    return None
+
+
+@setting_check("EMAIL_BACKEND")
+def check_email_backend() -> Problem:
+    try:
+        import_string(settings.EMAIL_BACKEND)
+    except ImportError as exc:
+        return f"{settings.EMAIL_BACKEND!r} cannot be imported ({exc})"
+    return None

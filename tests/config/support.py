@@ -1,0 +1,47 @@
+"""Running the service's own entry points (settings, manage.py, make) in a child process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def setting_names() -> list[str]:
+    """Every variable .env.example lists."""
+    names = []
+    for line in (REPOSITORY / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            names.append(line.split("=", 1)[0])
+    return names
+
+
+def clean_environment(**variables: str) -> dict[str, str]:
+    """This process's environment without any of the service's settings, plus `variables`."""
+    environment = {k: v for k, v in os.environ.items() if k not in setting_names()}
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    environment.update(variables)
+    return environment
+
+
+def python(code: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPOSITORY,
+        env=clean_environment(**variables),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def manage(*arguments: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=REPOSITORY,
+        env=clean_environment(**variables),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

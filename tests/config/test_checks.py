@@ -1,0 +1,110 @@
+"""A wrong setting stops the service as it starts, with a message naming the variable."""
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from core import checks
+from tests.config.support import manage, python
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DSPT_PUBLICATION_DEADLINE", "13-45", "DSPT_PUBLICATION_DEADLINE: month must be 1 to 12"),
+        ("DSPT_PUBLICATION_DEADLINE", "30 June", "DSPT_PUBLICATION_DEADLINE: expected a deadline"),
+        ("SESSION_COOKIE_AGE", "an hour", "SESSION_COOKIE_AGE must be a whole number"),
+        ("SESSION_COOKIE_AGE", "0", "SESSION_COOKIE_AGE: must be a positive number of seconds"),
+        ("DJANGO_ENV", "staging", "DJANGO_ENV must be development, test or production"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+        ("DATABASE_URL", "nonsense", "DATABASE_URL is not a database URL that can be used"),
+        ("DATABASE_URL", "mysql://someone@db/nir", "DATABASE_URL must be for"),
+        ("EMAIL_BACKEND", "no.such.Backend", "EMAIL_BACKEND: 'no.such.Backend' cannot be imported"),
+        ("QUESTIONNAIRE_DIR", "/no/such/folder", "QUESTIONNAIRE_DIR names /no/such/folder"),
+        ("QUESTIONNAIRE_CURRENT", "stage2-v9.yaml", "QUESTIONNAIRE_CURRENT names"),
+    ],
+)
+def test_manage_py_check_refuses_a_wrong_setting_and_names_it(variable, value, message):
+    result = manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_manage_py_check_passes_on_the_defaults():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_settings_checks_are_registered_with_django():
+    with override_settings(DSPT_PUBLICATION_DEADLINE="02-30"):
+        errors = run_checks(tags=[checks.TAG])
+    assert [(e.id, e.msg) for e in errors] == [
+        (
+            "settings.DSPT_PUBLICATION_DEADLINE",
+            "DSPT_PUBLICATION_DEADLINE: day 30 does not exist in month 2; "
+            "give the yearly deadline as MM-DD, for example 06-30",
+        )
+    ]
+
+
+def test_the_default_settings_pass_every_check():
+    assert checks.check_settings() == []
+
+
+@pytest.mark.parametrize("deadline", ["06-30", "02-29", "12-31", "1-1"])
+def test_a_real_deadline_passes(deadline):
+    with override_settings(DSPT_PUBLICATION_DEADLINE=deadline):
+        assert checks.check_dspt_publication_deadline() is None
+
+
+@pytest.mark.parametrize("deadline", ["13-45", "06-31", "June", ""])
+def test_a_deadline_that_is_not_a_day_of_the_year_is_refused(deadline):
+    with override_settings(DSPT_PUBLICATION_DEADLINE=deadline):
+        assert "MM-DD" in checks.check_dspt_publication_deadline()
+
+
+@pytest.mark.parametrize(("age", "refused"), [(3600, False), (1, False), (0, True), (-5, True)])
+def test_the_session_age_must_be_positive(age, refused):
+    with override_settings(SESSION_COOKIE_AGE=age):
+        assert (checks.check_session_cookie_age() is not None) is refused
+
+
+def test_the_questionnaire_folder_must_exist(tmp_path):
+    with override_settings(QUESTIONNAIRE_DIR=tmp_path):
+        assert checks.check_questionnaire_dir() is None
+    with override_settings(QUESTIONNAIRE_DIR=tmp_path / "missing"):
+        assert checks.check_questionnaire_dir() == f"{tmp_path / 'missing'} is not a folder"
+
+
+def test_the_current_questionnaire_must_exist(tmp_path):
+    (tmp_path / "v1.yaml").write_text("id: x")
+    with override_settings(QUESTIONNAIRE_DIR=tmp_path, QUESTIONNAIRE_CURRENT="v1.yaml"):
+        assert checks.check_questionnaire_current() is None
+    with override_settings(QUESTIONNAIRE_DIR=tmp_path, QUESTIONNAIRE_CURRENT="v2.yaml"):
+        assert checks.check_questionnaire_current() == f"{tmp_path / 'v2.yaml'} does not exist"
+
+
+def test_the_email_backend_must_be_importable():
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"):
+        assert checks.check_email_backend() is None
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.carrier_pigeon.EmailBackend"):
+        assert "cannot be imported" in checks.check_email_backend()
+
+
+def test_a_new_check_is_one_function(monkeypatch):
+    monkeypatch.setattr(checks, "_CHECKS", list(checks._CHECKS))
+
+    @checks.setting_check("SOME_NEW_SETTING")
+    def check_some_new_setting():
+        return "is wrong"
+
+    assert [e.msg for e in checks.check_settings()] == ["SOME_NEW_SETTING: is wrong"]
+
+
+def test_a_wsgi_server_refuses_to_start_on_a_wrong_setting():
+    # A WSGI server runs no system checks of its own.
+    result = python("import config.wsgi", DSPT_PUBLICATION_DEADLINE="13-45")
+    assert result.returncode != 0
+    assert "DSPT_PUBLICATION_DEADLINE: month must be 1 to 12" in result.stderr
+    assert python("import config.wsgi").returncode == 0
