@@ -22,7 +22,7 @@ from tests.config.support import manage, python
         ("EMAIL_BACKEND", "no.such.Backend", "EMAIL_BACKEND: 'no.such.Backend' cannot be imported"),
         ("QUESTIONNAIRE_DIR", "/no/such/folder", "QUESTIONNAIRE_DIR names /no/such/folder"),
         ("QUESTIONNAIRE_CURRENT", "stage2-v9.yaml", "QUESTIONNAIRE_CURRENT names"),
-        ("SESSION_TIMEOUT_WARNING", "1800", "SESSION_TIMEOUT_WARNING: must be more than 0 and less"),
+        ("SESSION_TIMEOUT_WARNING", "1800", "SESSION_TIMEOUT_WARNING: must be more than 0"),
         ("DJANGO_PROXY_COUNT", "0", "DJANGO_PROXY_COUNT: must be 1 or more"),
         ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
     ],
