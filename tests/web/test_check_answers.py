@@ -125,12 +125,3 @@ def test_incomplete_answers_are_listed_and_cannot_be_submitted(applicant):
     assert applicant.client.get(f"{applicant.stage2}/confirmation")["Location"].endswith(
         "/check-answers"
     )
-
-
-def test_the_reference_is_unguessable_and_unique(applicant):
-    from applications.models import new_reference
-
-    references = {new_reference() for _ in range(2000)}
-    assert len(references) == 2000
-    assert all(len(r) == len("NIR-XXXX-XXXX-XXXX") for r in references)
-    assert applicant.application_url.split("/")[-1] not in Application.objects.get().reference
