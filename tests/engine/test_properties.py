@@ -62,7 +62,7 @@ def test_any_sequence_of_answers_evaluates_without_raising(steps, today):
         )
         # only answers on the route count, and every outcome is about a question on the route
         assert set(relevant) <= set(route_ids)
-        for rule in [*result.blocks, *result.pauses, *result.flags]:
+        for rule in [*result.blocks, *result.pauses, *result.flags, *result.notes]:
             assert rule.question in route_ids
         # completeness agrees with the unanswered list
         assert journey.is_complete() == (journey.unanswered() == [])
