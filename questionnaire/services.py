@@ -260,6 +260,7 @@ def response_submit(*, application: Application, actor: User) -> SubmitStatus:
             "definition_version": response.definition_version,
             "answers": journey.relevant_answers(),
             "flags": [rule.id for rule in evaluation.flags],
+            "notes": [rule.id for rule in evaluation.notes],
         },
     )
     return SubmitStatus.SUBMITTED
