@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -12,48 +13,98 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import Auditor
 
+from .client_address import client_address
+from .device_cookies import device_for
 from .models import Membership, Organisation, User, UserKind, normalise_email
 from .selectors import organisation_for_user as _organisation_of
 
 SIGN_IN_FAILURE_LIMIT = 5
+# Failures from one client address, whatever addresses it tries, before it is refused.
+CLIENT_FAILURE_LIMIT = 20
 SIGN_IN_LOCKOUT = timedelta(minutes=15)
 
 
+class SignInRefusal(StrEnum):
+    """Why an attempt was refused without checking the password."""
+
+    EMAIL = "email"  # too many failures for the address from browsers without its device cookie
+    DEVICE = "device"  # too many failures for the address from this browser's device cookie
+    CLIENT = "client"  # too many failures from this client address
+
+
 class SignInLocked(Exception):
-    """Too many failed sign-ins for this email address recently."""
+    """Too many failed sign-ins recently, for this address or from this client."""
+
+    def __init__(self, refusal: SignInRefusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
 
 
 def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User | None:
     """Check credentials and start a session; None when they are wrong.
 
-    Every failure is audited. After SIGN_IN_FAILURE_LIMIT failures for an email address within
-    SIGN_IN_LOCKOUT, further attempts are refused (even with the right password) until the
-    window passes, which stops password guessing without revealing whether the account exists."""
+    Every attempt is audited with the client address (client_address), refused ones included.
+    Within SIGN_IN_LOCKOUT, further attempts are refused (even with the right password) when:
+    - the client address has made CLIENT_FAILURE_LIMIT failures, whatever addresses it tried;
+    - SIGN_IN_FAILURE_LIMIT failures were made for the email address by browsers without a
+      device cookie for it (accounts/device_cookies.py).
+    A browser presenting a valid device cookie for the address is subject to neither: it is
+    refused after SIGN_IN_FAILURE_LIMIT failures made with that cookie. So a stranger cannot
+    lock a user out of their usual browser, nor lock out everyone behind a shared address (an
+    NHS trust's network), and nothing says whether the account exists."""
     email = normalise_email(email)
-    since = timezone.now() - SIGN_IN_LOCKOUT
-    failures = AuditEntry.objects.filter(
-        action="user.sign_in_failed", after__email=email, at__gte=since
-    ).count()
-    if failures >= SIGN_IN_FAILURE_LIMIT:
-        raise SignInLocked(email)
+    client = client_address(request)
+    device = device_for(request, email=email)
+    attempt: dict[str, str] = {"email": email, "client": client}
+    if device is not None:
+        attempt["device"] = device
+    refusal = _sign_in_refusal(email=email, client=client, device=device)
+    if refusal is not None:
+        Auditor(None).record(
+            action="user.sign_in_refused", obj=None, after={**attempt, "reason": refusal.value}
+        )
+        raise SignInLocked(refusal)
     user = authenticate(request, username=email, password=password)
     if user is None:
-        Auditor(None).record(action="user.sign_in_failed", obj=None, after={"email": email})
+        Auditor(None).record(action="user.sign_in_failed", obj=None, after=attempt)
         return None
     user_sign_in(request=request, user=user)
     return user
 
 
+def _sign_in_refusal(*, email: str, client: str, device: str | None) -> SignInRefusal | None:
+    recent = AuditEntry.objects.filter(
+        action="user.sign_in_failed", at__gte=timezone.now() - SIGN_IN_LOCKOUT
+    )
+    if device is not None:
+        by_device = recent.filter(after__email=email, after__device=device).count()
+        return SignInRefusal.DEVICE if by_device >= SIGN_IN_FAILURE_LIMIT else None
+    if recent.filter(after__client=client).count() >= CLIENT_FAILURE_LIMIT:
+        return SignInRefusal.CLIENT
+    untrusted = recent.filter(after__email=email, after__device__isnull=True).count()
+    return SignInRefusal.EMAIL if untrusted >= SIGN_IN_FAILURE_LIMIT else None
+
+
 def user_sign_in(*, request: HttpRequest, user: User) -> None:
     """Start a session for a user whose credentials were checked, and record it."""
     login(request, user)
-    Auditor(user).record(action="user.sign_in", obj=user, organisation=_organisation_of(user))
+    Auditor(user).record(
+        action="user.sign_in",
+        obj=user,
+        organisation=_organisation_of(user),
+        after={"client": client_address(request)},
+    )
 
 
 def user_sign_out(*, request: HttpRequest) -> None:
     user = request.user
     if user.is_authenticated:
-        Auditor(user).record(action="user.sign_out", obj=user, organisation=_organisation_of(user))
+        Auditor(user).record(
+            action="user.sign_out",
+            obj=user,
+            organisation=_organisation_of(user),
+            after={"client": client_address(request)},
+        )
     logout(request)
 
 

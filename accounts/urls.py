@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in", views.sign_in, name="sign_in"),
     path("sign-out", views.sign_out, name="sign_out"),
+    path("session/keep-alive", views.session_keep_alive, name="session_keep_alive"),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .device_cookies import device_cookie_issue
 from .services import SIGN_IN_LOCKOUT, SignInLocked, sign_in_attempt, user_sign_out
 
 SIGN_IN_FAILED = "Enter the correct email address and password"
@@ -40,7 +41,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 field_errors["email"] = SIGN_IN_LOCKED
             else:
                 if user is not None:
-                    return redirect(next_url or "applications:list")
+                    response = redirect(next_url or "applications:list")
+                    device_cookie_issue(response, email=user.email)
+                    return response
                 field_errors["email"] = SIGN_IN_FAILED
         errors = [{"text": text, "href": f"#{field}"} for field, text in field_errors.items()]
 
@@ -62,3 +65,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     user_sign_out(request=request)
     return redirect("accounts:sign_in")
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": a signed-in request, which moves the session's idle expiry on (every
+    request saves the session). Signed out, LoginRequiredMiddleware redirects it to sign-in."""
+    return HttpResponse(status=204)

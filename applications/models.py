@@ -62,10 +62,14 @@ class Application(TimestampedModel):
 
 
 class Stage2Transition(models.Model):
-    """An append-only record of one change of Stage 2 state: from, to, who, when and why."""
+    """An append-only record of one change of Stage 2 state: from, to, who, when and why.
 
+    Database triggers refuse every UPDATE and DELETE of these rows (migration 0002), so a
+    QuerySet's update() or delete() or raw SQL cannot rewrite the history either."""
+
+    # PROTECT: an application with history is never deleted (the trigger would refuse anyway).
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="stage2_transitions"
+        Application, on_delete=models.PROTECT, related_name="stage2_transitions"
     )
     from_state = models.CharField(max_length=30, choices=Stage2State.choices)
     to_state = models.CharField(max_length=30, choices=Stage2State.choices)
@@ -85,3 +89,6 @@ class Stage2Transition(models.Model):
         if self.pk is not None:
             raise ValueError("Stage 2 transitions are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Stage 2 transitions are append-only")

@@ -3,7 +3,10 @@ from django.db import models
 
 
 class AuditEntry(models.Model):
-    """One change, written by the service that made it. Never updated or deleted."""
+    """One change, written by the service that made it. Never updated or deleted.
+
+    Database triggers refuse every UPDATE and DELETE of these rows (migration 0003), so a
+    QuerySet's update() or delete() or raw SQL cannot rewrite the trail either."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

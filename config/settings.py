@@ -52,9 +52,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, which also keeps an answer posted after the session ended.
+    "accounts.middleware.LoginRequiredKeepingAnswersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.layout",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -109,7 +112,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "applications:list"
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 3600)
+# SESSION_COOKIE_AGE is the idle limit: every request saves the session, which moves its expiry on,
+# so a session ends after this many seconds without a request, not a fixed time after sign-in.
+# Pages warn SESSION_TIMEOUT_WARNING seconds before (static/js/app.js).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 1800)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -120,11 +128,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a reverse proxy (load balancer, TLS terminator) the proxy's headers say whether the
+# request came over HTTPS and who sent it. Trust them only when told there is such a proxy:
+# otherwise any client could claim HTTPS, or another address, by sending the header itself.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+# How many proxies in front of the service append to X-Forwarded-For (accounts/client_address.py).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # security.W021 asks for the HSTS preload directive. It is off on purpose: the browsers'
+        # preload list takes registrable domains only (nhs.uk, not a service's subdomain), so
+        # preloading is decided once by the parent domain's owner; a service that sends
+        # `preload` on its own gains nothing and commits the whole parent domain to HTTPS.
+        # Set DJANGO_SECURE_HSTS_PRELOAD=true where the service owns its registrable domain.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -85,3 +85,21 @@ def check_email_backend() -> Problem:
     except ImportError as exc:
         return f"{settings.EMAIL_BACKEND!r} cannot be imported ({exc})"
     return None
+
+
+@setting_check("SESSION_TIMEOUT_WARNING")
+def check_session_timeout_warning() -> Problem:
+    warning = settings.SESSION_TIMEOUT_WARNING
+    if not 0 < warning < settings.SESSION_COOKIE_AGE:
+        return (
+            f"must be more than 0 and less than SESSION_COOKIE_AGE "
+            f"({settings.SESSION_COOKIE_AGE}), not {warning}"
+        )
+    return None
+
+
+@setting_check("DJANGO_PROXY_COUNT")
+def check_proxy_count() -> Problem:
+    if settings.PROXY_COUNT < 1:
+        return f"must be 1 or more, not {settings.PROXY_COUNT}"
+    return None

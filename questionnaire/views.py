@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.kept_answers import kept_answer_take
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_member
@@ -99,6 +100,11 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     data: dict[str, str] = form_data_for(the_question, stored.value if stored else None)
     errors: list[FieldError] = []
     discard: list[Question] = []
+    # An answer posted here after the session ended, offered back (never saved) after sign-in.
+    kept = kept_answer_take(request) if request.method == "GET" else None
+    if kept is not None:
+        data = {key: value for key, value in kept.data.items() if key != "version"}
+        version = _int(kept.data.get("version"), default=version)
 
     if request.method == "POST":
         data = {
@@ -170,6 +176,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             "back_url": back_url,
             "action": request.get_full_path(),
             "urls": urls,
+            "answer_kept": kept is not None,
         },
         status=400 if errors else 200,
     )

@@ -29,6 +29,51 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_steps_round_the_append_only_triggers():
+    """Let the suite's flush empty the append-only tables, and only the suite's.
+
+    Transactional and live-server tests end with Django's flush: DELETE FROM on SQLite and
+    TRUNCATE on PostgreSQL, both of which the append-only triggers refuse (as they should in
+    production: `manage.py flush` must not erase the audit log). Inside the flush's own
+    transaction this drops the triggers on SQLite and re-creates them from their stored SQL, or
+    disables and re-enables them on PostgreSQL, so the tables are guarded again before it commits.
+    The bypass lives here, in the tests, so production code has none."""
+    from django.db import connections
+
+    with pytest.MonkeyPatch.context() as patch:
+        for ops in {type(connection.ops) for connection in connections.all()}:
+            patch.setattr(ops, "sql_flush", _around_triggers(ops.sql_flush))
+        yield
+
+
+def _around_triggers(sql_flush):
+    def flush_around_triggers(self, style, tables, **kwargs):
+        statements = sql_flush(self, style, tables, **kwargs)
+        if not statements:
+            return statements
+        quote = self.quote_name
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "sqlite":
+                cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type='trigger'")
+                triggers = [(n, sql) for n, table, sql in cursor.fetchall() if table in tables]
+                before = [f"DROP TRIGGER {quote(name)};" for name, _ in triggers]
+                after = [f"{sql};" for _, sql in triggers]
+            elif self.connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT DISTINCT c.relname FROM pg_trigger t"
+                    " JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+                )
+                guarded = sorted(name for (name,) in cursor.fetchall() if name in tables)
+                before = [f"ALTER TABLE {quote(t)} DISABLE TRIGGER USER;" for t in guarded]
+                after = [f"ALTER TABLE {quote(t)} ENABLE TRIGGER USER;" for t in guarded]
+            else:
+                raise NotImplementedError(self.connection.vendor)
+        return [*before, *statements, *after]
+
+    return flush_around_triggers
+
+
 @pytest.fixture(scope="session")
 def definition():
     from questionnaire.engine.loader import load_definition

@@ -215,6 +215,7 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
             "definition_version": response.definition_version,
             "answers": journey.relevant_answers(),
             "flags": [rule.id for rule in evaluation.flags],
+            "notes": [rule.id for rule in evaluation.notes],
             "submission": submission.number,
             "sha256": submission.sha256,
         },
@@ -271,6 +272,7 @@ def submission_record(
         "submitted_at": now.isoformat(),
         "answers": answers,
         "flags": [{"rule": rule.id, "reason": rule.reason} for rule in evaluation.flags],
+        "notes": [{"rule": rule.id, "reason": rule.reason} for rule in evaluation.notes],
     }
     submission = Submission.objects.create(
         application=application,

@@ -1,4 +1,7 @@
-"""Evaluate a definition's rules into blocks, pauses and flags, each with its reason."""
+"""Evaluate a definition's rules into blocks, pauses, flags and notes, each with its reason.
+
+Blocks, pauses and flags are shown to the applicant. Notes are for NHS England's reviewer only:
+pages for the applicant never show them."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ class Evaluation:
     blocks: list[Rule] = field(default_factory=list)
     pauses: list[Rule] = field(default_factory=list)
     flags: list[Rule] = field(default_factory=list)
+    notes: list[Rule] = field(default_factory=list)
 
     @property
     def is_paused(self) -> bool:
@@ -36,6 +40,7 @@ def evaluate(journey: Journey) -> Evaluation:
         Outcome.BLOCK: result.blocks,
         Outcome.PAUSE: result.pauses,
         Outcome.FLAG: result.flags,
+        Outcome.NOTE: result.notes,
     }
     for rule in journey.definition.rules:
         if rule.question not in applicable:

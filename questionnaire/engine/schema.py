@@ -161,9 +161,10 @@ class Question(_Strict):
 
 
 class Outcome(StrEnum):
-    BLOCK = "block"
-    PAUSE = "pause"
-    FLAG = "flag"
+    BLOCK = "block"  # stops submission until the answer changes; the applicant sees why
+    PAUSE = "pause"  # pauses Stage 2 until the answer changes; the applicant sees why
+    FLAG = "flag"  # the applicant is told NHS England will look more closely at the answer
+    NOTE = "note"  # recorded for NHS England's reviewer only; never shown to the applicant
 
 
 class Rule(_Strict):
@@ -171,13 +172,18 @@ class Rule(_Strict):
     when: Condition
     outcome: Outcome
     question: str = Field(description="The question the applicant changes to clear it")
-    reason: str = Field(min_length=1, description="What the applicant and reviewer see")
+    reason: str = Field(
+        min_length=1, description="What the reviewer sees, and the applicant unless a note"
+    )
     action: str | None = Field(default=None, description="What the organisation must do")
 
     @model_validator(mode="after")
     def _check(self) -> Rule:
         if self.outcome in (Outcome.BLOCK, Outcome.PAUSE) and not self.action:
             raise ValueError(f"rule {self.id!r} is a {self.outcome} and needs an action")
+        if self.outcome is Outcome.NOTE and self.action:
+            # A note is never shown to the organisation, so there is nothing it could be told to do.
+            raise ValueError(f"rule {self.id!r} is a note and cannot have an action")
         return self
 
 

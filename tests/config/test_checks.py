@@ -22,6 +22,9 @@ from tests.config.support import manage, python
         ("EMAIL_BACKEND", "no.such.Backend", "EMAIL_BACKEND: 'no.such.Backend' cannot be imported"),
         ("QUESTIONNAIRE_DIR", "/no/such/folder", "QUESTIONNAIRE_DIR names /no/such/folder"),
         ("QUESTIONNAIRE_CURRENT", "stage2-v9.yaml", "QUESTIONNAIRE_CURRENT names"),
+        ("SESSION_TIMEOUT_WARNING", "1800", "SESSION_TIMEOUT_WARNING: must be more than 0"),
+        ("DJANGO_PROXY_COUNT", "0", "DJANGO_PROXY_COUNT: must be 1 or more"),
+        ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
     ],
 )
 def test_manage_py_check_refuses_a_wrong_setting_and_names_it(variable, value, message):
@@ -68,6 +71,14 @@ def test_a_deadline_that_is_not_a_day_of_the_year_is_refused(deadline):
 def test_the_session_age_must_be_positive(age, refused):
     with override_settings(SESSION_COOKIE_AGE=age):
         assert (checks.check_session_cookie_age() is not None) is refused
+
+
+@pytest.mark.parametrize(
+    ("warning", "refused"), [(120, False), (1799, False), (0, True), (1800, True), (-1, True)]
+)
+def test_the_timeout_warning_comes_before_the_idle_limit(warning, refused):
+    with override_settings(SESSION_COOKIE_AGE=1800, SESSION_TIMEOUT_WARNING=warning):
+        assert (checks.check_session_timeout_warning() is not None) is refused
 
 
 def test_the_questionnaire_folder_must_exist(tmp_path):

@@ -55,7 +55,7 @@ def test_the_values_in_env_example_give_the_defaults_wherever_the_service_starts
         # .env.example's paths are relative: to the repository, not to where the service starts.
         "media_root": str(REPOSITORY / "var" / "media"),
         "questionnaire_dir": str(REPOSITORY / "questionnaire" / "definitions"),
-        "session_cookie_age": 3600,
+        "session_cookie_age": 1800,
         "debug": True,
     }
 

@@ -23,7 +23,7 @@ def rule_ids(rules):
 @pytest.mark.parametrize("pages", [SUPPLIER, CONTROLLER])
 def test_complete_good_answers_have_no_outcomes(definition, pages):
     result = evaluation(definition, pages, {})
-    assert (result.blocks, result.pauses, result.flags) == ([], [], [])
+    assert (result.blocks, result.pauses, result.flags, result.notes) == ([], [], [], [])
 
 
 @pytest.mark.parametrize(
@@ -89,17 +89,22 @@ def test_publication_lapses_as_time_passes(definition):
 
 
 @pytest.mark.parametrize(
-    ("value", "flags"),
+    ("value", "flags", "notes"),
     [
-        ("yes_excludes_special", []),
-        ("yes_includes_special", ["s_special_category_data"]),
-        ("no_excludes_special", ["s_personal_data_outside_uk"]),
-        ("no_includes_special", ["s_personal_data_outside_uk", "s_special_category_data"]),
+        ("yes_excludes_special", [], []),
+        ("yes_includes_special", [], ["s_special_category_data"]),
+        ("no_excludes_special", ["s_personal_data_outside_uk"], []),
+        ("no_includes_special", ["s_personal_data_outside_uk"], ["s_special_category_data"]),
     ],
 )
-def test_uk_processing_flags(definition, value, flags):
+def test_uk_processing_flags_only_no_and_notes_special_category_data(
+    definition, value, flags, notes
+):
+    # The source ties further scrutiny to "No" only: special category data is recorded for the
+    # reviewer as a note, never flagged to the applicant.
     result = evaluation(definition, SUPPLIER, {"s_uk_processing": {"value": value}})
     assert rule_ids(result.flags) == flags
+    assert rule_ids(result.notes) == notes
     assert not result.blocks and not result.pauses
 
 

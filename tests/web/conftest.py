@@ -118,3 +118,12 @@ def errors_on(response):
 @pytest.fixture
 def applicant(client_member, fixed_today):
     return Applicant(client_member).start()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the service's clock forward instead of rewriting history (audit entries are
+    append-only): see tests/web/clock.py."""
+    from tests.web.clock import moved_clock
+
+    return moved_clock(monkeypatch)

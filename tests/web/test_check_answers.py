@@ -4,6 +4,7 @@ import pytest
 
 from applications.models import Application
 from applications.states import Stage2State
+from audit.models import AuditEntry
 from tests.answer_sets import CONTROLLER, SUPPLIER
 
 
@@ -105,14 +106,34 @@ def test_blocking_answers_are_listed_with_what_to_do_and_a_link(
     assert Application.objects.get().stage2_state == Stage2State.DRAFT
 
 
+SPECIAL_CATEGORY_NOTE = "The product or service processes Special Category Data."
+SCRUTINY = "NHS England will look more closely at these answers"
+
+
 def test_flags_are_shown_and_do_not_stop_submission(applicant):
     applicant.answer_all(SUPPLIER)
     applicant.answer("s_uk_processing", {"answer": "no_includes_special"})
     text = page(applicant)
-    assert "NHS England will look more closely at these answers" in text
-    assert "outside the UK" in text
-    assert "Special Category Data" in text
+    assert SCRUTINY in text
+    assert "Question 5: Personal data is collected, stored or processed outside the UK." in text
+    # Special category data is recorded for the reviewer, not flagged to the applicant.
+    assert SPECIAL_CATEGORY_NOTE not in text
     assert applicant.submit()["Location"].endswith("/confirmation")
+    submitted = AuditEntry.objects.get(action="response.submit").after
+    assert submitted["flags"] == ["s_personal_data_outside_uk"]
+    assert submitted["notes"] == ["s_special_category_data"]
+
+
+def test_special_category_data_in_the_uk_is_not_flagged_to_the_applicant(applicant):
+    applicant.answer_all(SUPPLIER)
+    applicant.answer("s_uk_processing", {"answer": "yes_includes_special"})
+    text = page(applicant)
+    assert "Yes, Includes Special Category Data" in text  # the answer itself, in the summary
+    assert SCRUTINY not in text
+    assert SPECIAL_CATEGORY_NOTE not in text
+    assert applicant.submit()["Location"].endswith("/confirmation")
+    submitted = AuditEntry.objects.get(action="response.submit").after
+    assert (submitted["flags"], submitted["notes"]) == ([], ["s_special_category_data"])
 
 
 def test_incomplete_answers_are_listed_and_cannot_be_submitted(applicant):
@@ -125,12 +146,3 @@ def test_incomplete_answers_are_listed_and_cannot_be_submitted(applicant):
     assert applicant.client.get(f"{applicant.stage2}/confirmation")["Location"].endswith(
         "/check-answers"
     )
-
-
-def test_the_reference_is_unguessable_and_unique(applicant):
-    from applications.models import new_reference
-
-    references = {new_reference() for _ in range(2000)}
-    assert len(references) == 2000
-    assert all(len(r) == len("NIR-XXXX-XXXX-XXXX") for r in references)
-    assert applicant.application_url.split("/")[-1] not in Application.objects.get().reference

@@ -1,3 +1,9 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -5,6 +11,7 @@ from accounts.models import Membership, Organisation, User
 from applications.models import Application, Stage2Transition
 from applications.states import Stage2State
 from audit.models import AuditEntry
+from tests.conftest import DEFINITION_PATH
 from workflow.transitions import TransitionNotAllowed, stage2_transition
 
 
@@ -108,15 +115,33 @@ def test_seed_demo_refuses_in_production(db, settings):
     assert not User.objects.exists()
 
 
-def test_a_broken_definition_stops_start_up(tmp_path, settings):
-    from questionnaire import definitions
-    from questionnaire.engine.errors import DefinitionError
+def manage_py_check(questionnaire_dir):
+    """Start the real app, AppConfig.ready and all, as `manage.py check` does."""
+    repository = Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=repository,
+        env={**os.environ, "DJANGO_ENV": "test", "QUESTIONNAIRE_DIR": str(questionnaire_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
-    (tmp_path / "broken.yaml").write_text("id: x\nversion: 1\n")
-    settings.QUESTIONNAIRE_DIR = tmp_path
-    definitions.load_all.cache_clear()
-    try:
-        with pytest.raises(DefinitionError, match="broken.yaml"):
-            definitions.load_all()
-    finally:
-        definitions.load_all.cache_clear()
+
+def test_a_broken_definition_stops_start_up(tmp_path):
+    shutil.copy(DEFINITION_PATH, tmp_path / DEFINITION_PATH.name)
+    # The same directory with nothing broken starts: the failure below is the definition's.
+    healthy = manage_py_check(tmp_path)
+    assert healthy.returncode == 0, healthy.stderr
+
+    text = DEFINITION_PATH.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1)
+    rule = "  - id: s_no_isms\n    outcome: block\n    question: s_isms\n"
+    assert rule in text
+    text = text.replace(rule, rule.replace("question: s_isms", "question: s_no_such_question"))
+    (tmp_path / "stage2-v2.yaml").write_text(text, encoding="utf-8")
+
+    broken = manage_py_check(tmp_path)
+    assert broken.returncode != 0
+    assert "stage2-v2.yaml" in broken.stderr
+    assert "rule 's_no_isms' links to unknown question 's_no_such_question'" in broken.stderr

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("applications", "0002_application_stage2_flagged_and_more"),
+        ("applications", "0003_stage2_review_fields"),
         ("questionnaire", "0002_answerrevision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

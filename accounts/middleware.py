@@ -1,0 +1,44 @@
+"""Middleware for signed-in pages: no caching of what they show, and keeping an answer that was
+posted after the session ended."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from .kept_answers import KEEPS_ANSWERS_FOR, answer_keep
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Tell browsers and proxies not to store any page shown to a signed-in user.
+
+    On a shared computer, after sign-out, the back button must not show someone's answers from
+    the browser's cache. The response that signs someone in or out counts too: the user was
+    signed in either before or after the view ran."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in_before = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in_before or request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+class LoginRequiredKeepingAnswersMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, except that an answer posted to a question page after
+    the session ended is kept in the new session, for the page to offer back after sign-in
+    (accounts/kept_answers.py), instead of being thrown away with the redirect."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
+        match = request.resolver_match
+        if request.method == "POST" and match is not None and match.view_name in KEEPS_ANSWERS_FOR:
+            answer_keep(request)
+        return super().handle_no_permission(request, view_func)

@@ -1,0 +1,75 @@
+"""The application page lists the five onboarding stages, in order, each with its status."""
+
+import re
+from html import unescape
+
+import pytest
+
+from tests.answer_sets import CONTROLLER, SUPPLIER
+
+STAGE_TITLES = [
+    "1. Setup and eligibility",
+    "2. Governance Assurance",
+    "3. Home Community ID integration",
+    "4. Technical conformance",
+    "5. Legal agreement (connection agreement)",
+]
+CANNOT_START = ("Cannot start yet", "nhsuk-task-list__status--cannot-start-yet")
+
+
+def text_of(html):
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def stages(page):
+    """Each task-list row as (title, link, status text, status classes)."""
+    html = page.content.decode()
+    task_list = re.search(r'<ul class="nhsuk-task-list".*?</ul>', html, re.S).group(0)
+    rows = []
+    for item in re.findall(r'<li class="nhsuk-task-list__item.*?</li>', task_list, re.S):
+        name, status = item.split('<div class="nhsuk-task-list__status', 1)
+        link = re.search(r'href="([^"]*)"', name)
+        tag = re.search(r'<strong class="nhsuk-tag ([^"]*)"', status)
+        classes = tag.group(1) if tag else re.match(r'([^"]*)"', status).group(1).strip()
+        rows.append(
+            (text_of(name), link.group(1) if link else None, text_of(f"<{status}"), classes)
+        )
+    return rows
+
+
+def expected(applicant, tag_text, tag_class):
+    return [
+        (STAGE_TITLES[0], None, "Completed", ""),
+        (STAGE_TITLES[1], applicant.stage2, tag_text, tag_class),
+        *((title, None, *CANNOT_START) for title in STAGE_TITLES[2:]),
+    ]
+
+
+def test_a_new_application_shows_the_five_stages_in_order(applicant):
+    page = applicant.client.get(applicant.application_url)
+    assert page.status_code == 200
+    assert stages(page) == expected(applicant, "Not started", "nhsuk-tag--grey")
+
+
+@pytest.mark.parametrize(
+    ("answers", "then", "tag_text", "tag_class"),
+    [
+        (CONTROLLER[:2], None, "In progress", "nhsuk-tag--blue"),
+        (SUPPLIER, "submit", "Submitted", "nhsuk-tag--purple"),
+        (
+            [*CONTROLLER[:1], ("c_dspt_status", {"answer": "approaching_standards"})],
+            None,
+            "Paused",
+            "nhsuk-tag--red",
+        ),
+    ],
+    ids=["in progress", "submitted", "paused"],
+)
+def test_stage_2_shows_its_state_and_the_later_stages_cannot_start(
+    applicant, answers, then, tag_text, tag_class
+):
+    applicant.answer_all(answers)
+    if then == "submit":
+        assert applicant.submit().status_code == 302
+    page = applicant.client.get(applicant.application_url)
+    assert stages(page) == expected(applicant, tag_text, tag_class)

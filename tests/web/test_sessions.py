@@ -1,0 +1,212 @@
+"""Sessions: signed-in pages are never cached, the timeout is for inactivity, and an answer
+posted after the session ended is offered back after signing in again."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from questionnaire.models import Answer
+from tests.conftest import PASSWORD
+from tests.web.conftest import Applicant
+
+KEPT = "We kept the answer you entered. Check it and continue to save it."
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def no_store(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_every_page_a_signed_in_user_sees_is_not_stored(applicant):
+    urls = [
+        "/",
+        "/applications/start",
+        applicant.application_url,
+        applicant.stage2,
+        applicant.question_url("role"),
+        f"{applicant.stage2}/check-answers",
+        "/applications/00000000-0000-0000-0000-000000000000",  # a 404 page
+        "/sign-in?next=/",  # redirects a signed-in user
+    ]
+    for url in urls:
+        response = applicant.client.get(url)
+        assert no_store(response), (url, response.status_code, response.get("Cache-Control"))
+    answered = applicant.answer("role", {"answer": "controller"})
+    assert answered.status_code == 302
+    assert no_store(answered)
+
+
+def test_the_responses_that_sign_in_and_out_are_not_stored(member):
+    client = Client()
+    signed_in = client.post("/sign-in", {"email": member.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert no_store(signed_in)
+    signed_out = client.post("/sign-out")
+    assert signed_out.status_code == 302
+    assert no_store(signed_out)
+
+
+def test_a_session_ends_after_the_idle_limit_not_a_fixed_time_after_sign_in(client_member, clock):
+    idle_limit = django_settings.SESSION_COOKIE_AGE
+    # working steadily for three idle limits keeps the session
+    for _ in range(4):
+        clock.advance(seconds=idle_limit * 0.75)
+        assert client_member.get("/").status_code == 200
+    # doing nothing for longer than the limit ends it
+    clock.advance(seconds=idle_limit + 1)
+    assert client_member.get("/").status_code == 302
+
+
+def test_the_idle_limit_defaults_to_30_minutes():
+    assert django_settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_stay_signed_in_moves_the_expiry_on(client_member, clock):
+    idle_limit = django_settings.SESSION_COOKIE_AGE
+    clock.advance(seconds=idle_limit - 60)
+    assert client_member.post("/session/keep-alive").status_code == 204
+    clock.advance(seconds=idle_limit - 60)
+    assert client_member.get("/").status_code == 200
+
+
+def test_stay_signed_in_is_refused_once_the_session_has_ended(client_member, clock):
+    clock.advance(seconds=django_settings.SESSION_COOKIE_AGE + 1)
+    response = client_member.post("/session/keep-alive")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in")
+
+
+def test_pages_tell_the_browser_the_idle_limit_and_offer_to_stay_signed_in(client_member):
+    page = client_member.get("/").content.decode()
+    assert f'data-idle-limit="{django_settings.SESSION_COOKIE_AGE}"' in page
+    assert 'data-warn-before="120"' in page
+    assert "You’re about to be signed out" in page
+    assert "Stay signed in" in page
+    assert "<dialog" in page and "style=" not in page  # the CSP allows no inline styles
+    assert "data-idle-limit" not in Client().get("/sign-in").content.decode()
+
+
+# --------------------------------------------------------------------------- keeping an answer
+
+CSO = "Dr Ada Lovelace, GMC 1234567"
+
+
+def signed_in_through_the_form(member) -> Client:
+    client = Client()
+    response = client.post("/sign-in", {"email": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def at_the_cso_question(member, fixed_today):
+    from tests.answer_sets import SUPPLIER
+
+    applicant = Applicant(signed_in_through_the_form(member)).start()
+    applicant.answer_all(SUPPLIER[:5])
+    return applicant
+
+
+def post_after_the_session_ended(applicant, clock, question_id="s_cso", text=CSO):
+    version = applicant.version_of(question_id)
+    clock.advance(seconds=django_settings.SESSION_COOKIE_AGE + 1)
+    url = applicant.question_url(question_id)
+    response = applicant.client.post(url, {"version": version, "answer": text})
+    assert response.status_code == 302
+    assert response["Location"] == f"/sign-in?next={url}"
+    return url
+
+
+def test_an_answer_posted_after_the_session_ended_is_offered_back_after_sign_in(
+    at_the_cso_question, member, clock
+):
+    applicant = at_the_cso_question
+    url = post_after_the_session_ended(applicant, clock)
+    assert not Answer.objects.filter(question_id="s_cso").exists()
+
+    signed_in = applicant.client.post(
+        "/sign-in", {"email": member.email, "password": PASSWORD, "next": url}
+    )
+    assert signed_in["Location"] == url
+    page = applicant.client.get(url).content.decode()
+    assert KEPT in page
+    assert f'value="{CSO}"' in page or f">{CSO}<" in page
+    assert "csrfmiddlewaretoken" not in str(applicant.client.session.get("kept_answer"))
+    # it is never saved on its own, and it is offered only once
+    assert not Answer.objects.filter(question_id="s_cso").exists()
+    again = applicant.client.get(url).content.decode()
+    assert KEPT not in again and CSO not in again
+
+    # continuing saves it, with the version it was typed against
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    saved = applicant.client.post(url, {"version": version, "answer": CSO})
+    assert saved.status_code == 302
+    assert Answer.objects.get(question_id="s_cso").value == {"value": CSO}
+
+
+def test_a_kept_answer_is_shown_only_on_the_page_it_was_posted_to(
+    at_the_cso_question, member, clock
+):
+    applicant = at_the_cso_question
+    url = post_after_the_session_ended(applicant, clock)
+    applicant.client.post("/sign-in", {"email": member.email, "password": PASSWORD})
+    other = applicant.client.get(applicant.question_url("s_uk_processing")).content.decode()
+    assert KEPT not in other and CSO not in other
+    assert KEPT in applicant.client.get(url).content.decode()
+
+
+def test_a_kept_answer_is_never_shown_to_someone_else_who_signs_in(
+    at_the_cso_question, colleague, clock
+):
+    applicant = at_the_cso_question
+    url = post_after_the_session_ended(applicant, clock)
+    # a colleague, who may see the application, signs in on the same computer
+    applicant.client.post("/sign-in", {"email": colleague.email, "password": PASSWORD})
+    page = applicant.client.get(url).content.decode()
+    assert KEPT not in page and CSO not in page
+
+
+def test_a_kept_answer_is_never_shown_to_another_organisation(at_the_cso_question, outsider, clock):
+    applicant = at_the_cso_question
+    url = post_after_the_session_ended(applicant, clock)
+    applicant.client.post("/sign-in", {"email": outsider.email, "password": PASSWORD})
+    assert applicant.client.get(url).status_code == 404
+
+
+def test_a_kept_answer_expires(at_the_cso_question, member, clock):
+    applicant = at_the_cso_question
+    url = post_after_the_session_ended(applicant, clock)
+    clock.advance(hours=2, minutes=1)
+    applicant.client.post("/sign-in", {"email": member.email, "password": PASSWORD})
+    page = applicant.client.get(url).content.decode()
+    assert KEPT not in page and CSO not in page
+
+
+# --------------------------------------------------------------------------- check --deploy
+
+
+@pytest.mark.parametrize("preload", ["true", "false"])
+def test_the_production_deploy_check_finds_no_issues(preload):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-key-for-the-check-" + "z" * 20,
+        "DJANGO_ALLOWED_HOSTS": "nir.example.nhs.uk",
+        "DJANGO_SECURE_HSTS_PRELOAD": preload,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPOSITORY,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
