@@ -4,6 +4,8 @@ Defaults are safe for development: SQLite, local file storage and email to the c
 Production sets DJANGO_ENV=production, which refuses the development defaults it must not use.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +88,12 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file, not the in-memory default: a live server's threads then each open their
+    # own connection, so the tests see the locking a real server sees. One file per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"nir-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
