@@ -89,6 +89,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Take the write lock when a transaction begins, not at its first write: a transaction
+        # that read and then wrote would otherwise fail at once with "database is locked" when
+        # another had written meanwhile. Writers now queue, for up to `timeout` seconds.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # WAL lets pages read while someone writes; NORMAL is durable in WAL mode.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
     # Tests use a file, not the in-memory default: a live server's threads then each open their
     # own connection, so the tests see the locking a real server sees. One file per test process.
     DATABASES["default"]["TEST"] = {
