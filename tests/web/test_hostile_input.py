@@ -4,10 +4,13 @@ Each case here was a server error once: a day too big for a date, a form body de
 character set, and a NUL byte (which PostgreSQL refuses in text and JSON)."""
 
 import html
+import unicodedata
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from questionnaire.models import Answer
@@ -37,7 +40,7 @@ def post_encoded(client: Client, url: str, body: str, charset: str):
 
 
 def token(client: Client) -> str:
-    return client.cookies[settings.CSRF_COOKIE_NAME].value
+    return client.cookies[django_settings.CSRF_COOKIE_NAME].value
 
 
 @pytest.mark.parametrize(
@@ -106,3 +109,36 @@ def test_a_nul_byte_in_the_email_address_is_a_wrong_email_address(db):
     assert errors_on(response) == ["Enter the correct email address and password"]
     failure = AuditEntry.objects.get(action="user.sign_in_failed")
     assert failure.after == {"email": "ab@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("before\x00after", "beforeafter"),
+        ("tab\tand\nline", "tab\tand\nline"),
+        ("windows\r\nline", "windows\nline"),
+        ("old mac\rline", "old mac\nline"),
+        ("escape\x1b[31m red", "escape[31m red"),
+        ("del\x7f and next line\x85 and nbsp\xa0", "del and next line and nbsp\xa0"),
+        ("zero\u200bwidth and caf\xe9", "zero\u200bwidth and caf\xe9"),
+    ],
+)
+def test_clean_text_keeps_what_people_type(sent, kept):
+    from core.middleware import clean_text
+
+    assert clean_text(sent) == kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text())
+def test_clean_text_leaves_no_control_character_but_tab_and_line_feed(text):
+    from core.middleware import clean_text
+
+    cleaned = clean_text(text)
+    assert all(c in "\t\n" or unicodedata.category(c) != "Cc" for c in cleaned)
+    assert clean_text(cleaned) == cleaned
+
+
+def test_the_query_string_is_cleaned_too(client_member):
+    response = client_member.get("/applications/start", {"next": "a\x00b"})
+    assert response.wsgi_request.GET["next"] == "ab"
