@@ -126,7 +126,8 @@ def _parse_date(question: Question, data: Mapping[str, str], today: date) -> Par
         return fail("Year must include 4 numbers", {"year"})
     try:
         value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):
+        # OverflowError: a day or month too big for the C integer that date() converts it to.
         return fail(f"{name} must be a real date", set(DATE_PARTS))
     if value > today:
         return fail(f"{name} must be today or in the past", set(DATE_PARTS))
