@@ -6,6 +6,8 @@ defaults it must not use. A value that is wrong stops start-up with a message na
 here where this module needs the value to build others, otherwise in `core/checks.py`.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 from csp.constants import NONCE, SELF
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
@@ -93,6 +96,22 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Take the write lock when a transaction begins, not at its first write: a transaction
+        # that read and then wrote would otherwise fail at once with "database is locked" when
+        # another had written meanwhile. Writers now queue, for up to `timeout` seconds.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # WAL lets pages read while someone writes; NORMAL is durable in WAL mode.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    # Tests use a file, not the in-memory default: a live server's threads then each open their
+    # own connection, so the tests see the locking a real server sees. One file per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"nir-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 @login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Reached when the request body cannot be read (e.g. a form declared in a character set other
+    # than UTF-8). Unlike Django's own view it must not check CSRF, which reads the body again.
+    return render(request, "core/400.jinja", status=400)
+
+
+@login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/404.jinja", status=404)
 

@@ -146,7 +146,8 @@ def parse_date_input(
         return fail("Year must include 4 numbers", {"year"})
     try:
         value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):
+        # OverflowError: a day or month too big for the C integer that date() converts it to.
         return fail(f"{name} must be a real date", set(DATE_PARTS))
     if must_be == "past" and value > today:
         return fail(f"{name} must be today or in the past", set(DATE_PARTS))

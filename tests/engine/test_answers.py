@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from questionnaire.engine.answers import display_value, parse_answer
 from tests.conftest import TODAY
@@ -42,6 +44,26 @@ def messages(parsed):
             {"answer-day": "x", "answer-month": "1", "answer-year": "2026"},
             f"{DATE_NAME} must be a real date",
             {"day"},
+        ),
+        (
+            {"answer-day": "99999999999999999999", "answer-month": "1", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day", "month", "year"},
+        ),
+        (
+            {"answer-day": "1", "answer-month": "2147483648", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day", "month", "year"},
+        ),
+        (
+            {"answer-day": "9" * 5000, "answer-month": "1", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day", "month", "year"},
+        ),
+        (
+            {"answer-day": "\u00b2", "answer-month": "1", "answer-year": "2026"},
+            f"{DATE_NAME} must be a real date",
+            {"day", "month", "year"},
         ),
         (
             {"answer-day": "1", "answer-month": "1", "answer-year": "26"},
@@ -199,3 +221,23 @@ def test_form_data_for_is_the_inverse_of_parse_answer(definition, question_id, d
     stored = parse(definition, question_id, data).value
     assert form_data_for(question, stored) == data
     assert parse(definition, question_id, form_data_for(question, stored)).value == stored
+
+
+date_part = st.one_of(
+    st.text(max_size=30),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["2147483648", "9223372036854775808", "\u00b2", "\u0661\u0662", "0"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(day=date_part, month=date_part, year=date_part)
+def test_any_date_parts_give_a_date_or_an_error_never_an_exception(definition, day, month, year):
+    parsed = parse(
+        definition,
+        "s_dspt_published",
+        {"answer-day": day, "answer-month": month, "answer-year": year},
+    )
+    assert parsed.is_valid != bool(parsed.errors)
+    if parsed.errors:
+        assert parsed.errors[0].message.startswith(("Enter ", DATE_NAME, "Year "))
