@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .kept_answers import KEEPS_ANSWERS_FOR, answer_keep
@@ -42,3 +44,31 @@ class LoginRequiredKeepingAnswersMiddleware(LoginRequiredMiddleware):
         if request.method == "POST" and match is not None and match.view_name in KEEPS_ANSWERS_FOR:
             answer_keep(request)
         return super().handle_no_permission(request, view_func)
+
+
+REFRESHED_KEY = "_idle_refreshed_at"
+
+
+def session_refresh_interval() -> int:
+    """How often a signed-in session's expiry is moved on: once a minute, or more often for a
+    short idle limit. The idle limit holds to within this many seconds."""
+    return max(1, min(60, settings.SESSION_COOKIE_AGE // 10))
+
+
+class SessionIdleRefreshMiddleware:
+    """Make SESSION_COOKIE_AGE an idle limit without writing the session on every request.
+
+    Saving a session moves its expiry on. Django's SESSION_SAVE_EVERY_REQUEST would write it on
+    every page; this writes it only when the last write is older than the refresh interval, so
+    a reviewer paging through the queue costs one session write a minute, not one a page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last = request.session.get(REFRESHED_KEY, 0)
+            if not isinstance(last, int) or now - last >= session_refresh_interval():
+                request.session[REFRESHED_KEY] = now
+        return self.get_response(request)

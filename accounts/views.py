@@ -69,6 +69,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in": a signed-in request, which moves the session's idle expiry on (every
-    request saves the session). Signed out, LoginRequiredMiddleware redirects it to sign-in."""
+    """ "Stay signed in": moves the session's idle expiry on now, however recently it last
+    moved. Signed out, LoginRequiredMiddleware redirects it to sign-in."""
+    request.session.modified = True  # always move the expiry on, whenever it last moved
     return HttpResponse(status=204)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIdleRefreshMiddleware",
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,11 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "applications:list"
 
-# SESSION_COOKIE_AGE is the idle limit: every request saves the session, which moves its expiry on,
-# so a session ends after this many seconds without a request, not a fixed time after sign-in.
+# SESSION_COOKIE_AGE is the idle limit: a signed-in request saves the session (at most once a
+# minute, accounts.middleware.SessionIdleRefreshMiddleware), which moves its expiry on, so a
+# session ends after this many seconds without a request, not a fixed time after sign-in.
 # Pages warn SESSION_TIMEOUT_WARNING seconds before (static/js/app.js).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 1800)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

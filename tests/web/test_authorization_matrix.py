@@ -21,8 +21,9 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 # name: (path template, methods it accepts, roles allowed, public)
 URLS = {
     "healthz": ("/healthz", ["GET"], EVERYONE, True),
-    "accounts:sign_in": ("/sign-in", ["GET"], EVERYONE, True),
+    "accounts:sign_in": ("/sign-in", ["GET", "POST"], EVERYONE, True),
     "accounts:sign_out": ("/sign-out", ["POST"], SIGNED_IN, False),
+    "accounts:session_keep_alive": ("/session/keep-alive", ["POST"], SIGNED_IN, False),
     "applications:list": ("/", ["GET"], SIGNED_IN, False),
     "applications:start": ("/applications/start", ["GET", "POST"], APPLICANT | {"member_b"}, False),
     "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
@@ -182,3 +183,14 @@ def test_each_role_gets_only_what_is_theirs(world, name):
             else:
                 assert status in (403, 404), where
                 assert str(world["values"]["app"]) not in response.content.decode(), where
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_the_methods_listed_are_the_ones_each_url_accepts(world, name):
+    """PUT is accepted nowhere: the view's method check answers 405 with what it does accept, so
+    the table above cannot leave a method untried."""
+    template, methods, allowed, _ = URLS[name]
+    role = sorted(allowed - {"anonymous"})[0] if allowed - {"anonymous"} else "anonymous"
+    response = client_for(role, world).put(template.format(**world["values"]))
+    assert response.status_code == 405, name
+    assert set(response["Allow"].split(", ")) == set(methods), name

@@ -1,7 +1,9 @@
-"""A member of one organisation never sees another's application: every URL answers 404."""
+"""A member of one organisation never sees another's application.
+
+Every URL, asked with every method it accepts by every kind of user, is in
+tests/web/test_authorization_matrix.py; these are the journeys and services around it."""
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
 
 from tests.answer_sets import CONTROLLER
 from tests.web.conftest import Applicant, signed_in
@@ -11,66 +13,6 @@ from tests.web.conftest import Applicant, signed_in
 def someone_elses_application(applicant):
     applicant.answer_all(CONTROLLER[:3])
     return applicant
-
-
-# Every URL pattern that takes an application id, with the HTTP methods its view accepts.
-METHODS = {
-    "applications:detail": {"GET"},
-    "questionnaire:overview": {"GET"},
-    "questionnaire:check_answers": {"GET", "POST"},
-    "questionnaire:confirmation": {"GET"},
-    "questionnaire:question": {"GET", "POST"},
-}
-# The question pages to try: the first question, and one further along the route.
-QUESTION_IDS = ["role", "c_dspt_status"]
-
-
-def url_patterns(patterns=None, namespace="", prefix=""):
-    """(name, route) for every URL pattern in the project, through every include()."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from url_patterns(pattern.url_patterns, inner, route)
-        else:
-            yield f"{namespace}{pattern.name}", route
-
-
-def urls(app):
-    """(name, url) for every page of the application, by reversing each pattern's name."""
-    application_id = app.application_url.rsplit("/", 1)[-1]
-    for name in METHODS:
-        if name == "questionnaire:question":
-            for question_id in QUESTION_IDS:
-                kwargs = {"application_id": application_id, "question_id": question_id}
-                yield name, reverse(name, kwargs=kwargs)
-        else:
-            yield name, reverse(name, kwargs={"application_id": application_id})
-
-
-def test_every_url_with_an_application_id_is_checked():
-    taking_an_id = {name for name, route in url_patterns() if "application_id" in route}
-    unknown = taking_an_id - set(METHODS)
-    assert not unknown, f"add these to METHODS with the methods they accept: {sorted(unknown)}"
-    assert taking_an_id == set(METHODS)
-
-
-def test_the_methods_listed_are_the_ones_each_url_accepts(someone_elses_application):
-    # PUT is accepted nowhere: the view's method check answers 405, listing what it does accept.
-    for name, url in urls(someone_elses_application):
-        response = someone_elses_application.client.put(url)
-        assert response.status_code == 405, url
-        assert set(response["Allow"].split(", ")) == METHODS[name], url
-
-
-def test_another_organisation_gets_404_on_every_url(someone_elses_application, outsider):
-    client = signed_in(outsider)
-    data = {"version": "1", "answer": "supplier", "confirm_discard": "yes"}
-    send = {"GET": client.get, "POST": lambda url: client.post(url, data)}
-    for name, url in urls(someone_elses_application):
-        for method in sorted(METHODS[name]):
-            response = send[method](url)
-            assert response.status_code == 404, (method, url, response.status_code)
 
 
 def test_another_organisation_cannot_change_or_submit(someone_elses_application, outsider):
