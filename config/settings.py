@@ -4,6 +4,7 @@ Defaults are safe for development: SQLite, local file storage and email to the c
 Production sets DJANGO_ENV=production, which refuses the development defaults it must not use.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
     "applications",
     "questionnaire",
     "workflow",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +167,31 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nir-onboarding@example.nhs.uk")
+
+# Notifications (docs/notifications.md): `email` sends through EMAIL_BACKEND above, `notify`
+# through GOV.UK Notify, whose template ids come from NOTIFY_TEMPLATE_<NAME> variables.
+NOTIFICATIONS_BACKEND = env("NOTIFICATIONS_BACKEND", "email")
+if NOTIFICATIONS_BACKEND not in {"email", "notify"}:
+    raise ImproperlyConfigured("NOTIFICATIONS_BACKEND must be email or notify")
+NOTIFICATIONS_MAX_ATTEMPTS = int(env("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+NOTIFICATIONS_RETRY_SECONDS = int(env("NOTIFICATIONS_RETRY_SECONDS", "60"))
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATE_IDS = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value.strip()
+    for name, value in os.environ.items()
+    if name.startswith("NOTIFY_TEMPLATE_") and value.strip()
+}
+
+# Background tasks (django-tasks): queued in the database and run by `manage.py db_worker`
+# (`make run` starts one); tests run them at once, in the process that enqueues them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if DJANGO_ENV == "test"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # The questionnaire: which definition new applications answer, and the DSPT deadline.
 QUESTIONNAIRE_DIR = Path(env("QUESTIONNAIRE_DIR", str(BASE_DIR / "questionnaire" / "definitions")))
