@@ -170,13 +170,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nir-onboarding@example.nhs.uk")
 
 # Notifications (docs/notifications.md): `email` sends through EMAIL_BACKEND above, `notify`
 # through GOV.UK Notify, whose template ids come from NOTIFY_TEMPLATE_<NAME> variables.
-NOTIFICATIONS_BACKEND = env("NOTIFICATIONS_BACKEND", "email")
+NOTIFICATIONS_BACKEND = env("NOTIFICATIONS_BACKEND", "") or "email"
 if NOTIFICATIONS_BACKEND not in {"email", "notify"}:
     raise ImproperlyConfigured("NOTIFICATIONS_BACKEND must be email or notify")
-NOTIFICATIONS_MAX_ATTEMPTS = int(env("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
-NOTIFICATIONS_RETRY_SECONDS = int(env("NOTIFICATIONS_RETRY_SECONDS", "60"))
+NOTIFICATIONS_MAX_ATTEMPTS = int(env("NOTIFICATIONS_MAX_ATTEMPTS", "") or "5")
+NOTIFICATIONS_RETRY_SECONDS = int(env("NOTIFICATIONS_RETRY_SECONDS", "") or "60")
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", "")
-NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "") or "https://api.notifications.service.gov.uk"
 NOTIFY_TEMPLATE_IDS = {
     name.removeprefix("NOTIFY_TEMPLATE_").lower(): value.strip()
     for name, value in os.environ.items()
