@@ -56,7 +56,12 @@ seed: migrate ## Create the development demo data (idempotent; only when DJANGO_
 	  echo "Not creating demo data: DJANGO_ENV is $$DJANGO_ENV"; \
 	fi
 
-run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:$(PORT)
+# The task worker (which sends the notifications) runs in the background beside the web server;
+# the trap stops it when the server stops, Ctrl-C included. No autoreload for the worker: its
+# reloader would leave a child running when it is stopped.
+run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:$(PORT), with the task worker
+	@$(RUN) python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install browser ## Install everything and run the whole suite (system tests included)

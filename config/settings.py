@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "questionnaire",
     "workflow",
     "review",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +215,32 @@ MEDIA_ROOT = env_path("MEDIA_ROOT", "var/media", base=BASE_DIR)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nir-onboarding@example.nhs.uk")
+
+# Where people reach the service: emails link to pages under it.
+SERVICE_URL = env("SERVICE_URL", "http://127.0.0.1:8000")
+
+# Notifications (docs/notifications.md): `email` sends through EMAIL_BACKEND above, `notify`
+# through GOV.UK Notify, whose template ids come from NOTIFY_TEMPLATE_<NAME> variables.
+NOTIFICATIONS_BACKEND = env_choice("NOTIFICATIONS_BACKEND", "email", ("email", "notify"))
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "") or "https://api.notifications.service.gov.uk"
+NOTIFY_TEMPLATE_IDS = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value.strip()
+    for name, value in os.environ.items()
+    if name.startswith("NOTIFY_TEMPLATE_") and value.strip()
+}
+
+# Background tasks (django-tasks): queued in the database and run by `manage.py db_worker`
+# (`make run` starts one); tests run them at once, in the process that enqueues them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if DJANGO_ENV == "test"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # The questionnaire: which definition new applications answer, and the DSPT deadline.
 QUESTIONNAIRE_DIR = env_path("QUESTIONNAIRE_DIR", "questionnaire/definitions", base=BASE_DIR)

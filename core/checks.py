@@ -103,3 +103,18 @@ def check_proxy_count() -> Problem:
     if settings.PROXY_COUNT < 1:
         return f"must be 1 or more, not {settings.PROXY_COUNT}"
     return None
+
+
+@setting_check("SERVICE_URL")
+def check_service_url() -> Problem:
+    from urllib.parse import urlsplit
+
+    url = urlsplit(settings.SERVICE_URL)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        return (
+            "must be the address people reach the service at, such as "
+            f"https://nir.example.nhs.uk, not {settings.SERVICE_URL!r}"
+        )
+    if settings.IS_PRODUCTION and url.scheme != "https":
+        return "must be an https address in production"
+    return None

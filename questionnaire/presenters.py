@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from applications.models import Application
 from applications.states import Stage2State
-from workflow.models import Hold, HoldOrigin
+from workflow.models import Hold
 from workflow.selectors import (
     Editability,
     holds_open,
@@ -85,23 +85,13 @@ def pause_context(
     return {"holds": [hold_notice(hold, notices.get(hold.rule_id)) for hold in holds]}
 
 
-HOLD_LIFTED_BY = {
-    HoldOrigin.RULE: "Onboarding resumes when your answers no longer pause it.",
-    HoldOrigin.REVIEWER: "NHS England will lift this hold when the reason for it has been dealt "
-    "with.",
-    HoldOrigin.DSPT_RECHECK: "Onboarding resumes when you update your DSPT status and publication "
-    "date to a current publication at Standards Met or higher.",
-    HoldOrigin.CERTIFICATE: "Onboarding resumes when you upload a renewed certificate.",
-}
-
-
 def hold_notice(hold: Hold, rule_notice: RuleNotice | None) -> dict[str, Any]:
     return {
         "hold": hold,
         "origin": hold.get_origin_display(),
         "reason": hold.reason,
         "action": hold.action,
-        "lifted_by": HOLD_LIFTED_BY[HoldOrigin(hold.origin)],
+        "lifted_by": hold.what_lifts,
         "notice": rule_notice,
     }
 

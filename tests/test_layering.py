@@ -9,6 +9,7 @@ PACKAGES = (
     "audit",
     "config",
     "core",
+    "notifications",
     "questionnaire",
     "review",
     "workflow",

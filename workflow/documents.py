@@ -17,6 +17,7 @@ from applications.states import Stage2State
 from audit.services import Auditor
 
 from .models import DocumentRequest, DocumentRequestStatus
+from .notices import notice_document_requested
 from .review import DecisionRefused
 
 TITLE_MAX = 200
@@ -47,6 +48,7 @@ def document_request_create(
         organisation=application.organisation,
         after={"title": request.title, "due_date": due_date.isoformat()},
     )
+    notice_document_requested(application=application, request=request)
     return request
 
 

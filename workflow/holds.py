@@ -17,6 +17,7 @@ from audit.services import Auditor
 from questionnaire.engine.rules import Evaluation
 
 from .models import Hold, HoldOrigin
+from .notices import notice_hold_lifted, notice_hold_raised
 from .selectors import stage2_latest_pause
 from .transitions import stage2_touch, stage2_transition
 
@@ -60,6 +61,7 @@ def hold_raise(
         )
     else:
         stage2_touch(application)
+    notice_hold_raised(application=application, hold=hold)
     return hold
 
 
@@ -88,6 +90,7 @@ def _lift(hold: Hold, actor: User | None, reason: str) -> None:
         before={"origin": hold.origin, "reason": hold.reason},
         after={"lift_reason": reason},
     )
+    notice_hold_lifted(application=hold.application, hold=hold)
 
 
 def holds_sync_rules(*, application: Application, evaluation: Evaluation, actor: User) -> None:

@@ -14,6 +14,17 @@ class HoldOrigin(models.TextChoices):
     CERTIFICATE = "certificate", "An expired certificate"
 
 
+# What lifts a hold of each origin, in the applicant's words.
+WHAT_LIFTS = {
+    HoldOrigin.RULE: "Onboarding resumes when your answers no longer pause it.",
+    HoldOrigin.REVIEWER: "NHS England will lift this hold when the reason for it has been dealt "
+    "with.",
+    HoldOrigin.DSPT_RECHECK: "Onboarding resumes when you update your DSPT status and publication "
+    "date to a current publication at Standards Met or higher.",
+    HoldOrigin.CERTIFICATE: "Onboarding resumes when you upload a renewed certificate.",
+}
+
+
 class Hold(models.Model):
     """One reason Stage 2 is paused. Stage 2 is paused while any hold is open.
 
@@ -52,6 +63,10 @@ class Hold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.get_origin_display()} hold"
+
+    @property
+    def what_lifts(self) -> str:
+        return WHAT_LIFTS[HoldOrigin(self.origin)]
 
     @property
     def is_open(self) -> bool:

@@ -28,6 +28,7 @@ from .models import (
     ReviewerAssignment,
     StageCompletion,
 )
+from .notices import notice_decision
 from .selectors import stage3_blockers, submission_latest
 from .transitions import stage2_touch, stage2_transition
 
@@ -74,6 +75,11 @@ def review_start(*, application: Application, actor: User, expected_version: int
             to_state=Stage2State.IN_REVIEW,
             actor=actor,
             reason=f"Review started by {actor.email}.",
+        )
+        notice_decision(
+            application=application,
+            decision="review started",
+            reason="NHS England has started to review your Stage 2 answers.",
         )
     elif previous == actor:
         raise DecisionRefused("You are already reviewing this application")
@@ -149,6 +155,12 @@ def changes_request(
         actor=actor,
         reason=f"Changes requested to {len(comments)} answer(s).",
     )
+    notice_decision(
+        application=application,
+        decision="changes requested",
+        reason=f"NHS England has asked you to change {len(comments)} answer(s). Each one has a "
+        "comment that says what is needed. Change them, then submit Stage 2 again.",
+    )
     Auditor(actor).record(
         action="review.request_changes",
         obj=change_request,
@@ -197,6 +209,16 @@ def stage2_approve(*, application: Application, actor: User, expected_version: i
         to_state=Stage2State.APPROVED,
         actor=actor,
         reason=f"Stage 2 approved by {actor.email}.",
+    )
+    notice_decision(
+        application=application,
+        decision="stage 2 approved",
+        reason="NHS England has approved your Stage 2 Governance Assurance. "
+        + (
+            "Stage 3, Home Community ID integration, can start."
+            if not stage3_blockers(application)
+            else "Stage 3 can start once: " + " ".join(stage3_blockers(application))
+        ),
     )
 
 
@@ -249,6 +271,11 @@ def application_withdraw(*, application: Application, actor: User, reason: str) 
         actor=actor,
         reason=reason.strip() or "Withdrawn by the applicant.",
     )
+    notice_decision(
+        application=application,
+        decision="withdrawn",
+        reason=f"{actor.email} withdrew the application.",
+    )
 
 
 @transaction.atomic
@@ -275,6 +302,11 @@ def stage_complete(
         application=application, stage=stage, note=note, completed_by=actor
     )
     stage2_touch(application)
+    notice_decision(
+        application=application,
+        decision=f"stage {stage} complete",
+        reason=f"NHS England has marked stage {stage} complete: {note}",
+    )
     Auditor(actor).record(
         action="stage.complete",
         obj=application,

@@ -33,6 +33,7 @@ from questionnaire.services import answer_discard, answer_record, response_creat
 
 from .holds import holds_sync_rules
 from .models import Submission
+from .notices import notice_submitted
 from .selectors import Editability, change_request_open, stage2_working_state, submission_ready
 from .states import SUBMITTABLE_STATES
 from .transitions import stage2_transition
@@ -207,6 +208,7 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
         change_request.save(update_fields=["resubmission"])
     application.stage2_flagged = bool(evaluation.flags)
     application.save(update_fields=["stage2_flagged", "updated_at"])
+    notice_submitted(application=application, resubmission=resubmission)
     Auditor(actor).record(
         action="response.submit",
         obj=response,

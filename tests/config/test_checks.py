@@ -24,6 +24,7 @@ from tests.config.support import manage, python
         ("QUESTIONNAIRE_CURRENT", "stage2-v9.yaml", "QUESTIONNAIRE_CURRENT names"),
         ("SESSION_TIMEOUT_WARNING", "1800", "SESSION_TIMEOUT_WARNING: must be more than 0"),
         ("DJANGO_PROXY_COUNT", "0", "DJANGO_PROXY_COUNT: must be 1 or more"),
+        ("SERVICE_URL", "nir.example.nhs.uk", "SERVICE_URL: must be the address people reach"),
         ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
     ],
 )
@@ -79,6 +80,20 @@ def test_the_session_age_must_be_positive(age, refused):
 def test_the_timeout_warning_comes_before_the_idle_limit(warning, refused):
     with override_settings(SESSION_COOKIE_AGE=1800, SESSION_TIMEOUT_WARNING=warning):
         assert (checks.check_session_timeout_warning() is not None) is refused
+
+
+@pytest.mark.parametrize(
+    ("url", "production", "refused"),
+    [
+        ("http://127.0.0.1:8000", False, False),
+        ("https://nir.example.nhs.uk", True, False),
+        ("http://nir.example.nhs.uk", True, True),
+        ("/relative", False, True),
+    ],
+)
+def test_the_service_url_is_an_address_and_https_in_production(url, production, refused):
+    with override_settings(SERVICE_URL=url, IS_PRODUCTION=production):
+        assert (checks.check_service_url() is not None) is refused
 
 
 def test_the_questionnaire_folder_must_exist(tmp_path):

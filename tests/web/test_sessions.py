@@ -199,6 +199,7 @@ def test_the_production_deploy_check_finds_no_issues(preload):
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-key-for-the-check-" + "z" * 20,
         "DJANGO_ALLOWED_HOSTS": "nir.example.nhs.uk",
+        "SERVICE_URL": "https://nir.example.nhs.uk",
         "DJANGO_SECURE_HSTS_PRELOAD": preload,
     }
     result = subprocess.run(

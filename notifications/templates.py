@@ -1,0 +1,174 @@
+"""The email templates: what each says, and which personalisation fields it needs.
+
+Placeholders are written `((field))`, as GOV.UK Notify writes them, so the same wording is pasted
+into Notify (docs/notifications.md lists each template and its fields) and rendered locally by
+the email backend. The Notify template id of each comes from the environment variable
+`NOTIFY_TEMPLATE_<NAME>` (for example `NOTIFY_TEMPLATE_DECISION`), through settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+
+PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
+
+FOOTER = (
+    "This email was sent by the NIR onboarding service at NHS England. Do not reply to this email."
+)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    name: str
+    audience: str
+    subject: str
+    body: str
+    fields: tuple[str, ...]
+
+    @property
+    def notify_template_id(self) -> str:
+        """The id of this template in GOV.UK Notify, or "" when it is not set."""
+        ids: Mapping[str, str] = settings.NOTIFY_TEMPLATE_IDS
+        return ids.get(self.name, "")
+
+    @property
+    def notify_setting(self) -> str:
+        return f"NOTIFY_TEMPLATE_{self.name.upper()}"
+
+    def check_personalisation(self, personalisation: Mapping[str, object]) -> None:
+        """ValueError unless the personalisation has exactly this template's fields, as text."""
+        missing = sorted(set(self.fields) - set(personalisation))
+        unexpected = sorted(set(personalisation) - set(self.fields))
+        if missing or unexpected:
+            raise ValueError(
+                f"Template {self.name!r} needs personalisation fields {list(self.fields)}: "
+                f"missing {missing}, unexpected {unexpected}"
+            )
+        not_text = sorted(key for key, value in personalisation.items() if type(value) is not str)
+        if not_text:
+            raise ValueError(f"Template {self.name!r}: personalisation {not_text} must be text")
+
+    def render(self, personalisation: Mapping[str, str]) -> RenderedEmail:
+        """Plain text, with each ((field)) replaced once (a value is never expanded again)."""
+        self.check_personalisation(personalisation)
+
+        def fill(text: str) -> str:
+            return PLACEHOLDER.sub(lambda match: personalisation[match.group(1)], text)
+
+        # A subject is one line: a reason typed over several lines must not break the header.
+        subject = " ".join(fill(self.subject).split())
+        return RenderedEmail(subject=subject, body=fill(self.body))
+
+
+def _template(
+    name: str, audience: str, fields: tuple[str, ...], subject: str, body: str
+) -> EmailTemplate:
+    used = set(PLACEHOLDER.findall(subject + body))
+    if used != set(fields):
+        # Fail at import: a template must use every field it asks for, and only those.
+        raise ValueError(f"Template {name!r} uses {sorted(used)} but declares {list(fields)}")
+    return EmailTemplate(
+        name=name, audience=audience, subject=subject, body=f"{body}\n\n{FOOTER}", fields=fields
+    )
+
+
+SUBMISSION_FIELDS = ("reference", "organisation", "role", "submitted_at", "url")
+_SUBMISSION_DETAILS = """Reference: ((reference))
+Organisation: ((organisation))
+Role: ((role))
+Submitted: ((submitted_at))
+
+Review it here:
+((url))"""
+
+TEMPLATES: dict[str, EmailTemplate] = {
+    template.name: template
+    for template in (
+        _template(
+            "stage2_submitted",
+            "reviewers",
+            SUBMISSION_FIELDS,
+            "NIR onboarding: ((reference)) submitted by ((organisation))",
+            "((organisation)) has submitted Stage 2 of onboarding to the National Imaging "
+            "Registry (NIR). It is ready for you to review.\n\n" + _SUBMISSION_DETAILS,
+        ),
+        _template(
+            "stage2_resubmitted",
+            "reviewers",
+            SUBMISSION_FIELDS,
+            "NIR onboarding: ((reference)) resubmitted by ((organisation))",
+            "((organisation)) has changed its answers and submitted Stage 2 of onboarding to "
+            "the National Imaging Registry (NIR) again. It is ready for you to review.\n\n"
+            + _SUBMISSION_DETAILS,
+        ),
+        _template(
+            "decision",
+            "members",
+            ("reference", "organisation", "decision", "reason", "url"),
+            "NIR onboarding: ((reference)) - ((decision))",
+            "There is an update on the Stage 2 application from ((organisation)) to connect to "
+            "the National Imaging Registry (NIR).\n\n"
+            "Reference: ((reference))\n"
+            "Update: ((decision))\n\n"
+            "((reason))\n\n"
+            "Sign in to see what happens next:\n"
+            "((url))",
+        ),
+        _template(
+            "hold_raised",
+            "members",
+            ("reference", "organisation", "reason", "lifted_by", "url"),
+            "NIR onboarding: ((reference)) is on hold",
+            "Stage 2 onboarding for ((organisation)) is on hold.\n\n"
+            "Reference: ((reference))\n"
+            "Why: ((reason))\n"
+            "What needs to happen: ((lifted_by))\n\n"
+            "Sign in to see your application:\n"
+            "((url))",
+        ),
+        _template(
+            "hold_lifted",
+            "members",
+            ("reference", "organisation", "reason", "url"),
+            "NIR onboarding: ((reference)) is no longer on hold",
+            "A hold on Stage 2 onboarding for ((organisation)) has been lifted.\n\n"
+            "Reference: ((reference))\n"
+            "Why: ((reason))\n\n"
+            "Sign in to carry on:\n"
+            "((url))",
+        ),
+        _template(
+            "document_requested",
+            "members",
+            ("reference", "organisation", "title", "due_date", "url"),
+            "NIR onboarding: NHS England needs a document for ((reference))",
+            "NHS England needs a document from ((organisation)) to carry on reviewing Stage 2 "
+            "onboarding.\n\n"
+            "Reference: ((reference))\n"
+            "Document: ((title))\n"
+            "Send it by: ((due_date))\n\n"
+            "Sign in to answer the request:\n"
+            "((url))",
+        ),
+    )
+}
+
+
+def template_get(name: str) -> EmailTemplate:
+    """The template called `name`; ValueError if there is none."""
+    try:
+        return TEMPLATES[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown notification template {name!r}; known: {sorted(TEMPLATES)}"
+        ) from None

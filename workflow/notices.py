@@ -1,0 +1,120 @@
+"""Who the workflow tells about what, by email: the organisation's members about each decision,
+hold and document request, and NHS England's reviewers about each submission and resubmission.
+
+Each function runs inside the transaction of the change it tells about: the emails are queued in
+the outbox there and sent once it commits (``notifications``), so a change that rolls back sends
+nothing, and an email that fails never undoes the change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from notifications.selectors import member_emails, reviewer_emails
+from notifications.services import notify
+from questionnaire.engine.answers import format_date
+
+from .models import DocumentRequest, Hold
+
+
+def _absolute(path: str) -> str:
+    return settings.SERVICE_URL.rstrip("/") + path
+
+
+def _applicant_url(application: Application) -> str:
+    return _absolute(reverse("applications:detail", kwargs={"application_id": application.pk}))
+
+
+def _reviewer_url(application: Application) -> str:
+    return _absolute(reverse("review:application", kwargs={"application_id": application.pk}))
+
+
+def _day(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return format_date(value)
+
+
+def notice_submitted(*, application: Application, resubmission: bool) -> None:
+    """Tell the reviewers: a resubmission goes to the reviewer who has the application."""
+    assert application.stage2_submitted_at is not None
+    notify(
+        template="stage2_resubmitted" if resubmission else "stage2_submitted",
+        recipients=reviewer_emails(application.stage2_reviewer if resubmission else None),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "role": application.get_role_display(),
+            "submitted_at": _day(application.stage2_submitted_at),
+            "url": _reviewer_url(application),
+        },
+        application=application,
+    )
+
+
+def notice_decision(*, application: Application, decision: str, reason: str) -> None:
+    notify(
+        template="decision",
+        recipients=member_emails(application.organisation),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "decision": decision,
+            "reason": reason,
+            "url": _applicant_url(application),
+        },
+        application=application,
+    )
+
+
+def notice_hold_raised(*, application: Application, hold: Hold) -> None:
+    notify(
+        template="hold_raised",
+        recipients=member_emails(application.organisation),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "reason": hold.reason,
+            "lifted_by": hold.what_lifts,
+            "url": _applicant_url(application),
+        },
+        application=application,
+    )
+
+
+def notice_hold_lifted(*, application: Application, hold: Hold) -> None:
+    notify(
+        template="hold_lifted",
+        recipients=member_emails(application.organisation),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "reason": hold.lift_reason,
+            "url": _applicant_url(application),
+        },
+        application=application,
+    )
+
+
+def notice_document_requested(*, application: Application, request: DocumentRequest) -> None:
+    notify(
+        template="document_requested",
+        recipients=member_emails(application.organisation),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "title": request.title,
+            "due_date": _day(request.due_date),
+            "url": _absolute(
+                reverse(
+                    "applications:document_request",
+                    kwargs={"application_id": application.pk, "request_id": request.pk},
+                )
+            ),
+        },
+        application=application,
+    )
