@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("questionnaire.urls")),
     path("", include("review.urls")),
+    path("", include("evidence.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -9,6 +9,7 @@ PACKAGES = (
     "audit",
     "config",
     "core",
+    "evidence",
     "notifications",
     "questionnaire",
     "review",

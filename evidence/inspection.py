@@ -1,0 +1,209 @@
+"""What a file is, judged by its content alone: never by its name or the browser's content type.
+
+`evidence_inspect(path)` returns the kind and MIME type of an allowed file or raises
+`EvidenceRefused`. PDF, PNG and JPEG are known by their first bytes. A zip (and DOCX and ODT,
+which are zips) is inspected WITHOUT being extracted: its central directory gives the entries,
+their names, flags and declared sizes, and only the first bytes of each entry of a plain zip are
+read (decompressed as a stream) to tell what it is. A zip is refused when it has:
+
+- more entries than EVIDENCE_ZIP_MAX_ENTRIES, more than EVIDENCE_ZIP_MAX_UNCOMPRESSED bytes in
+  all, an entry (or the whole) of 1 MiB or more that expands more than EVIDENCE_ZIP_MAX_RATIO
+  times, or entries whose compressed sizes add up to more than the archive (overlapping entries,
+  the trick of the smallest zip bombs): "must be a PDF, DOCX, …";
+- an entry name that is absolute or climbs out with ".." (path traversal): the same message;
+- an encrypted entry: "The selected file is password protected";
+- an entry that is itself a zip, by its name (.zip) or by its first bytes, unless it is a DOCX or
+  ODT by content (then its own entries are checked as for a DOCX or ODT, but not opened);
+- an entry whose content is not PDF, PNG, JPEG, DOCX or ODT. macOS's own metadata entries
+  (`__MACOSX/._*`, `.DS_Store`, each checked by its content too) are allowed, because Finder's
+  "Compress" adds them to every zip it makes.
+
+The inner parts of a DOCX or ODT (XML, media) are the document's own and are not judged by type.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from .models import EvidenceKind
+from .refusals import EMPTY, PASSWORD_PROTECTED, WRONG_TYPE, EvidenceRefused
+
+MIME_TYPES = {
+    EvidenceKind.PDF: "application/pdf",
+    EvidenceKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    EvidenceKind.ODT: "application/vnd.oasis.opendocument.text",
+    EvidenceKind.PNG: "image/png",
+    EvidenceKind.JPEG: "image/jpeg",
+    EvidenceKind.ZIP: "application/zip",
+}
+EXTENSIONS = {
+    EvidenceKind.PDF: (".pdf",),
+    EvidenceKind.DOCX: (".docx",),
+    EvidenceKind.ODT: (".odt",),
+    EvidenceKind.PNG: (".png",),
+    EvidenceKind.JPEG: (".jpg", ".jpeg"),
+    EvidenceKind.ZIP: (".zip",),
+}
+
+ZIP_LOCAL_HEADER = b"PK\x03\x04"
+ZIP_EMPTY = b"PK\x05\x06"
+ZIP_SPANNED = b"PK\x07\x08"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# Entries smaller than this are not judged by their compression ratio: a page of XML or a run of
+# blank lines can shrink a thousandfold and still be harmless.
+RATIO_FLOOR = 1024 * 1024
+HEAD_BYTES = 8
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass(frozen=True)
+class Inspection:
+    kind: EvidenceKind
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_entries: int
+    max_uncompressed: int
+    max_ratio: int
+
+    @classmethod
+    def from_settings(cls) -> ZipLimits:
+        return cls(
+            max_entries=settings.EVIDENCE_ZIP_MAX_ENTRIES,
+            max_uncompressed=settings.EVIDENCE_ZIP_MAX_UNCOMPRESSED,
+            max_ratio=settings.EVIDENCE_ZIP_MAX_RATIO,
+        )
+
+
+def sniff(head: bytes) -> EvidenceKind | None:
+    """The kind that these first bytes begin, for the kinds known by their first bytes alone;
+    ZIP for any zip (DOCX and ODT included: only their entries tell them apart)."""
+    if head.startswith(b"%PDF-"):
+        return EvidenceKind.PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return EvidenceKind.PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return EvidenceKind.JPEG
+    if head.startswith(ZIP_LOCAL_HEADER):
+        return EvidenceKind.ZIP
+    return None
+
+
+def evidence_inspect(path: Path, *, limits: ZipLimits | None = None) -> Inspection:
+    """The kind of the file at `path`, or EvidenceRefused. Reads no more than it needs."""
+    limits = limits or ZipLimits.from_settings()
+    with open(path, "rb") as file:
+        head = file.read(HEAD_BYTES)
+    if not head:
+        raise EvidenceRefused(EMPTY, reason="the file has no bytes")
+    if head.startswith(ZIP_EMPTY):
+        raise EvidenceRefused(EMPTY, reason="a zip with no entries")
+    kind = sniff(head)
+    if kind is None:
+        raise EvidenceRefused(WRONG_TYPE, reason=f"content begins {head.hex(' ')}")
+    if kind == EvidenceKind.ZIP:
+        kind = _inspect_zip(path, path.stat().st_size, limits)
+    return Inspection(kind=kind, mime_type=MIME_TYPES[kind])
+
+
+def _inspect_zip(path: Path, size: int, limits: ZipLimits) -> EvidenceKind:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            kind = container_kind(archive)
+            check_zip(archive, archive_size=size, limits=limits, open_entries=kind == "zip")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as error:
+        raise EvidenceRefused(WRONG_TYPE, reason=f"not a zip that can be read: {error}") from error
+    return kind
+
+
+def container_kind(archive: zipfile.ZipFile) -> EvidenceKind:
+    """DOCX (an Office Open XML word-processing package), ODT (an OpenDocument text, whose first
+    entry is `mimetype` holding its type) or a plain ZIP."""
+    infos = archive.infolist()
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" in names and "word/document.xml" in names:
+        return EvidenceKind.DOCX
+    if infos and infos[0].filename == "mimetype" and not infos[0].flag_bits & 1:
+        with archive.open(infos[0]) as mimetype:
+            if mimetype.read(len(ODT_MIMETYPE) + 1) == ODT_MIMETYPE:
+                return EvidenceKind.ODT
+    return EvidenceKind.ZIP
+
+
+def check_zip(
+    archive: zipfile.ZipFile, *, archive_size: int, limits: ZipLimits, open_entries: bool
+) -> None:
+    """Refuse a zip by its central directory, and, with `open_entries`, by each entry's first
+    bytes (see the module docstring). Never extracts anything."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise _bomb(f"{len(infos)} entries, more than {limits.max_entries}")
+    files = [info for info in infos if not info.is_dir()]
+    if not files:
+        raise EvidenceRefused(EMPTY, reason="a zip with no files in it")
+    for info in infos:
+        _check_name(info.filename)
+        if info.flag_bits & 0x1:
+            raise EvidenceRefused(PASSWORD_PROTECTED, reason=f"entry {info.filename!r} encrypted")
+    total = sum(info.file_size for info in files)
+    if total > limits.max_uncompressed:
+        raise _bomb(f"{total} bytes uncompressed, more than {limits.max_uncompressed}")
+    if sum(info.compress_size for info in files) > archive_size:
+        raise _bomb("entries overlap: their compressed sizes add up to more than the archive")
+    if total >= RATIO_FLOOR and total > limits.max_ratio * max(archive_size, 1):
+        raise _bomb(f"expands {total // max(archive_size, 1)} times")
+    for info in files:
+        if info.file_size >= RATIO_FLOOR and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise _bomb(f"entry {info.filename!r} expands more than {limits.max_ratio} times")
+    if open_entries:
+        for info in files:
+            _check_entry(archive, info, limits)
+
+
+def _bomb(reason: str) -> EvidenceRefused:
+    return EvidenceRefused(WRONG_TYPE, reason=f"zip bomb: {reason}")
+
+
+def _check_name(name: str) -> None:
+    normalised = name.replace("\\", "/")
+    if normalised.startswith("/") or _DRIVE.match(normalised):
+        raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} has an absolute path")
+    if ".." in PurePosixPath(normalised).parts:
+        raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} climbs out of the folder")
+
+
+def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits) -> None:
+    name = info.filename
+    if name.lower().endswith(".zip"):
+        raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} is a zip inside the zip")
+    with archive.open(info) as entry:
+        head = entry.read(HEAD_BYTES)
+    kind = sniff(head)
+    if kind in (EvidenceKind.PDF, EvidenceKind.PNG, EvidenceKind.JPEG):
+        return
+    if kind == EvidenceKind.ZIP:
+        with archive.open(info) as entry, zipfile.ZipFile(entry) as inner:
+            if container_kind(inner) == EvidenceKind.ZIP:
+                raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} is a zip inside the zip")
+            check_zip(inner, archive_size=info.file_size, limits=limits, open_entries=False)
+        return
+    if _is_macos_metadata(name, head):
+        return
+    raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} begins {head.hex(' ')}")
+
+
+def _is_macos_metadata(name: str, head: bytes) -> bool:
+    path = PurePosixPath(name)
+    if path.parts[:1] == ("__MACOSX",) and path.name.startswith("._"):
+        return head.startswith(b"\x00\x05\x16\x07")  # AppleDouble
+    return path.name == ".DS_Store" and head.startswith(b"\x00\x00\x00\x01Bud1")

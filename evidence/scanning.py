@@ -1,0 +1,58 @@
+"""Malware scanning: whether a scanner is configured, and one scan of a quarantined file.
+
+With CLAMD_ADDRESS empty (the development default) nothing is scanned: files are accepted with
+the scan status "not scanned", and every page should say "Malware scanning is not configured"
+(`scanner_configured()` tells the page). Production refuses to start without CLAMD_ADDRESS
+(evidence/checks.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from .clamd import ClamdClient, ClamdUnavailable
+from .models import ScanStatus
+
+NOT_CONFIGURED_MESSAGE = "Malware scanning is not configured"
+
+
+def scanner_configured() -> bool:
+    """True when files are scanned; False in development without CLAMD_ADDRESS."""
+    return bool(settings.CLAMD_ADDRESS)
+
+
+def scanner_client() -> ClamdClient:
+    return ClamdClient(settings.CLAMD_ADDRESS, timeout=settings.CLAMD_TIMEOUT)
+
+
+def scanner_ready() -> bool:
+    """True when a scanner is configured and answers PING (for a health page)."""
+    return scanner_configured() and scanner_client().ping()
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    # CLEAN, INFECTED, PENDING (no verdict: try again later) or NOT_SCANNED (no scanner).
+    status: ScanStatus
+    # The scanner's reply, or why there is none.
+    result: str
+    # The signature that matched, when infected.
+    signature: str = ""
+
+
+def evidence_scan(path: Path) -> ScanOutcome:
+    """Scan the file at `path` once, streaming it to clamd. Never raises for the scanner's sake:
+    a scanner that cannot be reached, times out or answers with an error gives PENDING."""
+    if not scanner_configured():
+        return ScanOutcome(ScanStatus.NOT_SCANNED, NOT_CONFIGURED_MESSAGE)
+    try:
+        with open(path, "rb") as file:
+            verdict = scanner_client().instream(file)
+    except (ClamdUnavailable, ValueError) as error:
+        return ScanOutcome(ScanStatus.PENDING, str(error))
+    if verdict.infected:
+        return ScanOutcome(ScanStatus.INFECTED, verdict.reply, verdict.signature)
+    return ScanOutcome(ScanStatus.CLEAN, verdict.reply)

@@ -1,0 +1,145 @@
+"""Files are judged by their content, and zips without being extracted."""
+
+import zipfile
+
+import pytest
+
+from evidence.inspection import ZipLimits, evidence_inspect
+from evidence.refusals import EMPTY, PASSWORD_PROTECTED, WRONG_TYPE, EvidenceRefused
+from tests.conftest import missing_prerequisite
+from tests.evidence import files
+
+LIMITS = ZipLimits(max_entries=1000, max_uncompressed=1024**3, max_ratio=100)
+
+
+def inspect(tmp_path, data, name="upload.bin", limits=LIMITS):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return evidence_inspect(path, limits=limits)
+
+
+def refusal(tmp_path, data, name="upload.bin", limits=LIMITS):
+    with pytest.raises(EvidenceRefused) as refused:
+        inspect(tmp_path, data, name, limits)
+    return refused.value
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "mime"),
+    [
+        (files.PDF, "pdf", "application/pdf"),
+        (files.PNG, "png", "image/png"),
+        (files.JPEG, "jpeg", "image/jpeg"),
+        (
+            files.docx(),
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (files.odt(), "odt", "application/vnd.oasis.opendocument.text"),
+        (files.zip_of([("a.pdf", files.PDF), ("b.png", files.PNG)]), "zip", "application/zip"),
+        (files.zip_of([("scans/", b""), ("scans/a.jpg", files.JPEG)]), "zip", "application/zip"),
+        (files.zip_of([("report.docx", files.docx()), ("x.odt", files.odt())]), "zip", None),
+    ],
+)
+def test_allowed_files_are_known_by_their_content(tmp_path, data, kind, mime):
+    # Named .txt: the name plays no part.
+    inspection = inspect(tmp_path, data, "named-wrongly.txt")
+    assert inspection.kind == kind
+    if mime:
+        assert inspection.mime_type == mime
+
+
+def test_a_renamed_program_is_refused(tmp_path):
+    refused = refusal(tmp_path, files.elf(), "report.pdf")
+    assert refused.message == WRONG_TYPE
+    assert "7f 45 4c 46" in refused.reason  # \x7fELF
+
+
+@pytest.mark.parametrize(
+    "data", [b"MZ\x90\x00 windows program", b"plain text", b"<html>", b"%PD", b"\xff\xd8"]
+)
+def test_other_content_is_refused(tmp_path, data):
+    assert refusal(tmp_path, data, "photo.jpg").message == WRONG_TYPE
+
+
+def test_an_empty_file_and_an_empty_zip_are_empty(tmp_path):
+    assert refusal(tmp_path, b"").message == EMPTY
+    assert refusal(tmp_path, files.zip_of([])).message == EMPTY
+    assert refusal(tmp_path, files.zip_of([("only-a-folder/", b"")])).message == EMPTY
+
+
+def test_a_zip_bomb_is_refused_without_being_extracted(tmp_path):
+    bomb = files.zip_bomb()
+    assert len(bomb) < 100_000
+    refused = refusal(tmp_path, bomb, "bomb.zip")
+    assert refused.message == WRONG_TYPE
+    assert "zip bomb" in refused.reason
+
+
+def test_too_many_entries_or_too_much_uncompressed_is_refused(tmp_path):
+    many = files.zip_of([(f"{n}.pdf", files.PDF) for n in range(11)])
+    limits = ZipLimits(max_entries=10, max_uncompressed=1024**3, max_ratio=100)
+    assert "11 entries" in refusal(tmp_path, many, limits=limits).reason
+    assert inspect(tmp_path, many, limits=ZipLimits(11, 1024**3, 100)).kind == "zip"
+    big = files.zip_of([("a.pdf", files.PDF + b"x" * 5000)], compression=zipfile.ZIP_STORED)
+    limits = ZipLimits(max_entries=10, max_uncompressed=4000, max_ratio=100)
+    assert "uncompressed" in refusal(tmp_path, big, limits=limits).reason
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.pdf", "docs/../../evil.pdf", "/etc/evil.pdf", "C:/evil.pdf", "..\\evil.pdf"]
+)
+def test_path_traversal_in_an_entry_name_is_refused(tmp_path, name):
+    refused = refusal(tmp_path, files.zip_of([("fine.pdf", files.PDF), (name, files.PDF)]))
+    assert refused.message == WRONG_TYPE
+    assert "climbs out" in refused.reason or "absolute" in refused.reason
+
+
+def test_an_encrypted_zip_is_password_protected(tmp_path):
+    assert refusal(tmp_path, files.encrypted_zip()).message == PASSWORD_PROTECTED
+
+
+def test_an_encrypted_zip_made_by_the_zip_command_is_password_protected(tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("zip"):
+        missing_prerequisite("the zip command is not installed: apt-get install zip")
+    (tmp_path / "a.pdf").write_bytes(files.PDF)
+    subprocess.run(["zip", "-q", "-P", "secret", "locked.zip", "a.pdf"], cwd=tmp_path, check=True)
+    locked = (tmp_path / "locked.zip").read_bytes()
+    assert refusal(tmp_path, locked).message == PASSWORD_PROTECTED
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [("inner.zip", files.PDF)],  # by name
+        [("inner.pdf", files.zip_of([("a.pdf", files.PDF)]))],  # by content
+        [("INNER.ZIP", files.zip_of([("a.pdf", files.PDF)]))],
+    ],
+)
+def test_a_zip_inside_a_zip_is_refused(tmp_path, entries):
+    refused = refusal(tmp_path, files.zip_of(entries))
+    assert refused.message == WRONG_TYPE
+    assert "zip inside the zip" in refused.reason
+
+
+def test_an_entry_of_a_type_not_allowed_is_refused(tmp_path):
+    refused = refusal(tmp_path, files.zip_of([("a.pdf", files.PDF), ("run.pdf", files.elf())]))
+    assert refused.message == WRONG_TYPE
+    assert "run.pdf" in refused.reason
+
+
+def test_macos_metadata_entries_are_allowed_only_when_they_are_metadata(tmp_path):
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00" + b"\x00" * 20
+    ds_store = b"\x00\x00\x00\x01Bud1" + b"\x00" * 20
+    finder = [("a.pdf", files.PDF), ("__MACOSX/._a.pdf", apple_double), (".DS_Store", ds_store)]
+    assert inspect(tmp_path, files.zip_of(finder)).kind == "zip"
+    disguised = [("a.pdf", files.PDF), ("__MACOSX/._a.pdf", files.elf())]
+    assert refusal(tmp_path, files.zip_of(disguised)).message == WRONG_TYPE
+
+
+def test_a_truncated_zip_is_refused(tmp_path):
+    whole = files.zip_of([("a.pdf", files.PDF)])
+    assert refusal(tmp_path, whole[: len(whole) // 2]).message == WRONG_TYPE
