@@ -127,8 +127,9 @@ def evidence_scan_retry(*, evidence_id: uuid.UUID, now: datetime | None = None) 
                 "signature": outcome.signature if outcome is not None else "",
             },
         )
-        if row.scan_status != ScanStatus.PENDING:
-            transaction.on_commit(lambda: quarantine_discard(path))
+    if row.scan_status != ScanStatus.PENDING:
+        # After the row says so: a crash before here leaves a stray file, never a lost one.
+        quarantine_discard(path)
     return str(row.scan_status)
 
 

@@ -5,13 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_prerequisite
-from tests.web.conftest import (  # noqa: F401 - fixtures
-    member,
-    organisation,
-    other_organisation,
-    outsider,
-    reviewer,
-)
+from tests.web.conftest import *  # noqa: F403 - the web fixtures (organisations, members, clients)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CLAMD = "/usr/sbin/clamd"

@@ -4,6 +4,7 @@ an administrator. Nobody gets what is not theirs: another organisation's applica
 and reviewer pages are a 404 to applicants. A URL pattern missing from the table fails the test,
 so every new URL is covered."""
 
+import io
 from datetime import date
 
 import pytest
@@ -53,6 +54,7 @@ URLS = {
         APPLICANT,
         False,
     ),
+    "evidence:download": ("/evidence/{evidence}/download", ["GET"], APPLICANT | STAFF, False),
     "review:queue": ("/review", ["GET"], STAFF, False),
     "review:application": ("/review/applications/{app}", ["GET"], STAFF, False),
     "review:start": ("/review/applications/{app}/start", ["POST"], STAFF, False),
@@ -110,11 +112,14 @@ def test_the_table_covers_every_url_pattern_of_the_project():
 
 
 @pytest.fixture
-def world(applicant, member, outsider, reviewer, fixed_today):
-    """Organisation A's submitted application, with a reviewer's hold and a document request."""
+def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path):
+    """Organisation A's submitted application, with a reviewer's hold, a document request and
+    an accepted evidence file."""
     from accounts.models import UserKind
     from accounts.services import user_create
     from applications.models import Application
+    from evidence.services import evidence_store
+    from evidence.upload import quarantine_file
     from tests.conftest import PASSWORD
     from workflow.documents import document_request_create
     from workflow.models import HoldOrigin
@@ -137,6 +142,21 @@ def world(applicant, member, outsider, reviewer, fixed_today):
         note="",
         due_date=date(2026, 12, 31),
     )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+    settings.EVIDENCE_QUARANTINE_DIR = tmp_path / "quarantine"
+    settings.CLAMD_ADDRESS = ""
+    evidence = evidence_store(
+        application=application,
+        purpose="question:c_aup",
+        received=quarantine_file(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), original_name="aup.pdf"),
+        actor=member,
+    )
     administrator = user_create(
         email="admin@england.example",
         password=PASSWORD,
@@ -151,7 +171,12 @@ def world(applicant, member, outsider, reviewer, fixed_today):
     }
     return {
         "users": users,
-        "values": {"app": application.pk, "hold": hold.pk, "doc": document.pk},
+        "values": {
+            "app": application.pk,
+            "hold": hold.pk,
+            "doc": document.pk,
+            "evidence": evidence.pk,
+        },
     }
 
 
