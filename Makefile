@@ -18,7 +18,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser run test test-system lint format migrate seed check-migrations bench
+.PHONY: help install uv python-deps frontend browser clamav run test test-system lint format migrate seed check-migrations bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -46,6 +46,15 @@ browser: ## Install Debian's Chromium for the system tests, where this machine c
 	  fi; \
 	fi
 
+clamav: ## Install Debian's clamd for the malware-scanning tests, where this machine can install packages
+	@if [ ! -x /usr/sbin/clamd ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon; \
+	  else \
+	    echo "clamd is missing: install Debian's clamav-daemon package (sudo apt-get install clamav-daemon)"; \
+	  fi; \
+	fi
+
 migrate: install
 	$(RUN) python manage.py migrate --noinput
 
@@ -64,7 +73,8 @@ run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install browser ## Install everything and run the whole suite (system tests included)
+# Without CLAMD_ADDRESS the tests start their own clamd (scripts/clamd-test) for the session.
+test: install browser clamav ## Install everything and run the whole suite (system tests included)
 	DJANGO_ENV=test $(RUN) pytest
 
 test-system: install browser ## Run only the browser and accessibility tests (screenshots in test-artifacts/)
