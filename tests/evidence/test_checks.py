@@ -41,3 +41,19 @@ def test_s3_needs_a_bucket(settings):
     settings.EVIDENCE_STORAGE = "s3"
     settings.AWS_STORAGE_BUCKET_NAME = ""
     assert "AWS_STORAGE_BUCKET_NAME: must name the bucket when EVIDENCE_STORAGE is s3" in problems()
+
+
+def test_manage_py_check_in_production_refuses_to_start_without_a_scanner():
+    from tests.config.support import manage
+
+    production = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "a-long-random-production-key-for-the-check-" + "z" * 20,
+        "DJANGO_ALLOWED_HOSTS": "nir.example.nhs.uk",
+        "SERVICE_URL": "https://nir.example.nhs.uk",
+    }
+    refused = manage("check", **production)
+    assert refused.returncode != 0
+    assert "CLAMD_ADDRESS: must be set in production" in refused.stderr
+    started = manage("check", CLAMD_ADDRESS="tcp://127.0.0.1:3310", **production)
+    assert started.returncode == 0, started.stderr
