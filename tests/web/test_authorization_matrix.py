@@ -136,6 +136,7 @@ def world(applicant, member, outsider, reviewer, fixed_today):
         title="Hazard log",
         note="",
         due_date=date(2026, 12, 31),
+        expected_version=Application.objects.get().stage2_version,
     )
     administrator = user_create(
         email="admin@england.example",
@@ -180,6 +181,9 @@ def test_each_role_gets_only_what_is_theirs(world, name):
                 assert status != 403, where
             elif role == "anonymous" and not public:
                 assert status == 302 and "/sign-in" in response["Location"], where
+            elif role == "member_b" and "{app}" in template:
+                # Another organisation's application does not exist, as far as they can tell.
+                assert status == 404, where
             else:
                 assert status in (403, 404), where
                 assert str(world["values"]["app"]) not in response.content.decode(), where
