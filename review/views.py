@@ -52,9 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilters.from_query(request.GET)
     page = queue_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
     today = definitions.today()
-    rows = [
-        (application, days_waiting(application, today)) for application in page
-    ]
+    rows = [(application, days_waiting(application, today)) for application in page]
     query = filters.as_query()
     return render(
         request,
