@@ -72,3 +72,14 @@ class SessionIdleRefreshMiddleware:
             if not isinstance(last, int) or now - last >= session_refresh_interval():
                 request.session[REFRESHED_KEY] = now
         return self.get_response(request)
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """Seconds until a signed-in session ends if nothing else happens: the idle limit, counted
+    from the last time the session's expiry moved on."""
+    age: int = settings.SESSION_COOKIE_AGE
+    session = getattr(request, "session", None)
+    refreshed = session.get(REFRESHED_KEY) if session is not None else None
+    if not isinstance(refreshed, int):
+        return age
+    return max(0, min(age, refreshed + age - int(timezone.now().timestamp())))

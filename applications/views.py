@@ -11,10 +11,15 @@ from questionnaire import definitions
 from questionnaire.presenters import application_page_context, stage_items
 from workflow import documents, review
 from workflow import services as workflow
-from workflow.selectors import document_requests_for, stage3_blockers
+from workflow.selectors import (
+    can_withdraw,
+    document_requests_for,
+    stage2_working_state,
+    stage3_blockers,
+)
 
 from .selectors import application_get_for_member, applications_visible_to
-from .states import Scope
+from .states import Scope, Stage2State
 
 SCOPE_REQUIRED = "Select the NIR integration scope you are onboarding for"
 
@@ -73,10 +78,13 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "page_title": f"Application {application.reference}",
             "back_url": "/",
             "stages": stage_items(application, context["answers"]),
-            "stage3_blockers": stage3_blockers(application),
+            # What stage 3 waits for, once Stage 2 has been approved.
+            "stage3_blockers": stage3_blockers(application)
+            if stage2_working_state(application) == Stage2State.APPROVED
+            else [],
             "document_requests": document_requests_for(application),
             "today": definitions.today(),
-            "can_withdraw": application.stage2_state not in ("approved", "withdrawn"),
+            "can_withdraw": can_withdraw(application),
         },
     )
 

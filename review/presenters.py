@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from applications.models import Application, Stage2Transition
-from questionnaire.engine.answers import display_value
+from applications.states import Stage2State
+from questionnaire import definitions
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import evaluate
-from questionnaire.models import Answer
-from questionnaire.selectors import response_journey
+from questionnaire.selectors import response_definition
 from workflow.models import (
     ChangeRequest,
     ChangeRequestItem,
@@ -26,7 +26,7 @@ from workflow.models import (
     StageCompletion,
 )
 from workflow.review import approval_blockers_for
-from workflow.selectors import stage3_blockers
+from workflow.selectors import stage2_working_state, stage3_blockers, submission_latest
 
 # Answers that name people, shown together as the application's key personnel.
 PEOPLE_QUESTIONS = ("s_cso", "c_csos", "c_incident_leads")
@@ -49,18 +49,26 @@ class Change:
     after: list[str]
 
 
-def answer_rows(journey: Journey, answers: dict[str, Answer]) -> list[dict[str, Any]]:
+def answer_rows(journey: Journey, submitted: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every question on the submitted route, in the words shown when it was answered."""
     rows = []
     for question in journey.applicable_questions():
-        answer = answers.get(question.id)
+        answer = submitted.get(question.id)
         rows.append(
             {
                 "id": question.id,
                 "number": question.number,
                 "title": question.title,
-                "wording": answer.wording if answer else question.wording(),
-                "lines": display_value(question, answer.value if answer else None),
-                "answer": answer,
+                "wording": answer["wording"] if answer else question.wording(),
+                "lines": answer["display"] if answer else [],
+                "revision": answer["revision"] if answer else None,
+                "answered_by": answer.get("answered_by", "") if answer else "",
+                "answered_at": (
+                    datetime.fromisoformat(answer["answered_at"])
+                    if answer and answer.get("answered_at")
+                    else None
+                ),
+                "answered": answer is not None,
             }
         )
     return rows
@@ -186,10 +194,20 @@ def _who(user: Any) -> str:
 
 def review_page_context(application: Application) -> dict[str, Any]:
     """Everything the reviewer's application page shows. ``application`` comes from
-    ``application_get_for_reviewer`` (organisation, reviewer and response joined)."""
+    ``application_get_for_reviewer`` (organisation, reviewer and response joined).
+
+    The answers are the latest submission's snapshot, never the live ones: while the applicant
+    is making the changes asked for, the reviewer still sees what was submitted, and what the
+    rules found is judged on that."""
     response = application.stage2_response
-    answers = {a.question_id: a for a in response.answers.select_related("answered_by")}
-    journey = response_journey(response, answers)
+    latest = submission_latest(application)
+    submitted = {a["question_id"]: a for a in latest.snapshot["answers"]} if latest else {}
+    journey = Journey(
+        definition=response_definition(response),
+        answers={qid: answer["value"] for qid, answer in submitted.items()},
+        today=definitions.today(),
+        dspt_deadline=definitions.dspt_deadline(),
+    )
     evaluation = evaluate(journey)
     requests = change_requests_of(application)
     answered, changes = resubmission_changes(journey, requests)
@@ -199,12 +217,14 @@ def review_page_context(application: Application) -> dict[str, Any]:
         application.document_requests.select_related("requested_by", "answered_by", "closed_by")
     )
     completions = list(application.stage_completions.select_related("completed_by"))
-    rows = answer_rows(journey, answers)
+    rows = answer_rows(journey, submitted)
     return {
         "application": application,
         "journey": journey,
         "evaluation": evaluation,
         "answer_rows": rows,
+        "latest_submission": latest,
+        "being_changed": stage2_working_state(application) == Stage2State.CHANGES_REQUESTED,
         "people": [row for row in rows if row["id"] in PEOPLE_QUESTIONS],
         "holds_open": holds_open,
         "holds_lifted": [h for h in holds if not h.is_open],

@@ -3,12 +3,13 @@ reviewers and administrators see anything, and they see only submitted applicati
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from accounts.models import User, UserKind
 from applications.models import Application
@@ -42,7 +43,7 @@ class QueueFilters:
             return value if value in allowed else ""
 
         reviewer = str(query.get("reviewer", ""))
-        if reviewer not in ("me", "none") and not reviewer.isdigit():
+        if reviewer not in ("me", "none") and not re.fullmatch(r"[0-9]{1,18}", reviewer):
             reviewer = ""
         return cls(
             state=pick("state", [s.value for s in QUEUE_STATES]),
@@ -90,7 +91,13 @@ def queue_queryset(*, user: User, filters: QueueFilters) -> QuerySet[Application
             | Q(reference__iexact=term)
             | Q(reference__icontains=term)
         )
-    return queryset.order_by("stage2_submitted_at", "reference")
+    # Those waiting on NHS England or the applicant first, longest waiting first; approved and
+    # withdrawn ones after them.
+    finished = Case(
+        When(stage2_state__in=[Stage2State.APPROVED, Stage2State.WITHDRAWN], then=Value(1)),
+        default=Value(0),
+    )
+    return queryset.order_by(finished, "stage2_submitted_at", "reference")
 
 
 def queue_page(*, user: User, filters: QueueFilters, page_number: Any) -> Page[Application]:
@@ -107,8 +114,13 @@ def reviewers() -> list[User]:
     )
 
 
-def days_waiting(submitted_at: datetime | None, today: date) -> int | None:
-    if submitted_at is None:
+def days_waiting(application: Application, today: date) -> int | None:
+    """Days since the last submission, while the application is still waiting on someone."""
+    submitted_at = application.stage2_submitted_at
+    if submitted_at is None or application.stage2_state in (
+        Stage2State.APPROVED,
+        Stage2State.WITHDRAWN,
+    ):
         return None
     from django.utils import timezone
 

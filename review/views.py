@@ -52,9 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilters.from_query(request.GET)
     page = queue_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
     today = definitions.today()
-    rows = [
-        (application, days_waiting(application.stage2_submitted_at, today)) for application in page
-    ]
+    rows = [(application, days_waiting(application, today)) for application in page]
     query = filters.as_query()
     return render(
         request,
@@ -91,7 +89,7 @@ def _application_page(
             "back_url": reverse("review:queue"),
             "errors": errors or [],
             "today": definitions.today(),
-            "days_waiting": days_waiting(application.stage2_submitted_at, definitions.today()),
+            "days_waiting": days_waiting(application, definitions.today()),
         },
         status=status,
     )
@@ -146,20 +144,19 @@ def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     _reviewer_only(request)
     application = application_get_for_reviewer(user=request.user, application_id=application_id)
     context = review_page_context(application)
-    comments = {
-        row["id"]: request.POST.get(f"comment-{row['id']}", "")
-        for row in context["answer_rows"]
-        if row["answer"] is not None
-    }
+    rows = [row for row in context["answer_rows"] if row["answered"]]
+    comments = {row["id"]: request.POST.get(f"comment-{row['id']}", "") for row in rows}
 
-    def form(errors: list[dict[str, str]], status: int) -> HttpResponse:
+    def form(field_errors: dict[str, str], errors: list[dict[str, str]], status: int):
         return render(
             request,
             "review/request_changes.jinja",
             {
                 **context,
+                "rows": rows,
                 "page_title": "Which answers need to change?",
                 "comments": comments,
+                "field_errors": field_errors,
                 "errors": errors,
                 "back_url": _application_url(application_id),
             },
@@ -167,21 +164,39 @@ def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
         )
 
     if request.method == "GET":
-        return form([], 200)
-    first = next(iter(comments), "")
-    return _decide(
-        request,
-        application_id,
-        lambda: review.changes_request(
+        return form({}, [], 200)
+    numbers = {row["id"]: row["number"] for row in rows}
+    field_errors = {
+        qid: f"Comment on question {numbers[qid]} must be 2000 characters or less"
+        for qid, text in comments.items()
+        if len(text.strip()) > review.COMMENT_MAX
+    }
+    if not field_errors and not any(text.strip() for text in comments.values()) and rows:
+        field_errors = {rows[0]["id"]: "Enter a comment on at least one answer"}
+    if field_errors:
+        errors = [{"text": text, "href": f"#comment-{qid}"} for qid, text in field_errors.items()]
+        return form(field_errors, errors, 400)
+    try:
+        review.changes_request(
             application=application,
             actor=request.user,
             expected_version=_version(request),
             comments=comments,
-        ),
-        "You have asked the organisation to change the answers you commented on",
-        error_href=f"#comment-{first}",
-        form=form,
+        )
+    except review.StaleDecision:
+        return _application_page(
+            request,
+            application_id,
+            errors=[{"text": review.STALE, "href": "#decisions"}],
+            status=409,
+        )
+    except review.DecisionRefused as refused:
+        first = f"#comment-{rows[0]['id']}" if rows else "#decisions"
+        return form({}, [{"text": m, "href": first} for m in refused.messages], 400)
+    messages.success(
+        request, "You have asked the organisation to change the answers you commented on"
     )
+    return redirect(_application_url(application_id))
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,7 +339,19 @@ def document_request_new(request: HttpRequest, application_id: uuid.UUID) -> Htt
         due = date.fromisoformat(parsed.value["value"])
         try:
             documents.document_request_create(
-                application=application, actor=request.user, title=title, note=note, due_date=due
+                application=application,
+                actor=request.user,
+                title=title,
+                note=note,
+                due_date=due,
+                expected_version=_version(request),
+            )
+        except review.StaleDecision:
+            return _application_page(
+                request,
+                application.pk,
+                errors=[{"text": review.STALE, "href": "#decisions"}],
+                status=409,
             )
         except review.DecisionRefused as refused:
             field_errors["title"] = ("title", refused.messages[0])
@@ -369,7 +396,7 @@ def document_request(
             )
         service, done = services[action]
         try:
-            service(request=document, actor=request.user)
+            service(request=document, actor=request.user, seen_status=request.POST.get("seen", ""))
         except review.DecisionRefused as refused:
             errors = [{"text": m, "href": "#actions"} for m in refused.messages]
             document.refresh_from_db()

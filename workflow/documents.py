@@ -18,7 +18,8 @@ from audit.services import Auditor
 
 from .models import DocumentRequest, DocumentRequestStatus
 from .notices import notice_document_requested
-from .review import DecisionRefused
+from .review import DecisionRefused, StaleDecision
+from .transitions import stage2_touch
 
 TITLE_MAX = 200
 NOTE_MAX = 2000
@@ -27,12 +28,21 @@ STALE_REQUEST = "This request has changed since you opened the page. Check the r
 
 @transaction.atomic
 def document_request_create(
-    *, application: Application, actor: User, title: str, note: str, due_date: date
+    *,
+    application: Application,
+    actor: User,
+    title: str,
+    note: str,
+    due_date: date,
+    expected_version: int,
 ) -> DocumentRequest:
-    """Ask the organisation for a document by a due date."""
+    """Ask the organisation for a document by a due date. Takes the ``stage2_version`` the
+    reviewer's page showed, so a double submit asks once."""
     if not can_review(actor):
         raise PermissionError("Only NHS England reviewers can request documents")
     application = application_lock(application)
+    if application.stage2_version != expected_version:
+        raise StaleDecision
     if application.stage2_state in (Stage2State.DRAFT, Stage2State.WITHDRAWN):
         raise DecisionRefused("You can only request documents for a submitted application")
     request = DocumentRequest.objects.create(
@@ -48,6 +58,7 @@ def document_request_create(
         organisation=application.organisation,
         after={"title": request.title, "due_date": due_date.isoformat()},
     )
+    stage2_touch(application)
     notice_document_requested(application=application, request=request)
     return request
 
@@ -78,11 +89,15 @@ def document_request_answer(*, request: DocumentRequest, actor: User, note: str)
     )
 
 
-def _close(request: DocumentRequest, actor: User, status: str, allowed: set[str]) -> None:
+def _close(
+    request: DocumentRequest, actor: User, status: str, allowed: set[str], seen_status: str
+) -> None:
     if not can_review(actor):
         raise PermissionError("Only NHS England reviewers can close a request")
     request = _locked_request(request)
-    if request.status not in allowed:
+    # The status the reviewer's page showed: withdrawing a request the organisation has answered
+    # since would throw their answer away unseen.
+    if request.status not in allowed or request.status != seen_status:
         raise DecisionRefused(STALE_REQUEST)
     before = request.status
     request.status = status
@@ -99,15 +114,22 @@ def _close(request: DocumentRequest, actor: User, status: str, allowed: set[str]
 
 
 @transaction.atomic
-def document_request_accept(*, request: DocumentRequest, actor: User) -> None:
-    _close(request, actor, DocumentRequestStatus.ACCEPTED, {DocumentRequestStatus.ANSWERED})
+def document_request_accept(*, request: DocumentRequest, actor: User, seen_status: str) -> None:
+    _close(
+        request,
+        actor,
+        DocumentRequestStatus.ACCEPTED,
+        {DocumentRequestStatus.ANSWERED},
+        seen_status,
+    )
 
 
 @transaction.atomic
-def document_request_withdraw(*, request: DocumentRequest, actor: User) -> None:
+def document_request_withdraw(*, request: DocumentRequest, actor: User, seen_status: str) -> None:
     _close(
         request,
         actor,
         DocumentRequestStatus.WITHDRAWN,
         {DocumentRequestStatus.OPEN, DocumentRequestStatus.ANSWERED},
+        seen_status,
     )

@@ -70,6 +70,8 @@ def hold_lift(*, hold: Hold, actor: User | None, reason: str) -> None:
     the service that owns its origin. Resumes Stage 2 when no hold is left open."""
     if not hold.is_open:
         raise HoldNotLiftable("This hold has already been lifted")
+    if hold.origin == HoldOrigin.RULE:
+        raise HoldNotLiftable("A rule's hold is lifted only by answers that no longer trigger it")
     if hold.origin == HoldOrigin.REVIEWER and not can_review(actor):
         raise HoldNotLiftable("Only NHS England reviewers can lift a reviewer's hold")
     _lift(hold, actor, reason)

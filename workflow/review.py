@@ -29,7 +29,11 @@ from .models import (
     StageCompletion,
 )
 from .notices import notice_decision
-from .selectors import stage3_blockers, submission_latest
+from .selectors import (
+    can_withdraw,
+    stage3_blockers,
+    submission_latest,
+)
 from .transitions import stage2_touch, stage2_transition
 
 STALE = (
@@ -50,6 +54,24 @@ class DecisionRefused(Exception):
 class StaleDecision(DecisionRefused):
     def __init__(self) -> None:
         super().__init__(STALE)
+
+
+class CommentTooLong(DecisionRefused):
+    """Comments over the limit, by question id, for the page to show beside each one."""
+
+    def __init__(self, question_ids: list[str]):
+        super().__init__("Comment must be 2000 characters or less")
+        self.question_ids = question_ids
+
+
+NOT_YOURS = "Another reviewer has this application. Take over the review before you decide"
+
+
+def _assigned_to(application: Application, actor: User) -> None:
+    """Requesting changes and approving belong to the reviewer who has the application; another
+    reviewer takes it over first, which is recorded."""
+    if application.stage2_reviewer_id != actor.pk:
+        raise DecisionRefused(NOT_YOURS)
 
 
 def _locked_for_decision(
@@ -116,39 +138,34 @@ def changes_request(
     application = _locked_for_decision(application, actor, expected_version)
     if application.stage2_state != Stage2State.IN_REVIEW:
         raise DecisionRefused("You can only request changes to an application in review")
+    _assigned_to(application, actor)
     comments = {qid: text.strip() for qid, text in comments.items() if text.strip()}
     if not comments:
         raise DecisionRefused("Enter a comment on at least one answer")
-    response = response_for(application)
-    journey = response_journey(response)
-    answered = journey.relevant_answers()
-    unknown = [qid for qid in comments if qid not in answered]
+    submission = submission_latest(application)
+    if submission is None:
+        raise DecisionRefused("This application has not been submitted for review")
+    submitted = {a["question_id"]: a["revision"] for a in submission.snapshot["answers"]}
+    unknown = [qid for qid in comments if qid not in submitted]
     if unknown:
         raise DecisionRefused("You can only comment on answers that were submitted")
     too_long = [qid for qid, text in comments.items() if len(text) > COMMENT_MAX]
     if too_long:
-        numbers = ", ".join(journey.definition.question(qid).number for qid in too_long)
-        raise DecisionRefused(f"Comment on question {numbers} must be 2000 characters or less")
-    submission = submission_latest(application)
-    if submission is None:
-        raise DecisionRefused("This application has not been submitted for review")
+        raise CommentTooLong(too_long)
+    response = response_for(application)
     change_request = ChangeRequest.objects.create(
         application=application, submission=submission, requested_by=actor
     )
-    revisions = {
-        qid: AnswerRevision.objects.filter(response=response, question_id=qid)
-        .order_by("-revision")
-        .first()
-        for qid in comments
-    }
-    for question in journey.applicable_questions():
-        if question.id in comments:
-            ChangeRequestItem.objects.create(
-                change_request=change_request,
-                question_id=question.id,
-                revision=revisions[question.id],
-                comment=comments[question.id],
-            )
+    # Each comment points at the revision that was submitted, the one the reviewer read.
+    for question_id in (qid for qid in submitted if qid in comments):
+        ChangeRequestItem.objects.create(
+            change_request=change_request,
+            question_id=question_id,
+            revision=AnswerRevision.objects.get(
+                response=response, question_id=question_id, revision=submitted[question_id]
+            ),
+            comment=comments[question_id],
+        )
     stage2_transition(
         application=application,
         to_state=Stage2State.CHANGES_REQUESTED,
@@ -191,6 +208,9 @@ def approval_blockers_for(
     for rule in evaluation.blocks:
         number = journey.definition.question(rule.question).number
         reasons.append(f"Question {number} blocks approval: {rule.reason}")
+    for rule in evaluation.pauses:
+        number = journey.definition.question(rule.question).number
+        reasons.append(f"Question {number} pauses onboarding now: {rule.reason}")
     if not journey.is_complete():
         reasons.append("Some questions are unanswered")
     return reasons
@@ -202,6 +222,8 @@ def stage2_approve(*, application: Application, actor: User, expected_version: i
     started, with the reasons."""
     application = _locked_for_decision(application, actor, expected_version)
     blockers = approval_blockers(application)
+    if not blockers:
+        _assigned_to(application, actor)
     if blockers:
         raise DecisionRefused(*blockers)
     stage2_transition(
@@ -253,6 +275,8 @@ def reviewer_hold_lift(
     reason = reason.strip()
     if not reason:
         raise DecisionRefused("Enter why you are lifting the hold")
+    if len(reason) > COMMENT_MAX:
+        raise DecisionRefused("Reason must be 2000 characters or less")
     hold.application = application
     hold_lift(hold=hold, actor=actor, reason=reason)
 
@@ -263,7 +287,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str) 
     application = application_lock(application)
     if not is_member_of(actor, application.organisation):
         raise PermissionError("Only members of the organisation can withdraw")
-    if application.stage2_state in (Stage2State.WITHDRAWN, Stage2State.APPROVED):
+    if not can_withdraw(application):
         raise DecisionRefused("This application cannot be withdrawn")
     stage2_transition(
         application=application,
@@ -290,6 +314,8 @@ def stage_complete(
     note = note.strip()
     if not note:
         raise DecisionRefused("Enter a note about how the stage was completed")
+    if len(note) > COMMENT_MAX:
+        raise DecisionRefused("Note must be 2000 characters or less")
     done = set(application.stage_completions.values_list("stage", flat=True))
     if stage in done:
         raise StaleDecision

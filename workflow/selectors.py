@@ -22,6 +22,7 @@ from .states import SUBMITTABLE_STATES
 
 AUP_QUESTION_ID = "c_aup"
 STAGE3_NEEDS_APPROVAL = "NHS England has not approved stage 2 yet."
+STAGE3_PAUSED = "Onboarding is paused."
 STAGE3_NEEDS_AUP = (
     "Your signed Acceptable Usage Policy (question 15) has not been uploaded and accepted."
 )
@@ -51,6 +52,7 @@ def change_request_open(application: Application) -> ChangeRequest | None:
         return None
     return (
         application.change_requests.filter(resubmission__isnull=True)
+        .select_related("submission")
         .prefetch_related("items")
         .order_by("-requested_at")
         .first()
@@ -68,6 +70,11 @@ class Editability:
         self.request = (
             change_request_open(application) if state == Stage2State.CHANGES_REQUESTED else None
         )
+        self.submitted = (
+            {a["question_id"] for a in self.request.submission.snapshot["answers"]}
+            if self.request
+            else set()
+        )
         self.comments = (
             {item.question_id: item for item in self.request.items.all()} if (self.request) else {}
         )
@@ -83,8 +90,17 @@ class Editability:
             return False
         if question_id in self.comments:
             return True
+        # A question the changes brought onto the route, which the submission did not answer.
         on_route = {q.id for q in journey.applicable_questions()}
-        return question_id in on_route and question_id not in journey.relevant_answers()
+        return question_id in on_route and question_id not in self.submitted
+
+
+def can_withdraw(application: Application) -> bool:
+    """The applicant can withdraw until Stage 2 is approved, a pause included."""
+    return stage2_working_state(application) not in (
+        Stage2State.APPROVED,
+        Stage2State.WITHDRAWN,
+    )
 
 
 def answers_editable(application: Application) -> bool:
@@ -136,7 +152,11 @@ def stage3_blockers(application: Application) -> list[str]:
     """Why stage 3 (Home Community ID integration) cannot start yet, in the applicant's words.
     Reads nothing beyond the application row (and, once evidence exists, its AUP)."""
     blockers = []
-    if application.stage2_state != Stage2State.APPROVED:
+    if application.stage2_state == Stage2State.PAUSED and (
+        stage2_working_state(application) == Stage2State.APPROVED
+    ):
+        blockers.append(STAGE3_PAUSED)
+    elif application.stage2_state != Stage2State.APPROVED:
         blockers.append(STAGE3_NEEDS_APPROVAL)
     if application.role == Role.CONTROLLER and not aup_accepted(application):
         blockers.append(STAGE3_NEEDS_AUP)

@@ -243,7 +243,7 @@ def submission_record(
     revision, the flags, and who submitted when, with the SHA-256 that proves it unchanged."""
     number = (application.submissions.aggregate(latest=Max("number"))["latest"] or 0) + 1
     now = timezone.now()
-    stored = answers_by_question(response)
+    stored = {a.question_id: a for a in response.answers.select_related("answered_by")}
     answers = []
     for question in journey.applicable_questions():
         answer = stored.get(question.id)
@@ -257,6 +257,8 @@ def submission_record(
                 "value": answer.value,
                 "display": display_value(question, answer.value),
                 "revision": answer.version,
+                "answered_by": answer.answered_by.email,
+                "answered_at": answer.answered_at.isoformat(),
             }
         )
     snapshot = {

@@ -141,6 +141,7 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
         title="Hazard log",
         note="",
         due_date=date(2026, 12, 31),
+        expected_version=Application.objects.get().stage2_version,
     )
     settings.STORAGES = {
         **settings.STORAGES,
@@ -205,6 +206,9 @@ def test_each_role_gets_only_what_is_theirs(world, name):
                 assert status != 403, where
             elif role == "anonymous" and not public:
                 assert status == 302 and "/sign-in" in response["Location"], where
+            elif role == "member_b" and "{app}" in template:
+                # Another organisation's application does not exist, as far as they can tell.
+                assert status == 404, where
             else:
                 assert status in (403, 404), where
                 assert str(world["values"]["app"]) not in response.content.decode(), where

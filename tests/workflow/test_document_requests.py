@@ -1,5 +1,6 @@
 """Document requests, from request to answer to acceptance, with overdue ones standing out."""
 
+import re
 from datetime import date
 
 import pytest
@@ -18,8 +19,12 @@ def submitted(applicant):
     return Application.objects.get()
 
 
-def ask(client, application, **fields):
+def ask(client, application, version=None, **fields):
+    if version is None:
+        form = client.get(f"/review/applications/{application.pk}/documents/new")
+        version = re.search(r'name="version" value="(\d+)"', form.content.decode()).group(1)
     data = {
+        "version": version,
         "title": "Clinical Safety Case Report",
         "note": "The latest CSCR for PACS One 4.2.1",
         "due-day": "10",
@@ -94,10 +99,10 @@ def test_from_request_to_answer_to_acceptance(
     assert request.response_note == "Sent by secure email on 9 December"
 
     review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
-    assert desk.post(review_url, {"action": "accept"}).status_code == 302
+    assert desk.post(review_url, {"action": "accept", "seen": "answered"}).status_code == 302
     request.refresh_from_db()
     assert request.status == "accepted" and request.closed_by == reviewer
-    stale = desk.post(review_url, {"action": "withdraw"})
+    stale = desk.post(review_url, {"action": "withdraw", "seen": "answered"})
     assert stale.status_code == 409
     assert "This request has changed since you opened the page" in stale.content.decode()
     assert [e.action for e in AuditEntry.objects.filter(action__startswith="document_request")] == [
@@ -118,3 +123,31 @@ def test_a_document_can_be_requested_after_approval(submitted, reviewer):
     assert submitted.stage2_state == "approved"
     assert ask(desk, submitted, title="Hazard log").status_code == 302
     assert DocumentRequest.objects.get().title == "Hazard log"
+
+
+def test_withdrawing_a_request_answered_since_the_page_loaded_is_refused(
+    applicant, submitted, reviewer
+):
+    desk = signed_in(reviewer)
+    ask(desk, submitted)
+    request = DocumentRequest.objects.get()
+    # The reviewer's page showed it open; the organisation answers it meanwhile.
+    applicant.client.post(
+        f"{applicant.application_url}/documents/{request.pk}", {"note": "Emailed today"}
+    )
+    review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
+    stale = desk.post(review_url, {"action": "withdraw", "seen": "open"})
+    assert stale.status_code == 409
+    request.refresh_from_db()
+    assert request.status == "answered" and request.response_note == "Emailed today"
+
+
+def test_a_double_submitted_request_asks_once(submitted, reviewer):
+    desk = signed_in(reviewer)
+    form = desk.get(f"/review/applications/{submitted.pk}/documents/new").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    assert ask(desk, submitted, version=version).status_code == 302
+    again = ask(desk, submitted, version=version)
+    assert again.status_code == 409
+    assert "Someone else has made a decision" in again.content.decode()
+    assert DocumentRequest.objects.count() == 1

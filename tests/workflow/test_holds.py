@@ -160,8 +160,14 @@ def test_every_page_of_the_application_shows_each_open_hold(applicant, reviewer)
     reviewer_hold(application, reviewer, "We are checking your ISMS certificate.")
     from datetime import date
 
+    application.refresh_from_db()
     document = document_request_create(
-        application=application, actor=reviewer, title="ISMS", note="", due_date=date(2026, 12, 30)
+        application=application,
+        actor=reviewer,
+        title="ISMS",
+        note="",
+        due_date=date(2026, 12, 30),
+        expected_version=application.stage2_version,
     )
     pages = [
         applicant.application_url,

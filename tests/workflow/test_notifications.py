@@ -38,7 +38,13 @@ def sent(subject_part):
 
 
 def test_everyone_hears_of_what_concerns_them(
-    applicant, colleague, reviewer, second_reviewer, email, django_capture_on_commit_callbacks
+    applicant,
+    colleague,
+    outsider,
+    reviewer,
+    second_reviewer,
+    email,
+    django_capture_on_commit_callbacks,
 ):
     members = ["cso@northern.example", "ig.lead@northern.example"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,8 +80,8 @@ def test_everyone_hears_of_what_concerns_them(
         desk.post("/holds/new", {"reason": "We are checking your DSPT."})
         hold = application.holds.get()
         desk.post(f"/holds/{hold.pk}/lift", {"reason": "Confirmed by the DSPT team."})
-        desk.client.post(
-            f"{desk.url}/documents/new",
+        desk.post(
+            "/documents/new",
             {"title": "Hazard log", "due-day": "4", "due-month": "1", "due-year": "2027"},
         )
         desk.post("/approve")
@@ -88,8 +94,10 @@ def test_everyone_hears_of_what_concerns_them(
     document = next(m for m in mail.outbox if "needs a document" in m.subject)
     assert "Hazard log" in document.body and "4 January 2027" in document.body
     assert sent("stage 2 approved") == members
-    # Nobody outside the organisation or NHS England was written to.
+    # Nobody outside the organisation or NHS England was written to: not the other
+    # organisation's member, who exists.
     everyone = {a for m in mail.outbox for a in m.to}
+    assert outsider.email not in everyone
     assert everyone <= set(members) | {"reviewer@england.example", "second@england.example"}
 
 
@@ -128,17 +136,34 @@ def test_an_email_that_fails_never_undoes_the_decision_and_is_retried(
     assert [m.to for m in mail.outbox] == [["ig.lead@northern.example"]]
 
 
-def test_a_decision_that_fails_sends_nothing(
-    applicant, reviewer, email, django_capture_on_commit_callbacks
+def test_a_decision_that_rolls_back_sends_nothing(
+    applicant, reviewer, email, monkeypatch, django_capture_on_commit_callbacks
 ):
+    """The email is queued inside the decision's transaction: when something after it fails,
+    the decision and its email go together."""
+    from workflow import review
+
     applicant.answer_all(SUPPLIER)
     applicant.submit()
     application = Application.objects.get()
-    desk = Reviewer(signed_in(reviewer), application)
-    desk.post("/start")
+    Reviewer(signed_in(reviewer), application).post("/start")
+    application.refresh_from_db()
     before = Notification.objects.count()
-    with django_capture_on_commit_callbacks(execute=True):
-        # A stale version: refused, so no email about an approval that did not happen.
-        assert desk.post("/approve", version=application.stage2_version - 1).status_code == 409
+    queued = []
+
+    def notice_then_fail(**kwargs):
+        queued.append(kwargs)
+        review_notice(**kwargs)
+        raise RuntimeError("the database went away after the email was queued")
+
+    review_notice = review.notice_decision
+    monkeypatch.setattr(review, "notice_decision", notice_then_fail)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        review.stage2_approve(
+            application=application, actor=reviewer, expected_version=application.stage2_version
+        )
+    assert queued, "the email was queued before the failure"
+    application.refresh_from_db()
+    assert application.stage2_state == "in_review"
     assert Notification.objects.count() == before
     assert not [m for m in mail.outbox if "approved" in m.subject]
