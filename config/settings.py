@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.layout",
+                "evidence.context_processors.malware_scanning",
                 "accounts.context_processors.session_timeout",
             ],
         },

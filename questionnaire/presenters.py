@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from applications.models import Application
 from applications.states import Stage2State
+from evidence.selectors import evidence_latest
 from workflow.models import Hold
 from workflow.selectors import (
     Editability,
     holds_open,
+    question_purpose,
     stage3_blockers,
     stages_completed,
 )
@@ -206,10 +208,15 @@ def summary_rows(
             if comment is not None
             else ""
         )
+        if question.kind is QuestionKind.FILE:
+            value, row_actions = _file_row(application, question, href)
+            rows.append(
+                {"key": {"text": f"{question.number}. {question.title}"}, "value": value}
+                | row_actions
+            )
+            continue
         if lines:
             value = {"html": "<br>".join(_escape(line) for line in lines) + comment_html}
-        elif question.kind is QuestionKind.FILE:
-            value = {"text": "Not uploaded yet (needed before stage 3)"}
         else:
             value = {
                 "html": f'<a class="nhsuk-link" href="{href}">Answer question {question.number}</a>'
@@ -224,6 +231,26 @@ def summary_rows(
             }
         rows.append(row)
     return rows
+
+
+def _file_row(
+    application: Application, question: Question, href: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A file question on check answers: the file that passed its checks, or what is missing.
+    The file can be sent or replaced after submission too, so it keeps its link."""
+    accepted = evidence_latest(application, question_purpose(question.id))
+    change = {"href": href, "text": "Change", "visuallyHiddenText": question.title}
+    if accepted is None:
+        value = {
+            "html": "Not uploaded yet. You can submit stage 2 without it, but stage 3 cannot "
+            f'start until it is uploaded. <a class="nhsuk-link" href="{href}">Upload the file'
+            f'<span class="nhsuk-u-visually-hidden"> for question {question.number}</span></a>'
+        }
+        return value, {}
+    value = {"text": f"{accepted.download_name} ({accepted.get_scan_status_display()})"}
+    if application.stage2_state == Stage2State.WITHDRAWN:
+        return value, {}
+    return value, {"actions": {"items": [change]}}
 
 
 def _escape(text: str) -> str:

@@ -1,7 +1,10 @@
 """Stage 2 pages. Each view parses input, calls a service, and renders."""
 
 import uuid
+from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +14,11 @@ from accounts.kept_answers import kept_answer_take
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_member
-from workflow.selectors import answers_editable, submission_ready
+from applications.states import Stage2State
+from evidence.refusals import EvidenceRefused, size_in_words
+from evidence.selectors import evidence_latest
+from evidence.upload import evidence_upload_view, receive_file
+from workflow.selectors import answers_editable, question_purpose, submission_ready
 from workflow.services import (
     AnswerNotEditable,
     DiscardNotConfirmed,
@@ -19,6 +26,7 @@ from workflow.services import (
     StaleAnswer,
     SubmitStatus,
     answer_save,
+    question_file_upload,
     stage2_submit,
 )
 
@@ -34,6 +42,7 @@ from .presenters import (
     summary_rows,
 )
 
+FILE_FIELD = "evidence"
 STALE_ANSWER = (
     "Someone else in your organisation changed this answer while you were working on it. "
     "Check the answer and continue to save your version"
@@ -76,6 +85,7 @@ def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@evidence_upload_view
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
     application = application_get_for_member(user=request.user, application_id=application_id)
@@ -86,6 +96,8 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     the_question = definition.question_or_none(question_id)
     if the_question is None:
         raise Http404
+    if the_question.kind is QuestionKind.FILE:
+        return _file_question(request, application, context, the_question, urls)
     if not context["editable"]:
         return redirect(urls["check_answers"])
     if not journey.can_visit(question_id):
@@ -111,8 +123,6 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"
         }
         posted_version = _int(request.POST.get("version"), default=-1)
-        if the_question.kind is QuestionKind.FILE:
-            return redirect(_after(application, journey, question_id, returning, urls))
         parsed = parse_answer(the_question, data, definitions.today())
         errors = parsed.errors
         if parsed.is_valid and parsed.value is not None:
@@ -177,6 +187,70 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             "action": request.get_full_path(),
             "urls": urls,
             "answer_kept": kept is not None,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _file_question(
+    request: HttpRequest,
+    application: Application,
+    context: dict[str, Any],
+    the_question: Question,
+    urls: dict[str, str],
+) -> HttpResponse:
+    """A question answered with a file (question 15). The file can be sent, or replaced, until
+    the application is withdrawn, after submission too: Stage 3 waits for it."""
+    journey = context["journey"]
+    if application.stage2_state == Stage2State.WITHDRAWN or not journey.can_visit(the_question.id):
+        return redirect(urls["overview"])
+    returning = request.GET.get("return") == "check-answers"
+    purpose = question_purpose(the_question.id)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        try:
+            received = receive_file(request, FILE_FIELD)
+            stored = question_file_upload(
+                application=application,
+                question_id=the_question.id,
+                received=received,
+                actor=request.user,
+            )
+        except EvidenceRefused as refused:
+            errors = [{"text": refused.message, "href": f"#{FILE_FIELD}"}]
+        except QuestionNotAvailable:
+            return redirect(urls["overview"])
+        else:
+            messages.success(request, f"{stored.download_name} has been uploaded")
+            return redirect(request.get_full_path())
+    following = journey.next_question(after=the_question.id)
+    previous = journey.previous_question(the_question.id)
+    continue_url = (
+        urls["check_answers"]
+        if returning or following is None
+        else question_url(application, following.id)
+    )
+    return render(
+        request,
+        "questionnaire/file_question.jinja",
+        {
+            **context,
+            "page_title": the_question.text,
+            "question": the_question,
+            "current": evidence_latest(application, purpose, accepted_only=False),
+            "accepted": evidence_latest(application, purpose),
+            "errors": errors,
+            "field_error": errors[0]["text"] if errors else "",
+            "file_field": FILE_FIELD,
+            "max_size": size_in_words(settings.EVIDENCE_MAX_BYTES),
+            "continue_url": continue_url if context["editable"] else urls["check_answers"],
+            "back_url": urls["check_answers"]
+            if returning
+            else question_url(application, previous.id)
+            if previous
+            else urls["overview"],
+            "action": request.get_full_path(),
+            "urls": urls,
         },
         status=400 if errors else 200,
     )

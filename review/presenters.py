@@ -26,7 +26,9 @@ from workflow.models import (
     StageCompletion,
 )
 from workflow.review import approval_blockers_for
-from workflow.selectors import stage2_working_state, stage3_blockers, submission_latest
+from workflow.selectors import stage2_working_state, stage3_blockers
+
+from .selectors import latest_submission_of
 
 # Answers that name people, shown together as the application's key personnel.
 PEOPLE_QUESTIONS = ("s_cso", "c_csos", "c_incident_leads")
@@ -200,7 +202,7 @@ def review_page_context(application: Application) -> dict[str, Any]:
     is making the changes asked for, the reviewer still sees what was submitted, and what the
     rules found is judged on that."""
     response = application.stage2_response
-    latest = submission_latest(application)
+    latest = latest_submission_of(application)
     submitted = {a["question_id"]: a for a in latest.snapshot["answers"]} if latest else {}
     journey = Journey(
         definition=response_definition(response),

@@ -3,18 +3,20 @@ reviewers and administrators see anything, and they see only submitted applicati
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, JSONField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import User, UserKind
 from applications.models import Application
-from applications.selectors import applications_visible_to
+from applications.selectors import application_get_for_reviewer, applications_visible_to
 from applications.states import Role, Scope, Stage2State
+from workflow.models import Submission
 
 PAGE_SIZE = 25
 QUEUE_STATES = [
@@ -104,6 +106,50 @@ def queue_page(*, user: User, filters: QueueFilters, page_number: Any) -> Page[A
     """One page of the queue: a count and a page of rows, whatever the number of applications."""
     paginator = Paginator(queue_queryset(user=user, filters=filters), PAGE_SIZE)
     return paginator.get_page(page_number)
+
+
+@dataclass(frozen=True)
+class LatestSubmission:
+    number: int
+    submitted_at: datetime
+    sha256: str
+    snapshot: dict[str, Any]
+
+
+def _latest(column: str, field: Any = None) -> Subquery:
+    latest = Submission.objects.filter(application=OuterRef("pk")).order_by("-number")
+    return Subquery(latest.values(column)[:1], output_field=field)
+
+
+LATEST_SUBMISSION = {
+    "latest_number": _latest("number"),
+    "latest_submitted_at": _latest("submitted_at"),
+    "latest_sha256": _latest("sha256"),
+    "latest_snapshot": _latest("snapshot", JSONField()),
+}
+
+
+def application_for_review(*, user: User, application_id: Any) -> Application:
+    """The application for its review page, with its latest submission read in the same query."""
+    return application_get_for_reviewer(
+        user=user, application_id=application_id, annotations=LATEST_SUBMISSION
+    )
+
+
+def latest_submission_of(application: Application) -> LatestSubmission | None:
+    """The latest submission that ``application_for_review`` read with the application."""
+    number = getattr(application, "latest_number", None)
+    if number is None:
+        return None
+    snapshot = application.latest_snapshot
+    if isinstance(snapshot, str):  # SQLite hands a JSON subquery back as text
+        snapshot = json.loads(snapshot)
+    return LatestSubmission(
+        number=number,
+        submitted_at=application.latest_submitted_at,
+        sha256=application.latest_sha256,
+        snapshot=snapshot,
+    )
 
 
 def reviewers() -> list[User]:

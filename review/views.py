@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import can_review
-from applications.selectors import application_get_for_reviewer
 from applications.states import Role, Scope
 from questionnaire import definitions
 from questionnaire.engine.answers import parse_date_input
@@ -23,7 +22,14 @@ from workflow import documents, review
 from workflow.models import HoldOrigin
 
 from .presenters import review_page_context
-from .selectors import QUEUE_STATES, QueueFilters, days_waiting, queue_page, reviewers
+from .selectors import (
+    QUEUE_STATES,
+    QueueFilters,
+    application_for_review,
+    days_waiting,
+    queue_page,
+    reviewers,
+)
 
 TITLE_MAX = 200
 TEXT_MAX = 2000
@@ -79,7 +85,7 @@ def _application_page(
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     return render(
         request,
         "review/application.jinja",
@@ -127,7 +133,7 @@ def _decide(
 @require_POST
 def start(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     taking_over = application.stage2_reviewer_id is not None
     return _decide(
         request,
@@ -142,7 +148,7 @@ def start(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     context = review_page_context(application)
     rows = [row for row in context["answer_rows"] if row["answered"]]
     comments = {row["id"]: request.POST.get(f"comment-{row['id']}", "") for row in rows}
@@ -202,7 +208,7 @@ def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def approve(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     if request.method == "GET":
         return render(
             request,
@@ -237,7 +243,7 @@ def _text_form(
 @require_http_methods(["GET", "POST"])
 def hold_raise(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     reason = request.POST.get("reason", "")
     context = {
         "application": application,
@@ -269,7 +275,7 @@ def hold_raise(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hold_lift(request: HttpRequest, application_id: uuid.UUID, hold_id: uuid.UUID) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     hold = get_object_or_404(application.holds, pk=hold_id, origin=HoldOrigin.REVIEWER)
     reason = request.POST.get("reason", "")
     context = {
@@ -306,7 +312,7 @@ def hold_lift(request: HttpRequest, application_id: uuid.UUID, hold_id: uuid.UUI
 @require_http_methods(["GET", "POST"])
 def document_request_new(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     data = {key: request.POST.get(key, "") for key in request.POST}
     context = {
         "application": application,
@@ -377,7 +383,7 @@ def document_request(
     request: HttpRequest, application_id: uuid.UUID, request_id: uuid.UUID
 ) -> HttpResponse:
     _reviewer_only(request)
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     document = get_object_or_404(application.document_requests, pk=request_id)
     errors: list[dict[str, str]] = []
     if request.method == "POST":
@@ -433,7 +439,7 @@ def stage_complete(request: HttpRequest, application_id: uuid.UUID, stage: int) 
     _reviewer_only(request)
     if stage not in (3, 4, 5):
         raise Http404
-    application = application_get_for_reviewer(user=request.user, application_id=application_id)
+    application = application_for_review(user=request.user, application_id=application_id)
     note = request.POST.get("note", "")
     titles = {
         3: "Home Community ID integration",

@@ -1,6 +1,8 @@
 """Form submissions that complete each role's questions with nothing blocking or pausing.
 
-Each entry is (question id, POST data for its page), in route order."""
+Each entry is (question id, POST data for its page), in route order. A file question's data is
+None: the applicant goes on without uploading (its page's "Continue"); uploads have tests of their
+own."""
 
 SUPPLIER = [
     ("role", {"answer": "supplier", "product_name": "PACS One", "product_version": "4.2.1"}),
@@ -31,7 +33,7 @@ CONTROLLER = [
     ("c_incident_leads", {"answer": "Alan Turing"}),
     ("c_privacy_notice", {"answer": "yes"}),
     ("c_service_sops", {"answer": "confirmed"}),
-    ("c_aup", {}),
+    ("c_aup", None),
     ("c_data_validation", {"answer": "yes"}),
     ("c_nhs_numbers", {"answer": "confirmed"}),
 ]

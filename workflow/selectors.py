@@ -7,6 +7,7 @@ from datetime import date
 
 from applications.models import Application, Stage2Transition
 from applications.states import Role, Stage2State
+from evidence.selectors import evidence_latest
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import Evaluation
 
@@ -142,10 +143,15 @@ def document_requests_open(application: Application) -> list[DocumentRequest]:
     ]
 
 
+def question_purpose(question_id: str) -> str:
+    """The evidence purpose under which a file question's files are kept."""
+    return f"question:{question_id}"
+
+
 def aup_accepted(application: Application) -> bool:
-    """Whether the Data Controller's signed Acceptable Usage Policy has been uploaded and
-    accepted. Uploads arrive with the evidence pipeline; until then there is none."""
-    return False
+    """Whether the Data Controller's signed Acceptable Usage Policy (question 15) has been
+    uploaded and accepted: its latest file passed the checks and the malware scan."""
+    return evidence_latest(application, question_purpose(AUP_QUESTION_ID)) is not None
 
 
 def stage3_blockers(application: Application) -> list[str]:

@@ -22,11 +22,14 @@ from applications.models import Application
 from applications.services import application_create, application_lock, application_role_set
 from applications.states import Stage2State
 from audit.services import Auditor
+from evidence.models import EvidenceFile
+from evidence.services import evidence_store
+from evidence.upload import Received
 from questionnaire.engine.answers import display_value
 from questionnaire.engine.conditions import MAIN_FIELD
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import Evaluation, evaluate
-from questionnaire.engine.schema import Question
+from questionnaire.engine.schema import Question, QuestionKind
 from questionnaire.models import Answer, Response
 from questionnaire.selectors import answers_by_question, response_for, response_journey
 from questionnaire.services import answer_discard, answer_record, response_create
@@ -34,7 +37,13 @@ from questionnaire.services import answer_discard, answer_record, response_creat
 from .holds import holds_sync_rules
 from .models import Submission
 from .notices import notice_submitted
-from .selectors import Editability, change_request_open, stage2_working_state, submission_ready
+from .selectors import (
+    Editability,
+    change_request_open,
+    question_purpose,
+    stage2_working_state,
+    submission_ready,
+)
 from .states import SUBMITTABLE_STATES
 from .transitions import stage2_transition
 
@@ -293,3 +302,36 @@ def submission_record(
         after={"number": number, "sha256": submission.sha256},
     )
     return submission
+
+
+def question_file_upload(
+    *, application: Application, question_id: str, received: Received, actor: User
+) -> EvidenceFile:
+    """Keep a file sent for a file question (question 15's signed Acceptable Usage Policy) as the
+    next revision of its evidence.
+
+    Guarantees: only a member of the organisation, only for a file question on the route, and
+    not once the application is withdrawn. Unlike an answer, the file can be sent after
+    submission, even after approval: Stage 2 can be submitted without it, and Stage 3 waits for
+    it. The file is judged, scanned and stored by ``evidence_store`` (outside a transaction: the
+    scan is slow), which raises ``EvidenceRefused`` with the design system's message."""
+    if not is_member_of(actor, application.organisation):
+        received.discard()
+        raise PermissionError("Only members of the organisation can upload")
+    journey = response_journey(response_for(application))
+    question = journey.definition.question_or_none(question_id)
+    on_route = {q.id for q in journey.applicable_questions()}
+    if (
+        question is None
+        or question.kind is not QuestionKind.FILE
+        or question_id not in on_route
+        or application.stage2_state == Stage2State.WITHDRAWN
+    ):
+        received.discard()
+        raise QuestionNotAvailable(question_id)
+    return evidence_store(
+        application=application,
+        purpose=question_purpose(question_id),
+        received=received,
+        actor=actor,
+    )

@@ -12,6 +12,10 @@ def browser_steps(definition, pages):
     steps = []
     for question_id, data in pages:
         question = definition.question(question_id)
+        if question.kind is QuestionKind.FILE:
+            # Go on without uploading: the page's "Continue" is a link styled as a button.
+            steps.append(BrowserStep(" ".join(question.text.split()), [], "Continue", link=True))
+            continue
         heading = " ".join(question.text.split())
         actions: list[tuple[str, ...]] = []
         if question.kind is QuestionKind.RADIOS:
@@ -30,8 +34,7 @@ def browser_steps(definition, pages):
             actions.append(("fill", re.compile(re.escape(heading)), data["answer"]))
         elif question.kind is QuestionKind.CHECKBOX:
             actions.append(("tick", " ".join(question.checkbox_label.split())))
-        button = "Continue" if question.kind is QuestionKind.FILE else "Save and continue"
-        steps.append(BrowserStep(heading, actions, button))
+        steps.append(BrowserStep(heading, actions))
     return steps
 
 
