@@ -1,5 +1,7 @@
 import uuid
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,6 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.rules import can_review, is_applicant
+from evidence.refusals import EvidenceRefused, size_in_words
+from evidence.selectors import evidence_history
+from evidence.upload import evidence_upload_view, receive_file
 from questionnaire import definitions
 from questionnaire.presenters import application_page_context, stage_items
 from workflow import documents, review
@@ -90,6 +95,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
 
 
 WITHDRAW_REASON_MAX = 2000
+FILE_FIELD = "evidence"
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,6 +131,7 @@ def application_withdraw(request: HttpRequest, application_id: uuid.UUID) -> Htt
     )
 
 
+@evidence_upload_view
 @require_http_methods(["GET", "POST"])
 def document_request(
     request: HttpRequest, application_id: uuid.UUID, request_id: uuid.UUID
@@ -133,19 +140,29 @@ def document_request(
     document = get_object_or_404(application.document_requests, pk=request_id)
     detail_url = reverse("applications:detail", kwargs={"application_id": application.pk})
     errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     note = request.POST.get("note", "")
     if request.method == "POST":
-        if not note.strip():
-            errors = [{"text": "Enter how you are providing the document", "href": "#note"}]
-        elif len(note) > documents.NOTE_MAX:
-            errors = [{"text": "Your answer must be 2000 characters or less", "href": "#note"}]
-        else:
-            try:
-                documents.document_request_answer(request=document, actor=request.user, note=note)
-            except documents.DecisionRefused as refused:
-                errors = [{"text": message, "href": "#note"} for message in refused.messages]
+        if len(note) > documents.NOTE_MAX:
+            field_errors["note"] = "Your note must be 2000 characters or less"
+        try:
+            received = receive_file(request, FILE_FIELD)
+            if field_errors:
+                received.discard()
             else:
-                return redirect(detail_url)
+                documents.document_request_answer(
+                    request=document, actor=request.user, note=note, received=received
+                )
+        except EvidenceRefused as refused:
+            field_errors[FILE_FIELD] = refused.message
+        except documents.DecisionRefused as refused:
+            field_errors[FILE_FIELD] = refused.messages[0]
+        if not field_errors:
+            messages.success(request, f"You have answered: {document.title}")
+            return redirect(detail_url)
+        errors = [{"text": text, "href": f"#{field}"} for field, text in field_errors.items()]
+        document.refresh_from_db()
+    purpose = documents.document_request_purpose(document)
     return render(
         request,
         "applications/document_request.jinja",
@@ -153,9 +170,13 @@ def document_request(
             "application": application,
             "pause": application_page_context(application)["pause"],
             "document": document,
+            "files": list(evidence_history(application, purpose)),
             "today": definitions.today(),
             "page_title": document.title,
             "errors": errors,
+            "field_errors": field_errors,
+            "file_field": FILE_FIELD,
+            "max_size": size_in_words(settings.EVIDENCE_MAX_BYTES),
             "note": note,
             "back_url": detail_url,
         },

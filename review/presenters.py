@@ -12,6 +12,7 @@ from typing import Any
 
 from applications.models import Application, Stage2Transition
 from applications.states import Stage2State
+from evidence.selectors import evidence_for_application
 from questionnaire import definitions
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import evaluate
@@ -29,6 +30,16 @@ from workflow.review import approval_blockers_for
 from workflow.selectors import stage2_working_state, stage3_blockers
 
 from .selectors import latest_submission_of
+
+
+def purpose_titles(journey: Journey, documents: list[DocumentRequest]) -> dict[str, str]:
+    """What each evidence purpose is, in words: a question's title or a request's."""
+    titles = {
+        f"question:{q.id}": f"Question {q.number}: {q.title}" for q in journey.definition.questions
+    }
+    titles.update({f"document_request:{d.pk}": f"Requested: {d.title}" for d in documents})
+    return titles
+
 
 # Answers that name people, shown together as the application's key personnel.
 PEOPLE_QUESTIONS = ("s_cso", "c_csos", "c_incident_leads")
@@ -219,6 +230,7 @@ def review_page_context(application: Application) -> dict[str, Any]:
         application.document_requests.select_related("requested_by", "answered_by", "closed_by")
     )
     completions = list(application.stage_completions.select_related("completed_by"))
+    evidence = list(evidence_for_application(application).select_related("uploaded_by"))
     rows = answer_rows(journey, submitted)
     return {
         "application": application,
@@ -237,7 +249,9 @@ def review_page_context(application: Application) -> dict[str, Any]:
         "approval_blockers": approval_blockers_for(
             application, journey, evaluation, len(holds_open)
         ),
-        "stage3_blockers": stage3_blockers(application),
+        "stage3_blockers": stage3_blockers(application, evidence=evidence),
+        "evidence": evidence,
+        "purposes": purpose_titles(journey, documents),
         "stages_completed": {c.stage: c for c in completions},
         "timeline": timeline(
             transitions=list(application.stage2_transitions.select_related("actor")),

@@ -15,6 +15,9 @@ from applications.models import Application
 from applications.services import application_lock
 from applications.states import Stage2State
 from audit.services import Auditor
+from evidence.models import EvidenceFile
+from evidence.services import evidence_store
+from evidence.upload import Received
 
 from .models import DocumentRequest, DocumentRequestStatus
 from .notices import notice_document_requested
@@ -68,13 +71,40 @@ def _locked_request(request: DocumentRequest) -> DocumentRequest:
     return DocumentRequest.objects.select_related("application__organisation").get(pk=request.pk)
 
 
-@transaction.atomic
-def document_request_answer(*, request: DocumentRequest, actor: User, note: str) -> None:
-    """The organisation answers an open request."""
-    request = _locked_request(request)
+def document_request_purpose(request: DocumentRequest) -> str:
+    """The evidence purpose under which a request's files are kept."""
+    return f"document_request:{request.pk}"
+
+
+def document_request_answer(
+    *, request: DocumentRequest, actor: User, note: str, received: Received
+) -> EvidenceFile:
+    """The organisation answers an open request with a file (and, if it likes, a note).
+
+    The file is judged, scanned and stored first, outside a transaction (the scan is slow), by
+    ``evidence_store``, which raises ``EvidenceRefused`` with the design system's message; only a
+    file that passed answers the request."""
     if not is_member_of(actor, request.application.organisation):
+        received.discard()
         raise PermissionError("Only members of the organisation can answer")
     if request.status != DocumentRequestStatus.OPEN:
+        received.discard()
+        raise DecisionRefused(STALE_REQUEST)
+    evidence = evidence_store(
+        application=request.application,
+        purpose=document_request_purpose(request),
+        received=received,
+        actor=actor,
+    )
+    _answer(request, actor, note, evidence)
+    return evidence
+
+
+@transaction.atomic
+def _answer(request: DocumentRequest, actor: User, note: str, evidence: EvidenceFile) -> None:
+    request = _locked_request(request)
+    if request.status != DocumentRequestStatus.OPEN:
+        # Answered in another tab meanwhile: the file is kept as a revision all the same.
         raise DecisionRefused(STALE_REQUEST)
     request.status = DocumentRequestStatus.ANSWERED
     request.response_note = note.strip()
@@ -85,7 +115,7 @@ def document_request_answer(*, request: DocumentRequest, actor: User, note: str)
         action="document_request.answer",
         obj=request,
         organisation=request.application.organisation,
-        after={"note": request.response_note},
+        after={"note": request.response_note, "evidence": str(evidence.pk)},
     )
 
 

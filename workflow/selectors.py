@@ -7,6 +7,7 @@ from datetime import date
 
 from applications.models import Application, Stage2Transition
 from applications.states import Role, Stage2State
+from evidence.models import ACCEPTED_STATUSES, EvidenceFile
 from evidence.selectors import evidence_latest
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import Evaluation
@@ -148,13 +149,19 @@ def question_purpose(question_id: str) -> str:
     return f"question:{question_id}"
 
 
-def aup_accepted(application: Application) -> bool:
+def aup_accepted(application: Application, evidence: list[EvidenceFile] | None = None) -> bool:
     """Whether the Data Controller's signed Acceptable Usage Policy (question 15) has been
-    uploaded and accepted: its latest file passed the checks and the malware scan."""
-    return evidence_latest(application, question_purpose(AUP_QUESTION_ID)) is not None
+    uploaded and accepted: a file of it passed the checks and the malware scan. A page that has
+    read the application's evidence passes it in."""
+    purpose = question_purpose(AUP_QUESTION_ID)
+    if evidence is not None:
+        return any(e.purpose == purpose and e.scan_status in ACCEPTED_STATUSES for e in evidence)
+    return evidence_latest(application, purpose) is not None
 
 
-def stage3_blockers(application: Application) -> list[str]:
+def stage3_blockers(
+    application: Application, evidence: list[EvidenceFile] | None = None
+) -> list[str]:
     """Why stage 3 (Home Community ID integration) cannot start yet, in the applicant's words.
     Reads nothing beyond the application row (and, once evidence exists, its AUP)."""
     blockers = []
@@ -164,7 +171,7 @@ def stage3_blockers(application: Application) -> list[str]:
         blockers.append(STAGE3_PAUSED)
     elif application.stage2_state != Stage2State.APPROVED:
         blockers.append(STAGE3_NEEDS_APPROVAL)
-    if application.role == Role.CONTROLLER and not aup_accepted(application):
+    if application.role == Role.CONTROLLER and not aup_accepted(application, evidence):
         blockers.append(STAGE3_NEEDS_AUP)
     return blockers
 
