@@ -1,7 +1,6 @@
 """Evidence on the pages: question 15's file, a document request answered with a file, what the
 reviewer sees, and the warning when malware scanning is not configured."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
