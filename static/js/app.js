@@ -1,6 +1,14 @@
 // Progressive enhancement only: every page works without JavaScript.
 import { initAll } from "/static/nhsuk/nhsuk-frontend.min.js";
 
+// The design system's enhanced file upload names its "Choose file" button from the label, the
+// status and the button text together, which axe reports as a WCAG 2.5.3 label-in-name failure
+// (docs/adr/0004). The browser's own file input, the component without JavaScript, has none:
+// keep that.
+document
+  .querySelectorAll('[data-module="nhsuk-file-upload"]')
+  .forEach((upload) => upload.removeAttribute("data-module"));
+
 initAll();
 
 // Warn before the session's idle limit (GOV.UK "warn users before a session times out").
@@ -89,3 +97,45 @@ function sessionTimeoutWarning(dialog) {
 
 const timeoutDialog = document.getElementById("session-timeout-warning");
 if (timeoutDialog) sessionTimeoutWarning(timeoutDialog);
+
+// Show how much of a large upload has been sent (a 250MB file takes a while). Without
+// JavaScript the form posts as it is. With it, the same form data goes by XMLHttpRequest so
+// that its progress can be shown; when the server answers, the browser shows what it answered:
+// the page it redirected to, or the page with the error.
+function uploadProgress(form) {
+  const status = form.querySelector("[data-upload-progress-status]");
+  const bar = status && status.querySelector("progress");
+  const text = status && status.querySelector("[data-upload-progress-text]");
+  if (!bar || !window.XMLHttpRequest || !window.FormData) return;
+
+  form.addEventListener("submit", (event) => {
+    const file = form.querySelector("input[type=file]");
+    if (!file || !file.files || file.files.length === 0) return; // the server says "Select a file"
+    event.preventDefault();
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action || window.location.href);
+    status.hidden = false;
+    request.upload.addEventListener("progress", (progress) => {
+      if (!progress.lengthComputable) return;
+      const percent = Math.floor((progress.loaded / progress.total) * 100);
+      bar.value = percent;
+      text.textContent = `${percent}% sent`;
+    });
+    request.addEventListener("load", () => {
+      if (request.status < 400 && request.responseURL) {
+        window.location.assign(request.responseURL); // uploaded: the page it redirected to
+        return;
+      }
+      // Refused: show the page with the error, as a plain post would have.
+      document.open();
+      document.write(request.responseText);
+      document.close();
+    });
+    request.addEventListener("error", () => {
+      text.textContent = "The selected file could not be uploaded – try again";
+    });
+    request.send(new FormData(form));
+  });
+}
+
+document.querySelectorAll("form[data-upload-progress]").forEach(uploadProgress);

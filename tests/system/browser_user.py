@@ -186,10 +186,7 @@ class BrowserUser:
             getattr(self, action)(*args)
         if step.actions:
             self.check_page("answered")
-        if step.link:
-            self.follow_link(step.button)
-        else:
-            self.press_button(step.button)
+        self.press_button(step.button)
 
     def when_i_answer_all(self, steps: list[BrowserStep]) -> None:
         for step in steps:
@@ -267,4 +264,3 @@ class BrowserStep:
     heading: str
     actions: list[tuple[str, ...]]
     button: str = "Save and continue"
-    link: bool = False

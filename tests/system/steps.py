@@ -13,8 +13,8 @@ def browser_steps(definition, pages):
     for question_id, data in pages:
         question = definition.question(question_id)
         if question.kind is QuestionKind.FILE:
-            # Go on without uploading: the page's "Continue" is a link styled as a button.
-            steps.append(BrowserStep(" ".join(question.text.split()), [], "Continue", link=True))
+            # Go on without uploading: the page's "Continue" (a link with the button role).
+            steps.append(BrowserStep(" ".join(question.text.split()), [], "Continue"))
             continue
         heading = " ".join(question.text.split())
         actions: list[tuple[str, ...]] = []
