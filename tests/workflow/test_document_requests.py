@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.models import Application
 from audit.models import AuditEntry
@@ -17,6 +18,13 @@ def submitted(applicant):
     applicant.answer_all(SUPPLIER)
     applicant.submit()
     return Application.objects.get()
+
+
+def send(client, url, note):
+    """Answer a request with a PDF and a note, as the applicant's form does."""
+    from tests.evidence.files import PDF
+
+    return client.post(url, {"evidence": SimpleUploadedFile("cscr.pdf", PDF), "note": note})
 
 
 def ask(client, application, version=None, **fields):
@@ -82,21 +90,18 @@ def test_from_request_to_answer_to_acceptance(
     assert signed_in(outsider).get(url).status_code == 404
     assert signed_in(outsider).post(url, {"note": "x"}).status_code == 404
 
-    empty = applicant.client.post(url, {"note": " "})
+    empty = applicant.client.post(url, {"note": "Attached"})
     assert empty.status_code == 400
-    assert "Enter how you are providing the document" in empty.content.decode()
-    assert (
-        applicant.client.post(url, {"note": "Sent by secure email on 9 December"}).status_code
-        == 302
-    )
+    assert "Select a file" in empty.content.decode()
+    assert send(applicant.client, url, "Sent on 9 December").status_code == 302
     request.refresh_from_db()
     assert request.status == "answered"
     # Answering twice (a double click) is refused, not applied twice.
-    again = applicant.client.post(url, {"note": "again"})
+    again = send(applicant.client, url, "again")
     assert again.status_code == 400
     assert "This request has changed since you opened the page" in again.content.decode()
     request.refresh_from_db()
-    assert request.response_note == "Sent by secure email on 9 December"
+    assert request.response_note == "Sent on 9 December"
 
     review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
     assert desk.post(review_url, {"action": "accept", "seen": "answered"}).status_code == 302
@@ -132,9 +137,7 @@ def test_withdrawing_a_request_answered_since_the_page_loaded_is_refused(
     ask(desk, submitted)
     request = DocumentRequest.objects.get()
     # The reviewer's page showed it open; the organisation answers it meanwhile.
-    applicant.client.post(
-        f"{applicant.application_url}/documents/{request.pk}", {"note": "Emailed today"}
-    )
+    send(applicant.client, f"{applicant.application_url}/documents/{request.pk}", "Emailed today")
     review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
     stale = desk.post(review_url, {"action": "withdraw", "seen": "open"})
     assert stale.status_code == 409
