@@ -13,10 +13,12 @@ from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.selectors import evidence_history
 from evidence.upload import evidence_upload_view, receive_file
 from questionnaire import definitions
-from questionnaire.presenters import application_page_context, stage_items
+from questionnaire.presenters import application_page_context, question_url, stage_items
 from workflow import documents, review
 from workflow import services as workflow
 from workflow.selectors import (
+    AUP_QUESTION_ID,
+    STAGE3_NEEDS_AUP,
     can_withdraw,
     document_requests_for,
     stage2_working_state,
@@ -88,6 +90,10 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             if stage2_working_state(application) == Stage2State.APPROVED
             else [],
             "document_requests": document_requests_for(application),
+            "aup_url": question_url(application, AUP_QUESTION_ID)
+            if STAGE3_NEEDS_AUP in stage3_blockers(application)
+            and application.stage2_state != Stage2State.WITHDRAWN
+            else "",
             "today": definitions.today(),
             "can_withdraw": can_withdraw(application),
         },

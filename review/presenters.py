@@ -249,7 +249,7 @@ def review_page_context(application: Application) -> dict[str, Any]:
         "approval_blockers": approval_blockers_for(
             application, journey, evaluation, len(holds_open)
         ),
-        "stage3_blockers": stage3_blockers(application, evidence=evidence),
+        "stage3_blockers": stage3_blockers(application, evidence=evidence, for_reviewer=True),
         "evidence": evidence,
         "purposes": purpose_titles(journey, documents),
         "stages_completed": {c.stage: c for c in completions},

@@ -10,13 +10,24 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, JSONField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import User, UserKind
 from applications.models import Application
 from applications.selectors import application_get_for_reviewer, applications_visible_to
 from applications.states import Role, Scope, Stage2State
-from workflow.models import Submission
+from questionnaire import definitions
+from workflow.models import DocumentRequest, DocumentRequestStatus, Submission
 
 PAGE_SIZE = 25
 QUEUE_STATES = [
@@ -99,7 +110,14 @@ def queue_queryset(*, user: User, filters: QueueFilters) -> QuerySet[Application
         When(stage2_state__in=[Stage2State.APPROVED, Stage2State.WITHDRAWN], then=Value(1)),
         default=Value(0),
     )
-    return queryset.order_by(finished, "stage2_submitted_at", "reference")
+    overdue = DocumentRequest.objects.filter(
+        application=OuterRef("pk"),
+        status=DocumentRequestStatus.OPEN,
+        due_date__lt=definitions.today(),
+    )
+    return queryset.annotate(document_overdue=Exists(overdue)).order_by(
+        finished, "stage2_submitted_at", "reference"
+    )
 
 
 def queue_page(*, user: User, filters: QueueFilters, page_number: Any) -> Page[Application]:

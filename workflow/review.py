@@ -319,7 +319,7 @@ def stage_complete(
     done = set(application.stage_completions.values_list("stage", flat=True))
     if stage in done:
         raise StaleDecision
-    blockers = stage3_blockers(application)
+    blockers = stage3_blockers(application, for_reviewer=True)
     if blockers:
         raise DecisionRefused(*blockers)
     if stage > 3 and stage - 1 not in done:

@@ -28,6 +28,13 @@ STAGE3_PAUSED = "Onboarding is paused."
 STAGE3_NEEDS_AUP = (
     "Your signed Acceptable Usage Policy (question 15) has not been uploaded and accepted."
 )
+# The same, for NHS England's pages.
+STAGE3_FOR_REVIEWER = {
+    STAGE3_NEEDS_APPROVAL: "Stage 2 has not been approved.",
+    STAGE3_PAUSED: "Onboarding is paused.",
+    STAGE3_NEEDS_AUP: "The organisation's signed Acceptable Usage Policy (question 15) has not "
+    "been uploaded, or has not passed its checks.",
+}
 
 
 def stage2_latest_pause(application: Application) -> Stage2Transition | None:
@@ -160,7 +167,10 @@ def aup_accepted(application: Application, evidence: list[EvidenceFile] | None =
 
 
 def stage3_blockers(
-    application: Application, evidence: list[EvidenceFile] | None = None
+    application: Application,
+    evidence: list[EvidenceFile] | None = None,
+    *,
+    for_reviewer: bool = False,
 ) -> list[str]:
     """Why stage 3 (Home Community ID integration) cannot start yet, in the applicant's words.
     Reads nothing beyond the application row (and, once evidence exists, its AUP)."""
@@ -173,6 +183,8 @@ def stage3_blockers(
         blockers.append(STAGE3_NEEDS_APPROVAL)
     if application.role == Role.CONTROLLER and not aup_accepted(application, evidence):
         blockers.append(STAGE3_NEEDS_AUP)
+    if for_reviewer:
+        return [STAGE3_FOR_REVIEWER[blocker] for blocker in blockers]
     return blockers
 
 

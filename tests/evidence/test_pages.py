@@ -77,7 +77,10 @@ def test_stage_3_waits_for_the_aup_which_can_come_after_approval(applicant, revi
     desk.post("/approve")
     detail = applicant.client.get(applicant.application_url).content.decode()
     assert "Acceptable Usage Policy (question 15) has not been uploaded and accepted" in detail
-    assert desk.post("/stages/3/complete", {"note": "x"}).status_code == 400
+    assert f'href="{applicant.question_url("c_aup")}">Upload your signed' in detail
+    refused = desk.post("/stages/3/complete", {"note": "x"})
+    assert refused.status_code == 400
+    assert "The organisation&#39;s signed Acceptable Usage Policy" in refused.content.decode()
 
     # Uploaded after approval: the page is still there, and stage 3 can start.
     assert upload(applicant.client, applicant.question_url("c_aup"), PDF).status_code == 302

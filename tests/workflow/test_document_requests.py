@@ -84,6 +84,7 @@ def test_from_request_to_answer_to_acceptance(
     monkeypatch.setattr(definitions, "today", lambda: date(2026, 12, 11))
     assert "Overdue" in applicant.client.get(applicant.application_url).content.decode()
     assert "Overdue" in desk.get(f"/review/applications/{submitted.pk}").content.decode()
+    assert "Document overdue" in desk.get("/review").content.decode()
 
     # Another organisation cannot see or answer it.
     url = f"{applicant.application_url}/documents/{request.pk}"
