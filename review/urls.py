@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "review"
 prefix = "review/applications/<uuid:application_id>"
@@ -12,7 +12,13 @@ urlpatterns = [
     path(f"{prefix}/approve", views.approve, name="approve"),
     path(f"{prefix}/holds/new", views.hold_raise, name="hold_raise"),
     path(f"{prefix}/holds/<uuid:hold_id>/lift", views.hold_lift, name="hold_lift"),
-    path(f"{prefix}/documents/new", views.document_request_new, name="document_request_new"),
-    path(f"{prefix}/documents/<uuid:request_id>", views.document_request, name="document_request"),
+    path(
+        f"{prefix}/documents/new", document_views.document_request_new, name="document_request_new"
+    ),
+    path(
+        f"{prefix}/documents/<uuid:request_id>",
+        document_views.document_request,
+        name="document_request",
+    ),
     path(f"{prefix}/stages/<int:stage>/complete", views.stage_complete, name="stage_complete"),
 ]
