@@ -56,65 +56,45 @@ def notice_submitted(*, application: Application, resubmission: bool) -> None:
     )
 
 
-def notice_decision(*, application: Application, decision: str, reason: str) -> None:
+def _tell_members(
+    application: Application, template: str, *, url: str | None = None, **fields: str
+) -> None:
+    """Queue `template` to the organisation's members, with the reference, organisation and a
+    link (the application page unless `url` says otherwise) beside the template's own fields."""
     notify(
-        template="decision",
+        template=template,
         recipients=member_emails(application.organisation),
         personalisation={
             "reference": application.reference,
             "organisation": application.organisation.name,
-            "decision": decision,
-            "reason": reason,
-            "url": _applicant_url(application),
+            **fields,
+            "url": url or _applicant_url(application),
         },
         application=application,
     )
+
+
+def notice_decision(*, application: Application, decision: str, reason: str) -> None:
+    _tell_members(application, "decision", decision=decision, reason=reason)
 
 
 def notice_hold_raised(*, application: Application, hold: Hold) -> None:
-    notify(
-        template="hold_raised",
-        recipients=member_emails(application.organisation),
-        personalisation={
-            "reference": application.reference,
-            "organisation": application.organisation.name,
-            "reason": hold.reason,
-            "lifted_by": hold.what_lifts,
-            "url": _applicant_url(application),
-        },
-        application=application,
-    )
+    _tell_members(application, "hold_raised", reason=hold.reason, lifted_by=hold.what_lifts)
 
 
 def notice_hold_lifted(*, application: Application, hold: Hold) -> None:
-    notify(
-        template="hold_lifted",
-        recipients=member_emails(application.organisation),
-        personalisation={
-            "reference": application.reference,
-            "organisation": application.organisation.name,
-            "reason": hold.lift_reason,
-            "url": _applicant_url(application),
-        },
-        application=application,
-    )
+    _tell_members(application, "hold_lifted", reason=hold.lift_reason)
 
 
 def notice_document_requested(*, application: Application, request: DocumentRequest) -> None:
-    notify(
-        template="document_requested",
-        recipients=member_emails(application.organisation),
-        personalisation={
-            "reference": application.reference,
-            "organisation": application.organisation.name,
-            "title": request.title,
-            "due_date": _day(request.due_date),
-            "url": _absolute(
-                reverse(
-                    "applications:document_request",
-                    kwargs={"application_id": application.pk, "request_id": request.pk},
-                )
-            ),
-        },
-        application=application,
+    path = reverse(
+        "applications:document_request",
+        kwargs={"application_id": application.pk, "request_id": request.pk},
+    )
+    _tell_members(
+        application,
+        "document_requested",
+        url=_absolute(path),
+        title=request.title,
+        due_date=_day(request.due_date),
     )
