@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .conditions import MAIN_FIELD, Condition, Reference
+from .people import PersonRole
 
 MAX_TEXT_LIMIT = 10_000
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -187,6 +188,23 @@ class Rule(_Strict):
         return self
 
 
+class AttestationRule(_Strict):
+    """Where an answer rests on a named person's sign-off: when it is required, who may give it,
+    and the exact words they attest."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    question: str = Field(description="The answer the attestation supports")
+    when: Condition = Field(description="The attestation is required when this holds")
+    roles: list[PersonRole] = Field(min_length=1, description="Key personnel who may attest")
+    statement: str = Field(min_length=1, description="The exact words the person attests")
+
+    @model_validator(mode="after")
+    def _check(self) -> AttestationRule:
+        if len(self.roles) != len(set(self.roles)):
+            raise ValueError(f"attestation {self.id!r} names a role twice")
+        return self
+
+
 class Definition(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     version: int = Field(ge=1)
@@ -195,6 +213,7 @@ class Definition(_Strict):
     help_and_tips: list[Block]
     questions: list[Question] = Field(min_length=1)
     rules: list[Rule] = []
+    attestations: list[AttestationRule] = []
 
     @model_validator(mode="after")
     def _check_references(self) -> Definition:
@@ -222,6 +241,16 @@ class Definition(_Strict):
             if rule.question not in position:
                 raise ValueError(f"{where} links to unknown question {rule.question!r}")
             for ref in rule.when.references():
+                self._check_reference(ref, where)
+        attestation_ids = [a.id for a in self.attestations]
+        twice = sorted({i for i in attestation_ids if attestation_ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"duplicate attestation ids: {twice}")
+        for attestation in self.attestations:
+            where = f"attestation {attestation.id!r}"
+            if attestation.question not in position:
+                raise ValueError(f"{where} supports unknown question {attestation.question!r}")
+            for ref in attestation.when.references():
                 self._check_reference(ref, where)
         return self
 

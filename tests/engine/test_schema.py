@@ -138,4 +138,5 @@ def test_definition_check_command_reports_problems(tmp_path, capsys):
     good = tmp_path / "good.yaml"
     good.write_text(MINIMAL)
     call_command("questionnaire_check", str(good))
-    assert "test version 1 is valid (2 questions, 1 rules)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "test version 1 is valid (2 questions, 1 rules, 0 attestations)" in out

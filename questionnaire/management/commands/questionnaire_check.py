@@ -23,5 +23,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"{path}: {definition.id} version {definition.version} is valid "
-            f"({len(definition.questions)} questions, {len(definition.rules)} rules)"
+            f"({len(definition.questions)} questions, {len(definition.rules)} rules, "
+            f"{len(definition.attestations)} attestations)"
         )
