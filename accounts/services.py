@@ -41,7 +41,11 @@ class SignInLocked(Exception):
 
 
 def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User | None:
-    """Check credentials and start a session; None when they are wrong.
+    """Check the email address and password; the user when they are right, None when not.
+
+    This does not start a session: the sign-in view hands a right password to the second step
+    (two_factor.sign_in.sign_in_continue), which calls user_sign_in when the person may start
+    one.
 
     Every attempt is audited with the client address (client_address), refused ones included.
     Within SIGN_IN_LOCKOUT, further attempts are refused (even with the right password) when:
@@ -68,7 +72,6 @@ def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User 
     if user is None:
         Auditor(None).record(action="user.sign_in_failed", obj=None, after=attempt)
         return None
-    user_sign_in(request=request, user=user)
     return user
 
 

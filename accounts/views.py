@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from two_factor.sign_in import sign_in_continue
+
 from .device_cookies import device_cookie_issue
 from .services import SIGN_IN_LOCKOUT, SignInLocked, sign_in_attempt, user_sign_out
 
@@ -41,7 +43,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 field_errors["email"] = SIGN_IN_LOCKED
             else:
                 if user is not None:
-                    response = redirect(next_url or "applications:list")
+                    # The password is right; the second step (two_factor/sign_in.py) starts
+                    # the session, or holds it until a code from the app is entered.
+                    response = sign_in_continue(request, user=user, next_url=next_url)
                     device_cookie_issue(response, email=user.email)
                     return response
                 field_errors["email"] = SIGN_IN_FAILED

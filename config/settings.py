@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "review",
     "notifications",
     "evidence",
+    "two_factor",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -136,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "applications:list"
+# Two-factor sign-in (two_factor/, ADR 0010): always required for NHS England staff; on, it is
+# required for everyone, applicants included, who otherwise may set it up later.
+TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
 
 # SESSION_COOKIE_AGE is the idle limit: a signed-in request saves the session (at most once a
 # minute, accounts.middleware.SessionIdleRefreshMiddleware), which moves its expiry on, so a

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("questionnaire.urls")),
     path("", include("review.urls")),
     path("", include("evidence.urls")),
+    path("", include("two_factor.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -13,6 +13,7 @@ PACKAGES = (
     "notifications",
     "questionnaire",
     "review",
+    "two_factor",
     "workflow",
 )
 

@@ -66,9 +66,16 @@ def people(transactional_db, fixed_today):
     from accounts.models import UserKind
     from accounts.services import organisation_create, user_create
     from tests.conftest import PASSWORD
+    from tests.two_factor_support import give_authenticator
 
     trust = organisation_create(name="Northern Imaging Trust", ods_code="RNI", actor=None)
     supplier = organisation_create(name="Southern Scans Ltd", ods_code="8AB12", actor=None)
+    reviewer = user_create(
+        email="reviewer@england.example", password=PASSWORD, kind=UserKind.REVIEWER, actor=None
+    )
+    # Staff must sign in with two-factor: the reviewer has an authenticator app, whose codes
+    # BrowserUser.when_i_sign_in_as enters. The applicants have none, and do it later.
+    give_authenticator(reviewer)
     return {
         "trust": user_create(
             email="ig.lead@northern.example", password=PASSWORD, organisation=trust, actor=None
@@ -76,9 +83,7 @@ def people(transactional_db, fixed_today):
         "supplier": user_create(
             email="pm@southern.example", password=PASSWORD, organisation=supplier, actor=None
         ),
-        "reviewer": user_create(
-            email="reviewer@england.example", password=PASSWORD, kind=UserKind.REVIEWER, actor=None
-        ),
+        "reviewer": reviewer,
     }
 
 

@@ -80,9 +80,7 @@ def test_an_answer_typed_when_the_session_ended_is_back_after_signing_in(me):
 
     # then I am asked to sign in, and afterwards I see what I typed, not yet saved
     me.then_i_see_heading("Sign in")
-    me.fill("Email address", "pm@southern.example")
-    me.fill("Password", PASSWORD)
-    me.press_button("Sign in")
+    me.when_i_sign_in_as("pm@southern.example")
     me.then_i_see("We kept the answer you entered. Check it and continue to save it.")
     expect(me.page.get_by_role("radio", name="Data Processor (Supplier)")).to_be_checked()
     expect(me.page.get_by_label("Product name", exact=True)).to_have_value("PACS One")

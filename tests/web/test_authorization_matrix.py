@@ -55,6 +55,32 @@ URLS = {
         False,
     ),
     "evidence:download": ("/evidence/{evidence}/download", ["GET"], APPLICANT | STAFF, False),
+    "two_factor:status": ("/two-factor", ["GET"], SIGNED_IN, False),
+    # Set up by the signed-in, or by staff pending their required set-up (the anonymous are
+    # sent to sign in).
+    "two_factor:set_up": ("/two-factor/set-up", ["GET", "POST"], SIGNED_IN, False),
+    "two_factor:recovery_codes": ("/two-factor/recovery-codes", ["GET"], SIGNED_IN, False),
+    "two_factor:recovery_codes_new": (
+        "/two-factor/recovery-codes/new",
+        ["GET", "POST"],
+        SIGNED_IN,
+        False,
+    ),
+    # Staff must keep two-factor sign-in: turning it off is a 404 to them.
+    "two_factor:turn_off": (
+        "/two-factor/turn-off",
+        ["GET", "POST"],
+        APPLICANT | {"member_b"},
+        False,
+    ),
+    # The sign-in's second step: open to all, and sends anyone not pending back to sign in.
+    "two_factor:sign_in": ("/two-factor/sign-in", ["GET", "POST"], EVERYONE, True),
+    "two_factor:sign_in_recovery_code": (
+        "/two-factor/sign-in/recovery-code",
+        ["GET", "POST"],
+        EVERYONE,
+        True,
+    ),
     "review:queue": ("/review", ["GET"], STAFF, False),
     "review:application": ("/review/applications/{app}", ["GET"], STAFF, False),
     "review:start": ("/review/applications/{app}/start", ["POST"], STAFF, False),

@@ -4,6 +4,7 @@ posted after the session ended is offered back after signing in again."""
 import re
 import subprocess
 import sys
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,10 @@ def test_an_answer_posted_after_the_session_ended_is_offered_back_after_sign_in(
     signed_in = applicant.client.post(
         "/sign-in", {"email": member.email, "password": PASSWORD, "next": url}
     )
-    assert signed_in["Location"] == url
+    # signed in, and asked to set up two-factor sign-in; "Do this later" goes back to the page
+    assert signed_in["Location"] == f"/two-factor/set-up?next={quote(url, safe='')}"
+    offer = applicant.client.get(signed_in["Location"]).content.decode()
+    assert f'<a href="{url}">Do this later</a>' in offer
     page = applicant.client.get(url).content.decode()
     assert KEPT in page
     assert f'value="{CSO}"' in page or f">{CSO}<" in page

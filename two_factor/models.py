@@ -1,0 +1,50 @@
+"""A person's authenticator app and their recovery codes (ADR 0010).
+
+The rows hold only the current state; what happened (set up, codes used, failures, resets) is in
+the audit log, written by two_factor/services.py."""
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimestampedModel
+
+
+class Authenticator(TimestampedModel):
+    """The TOTP authenticator app a user set up: one per user.
+
+    `confirmed_at` is set once the person has entered a code from the app, which proves the app
+    holds the secret; only then does sign-in ask for a code. `last_used_step` is the TOTP time
+    step (30-second window) of the last code accepted, so no code is accepted twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authenticator"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Authenticator of {self.user}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(TimestampedModel):
+    """One single-use recovery code, stored as the SHA-256 of the code: the codes are random
+    (about 79 bits), so a slow password hash adds nothing and would make each check costly."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "two_factor"
+urlpatterns = [
+    path("two-factor", views.status, name="status"),
+    path("two-factor/set-up", views.set_up, name="set_up"),
+    path("two-factor/recovery-codes", views.recovery_codes, name="recovery_codes"),
+    path("two-factor/recovery-codes/new", views.recovery_codes_new, name="recovery_codes_new"),
+    path("two-factor/turn-off", views.turn_off, name="turn_off"),
+    path("two-factor/sign-in", views.sign_in_code, name="sign_in"),
+    path(
+        "two-factor/sign-in/recovery-code",
+        views.sign_in_recovery_code,
+        name="sign_in_recovery_code",
+    ),
+]
