@@ -4,8 +4,8 @@ posted after the session ended is offered back after signing in again."""
 import re
 import subprocess
 import sys
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
