@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "questionnaire",
     "workflow",
     "review",
+    "attestations",
     "notifications",
     "evidence",
     "two_factor",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("evidence.urls")),
     path("", include("two_factor.urls")),
+    path("", include("attestations.urls")),
 ]
 
 handler400 = "core.views.bad_request"

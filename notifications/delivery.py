@@ -89,8 +89,24 @@ def notification_attempt(*, notification_id: int, now: datetime | None = None) -
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
         notification.last_error = ""
+        _forget_secrets(notification)
         notification.save()
         return "sent"
+
+
+REMOVED_SECRET = "(removed once the email was sent)"
+
+
+def _forget_secrets(notification: Notification) -> None:
+    """Overwrite the template's secret fields (a link with a single-use token) in the stored
+    personalisation: once the email has gone, or failed for good, the outbox no longer needs
+    them, and a copy of the database must not hold live links."""
+    secret = template_get(notification.template).secret_fields
+    if secret:
+        notification.personalisation = {
+            **notification.personalisation,
+            **dict.fromkeys(secret, REMOVED_SECRET),
+        }
 
 
 def _record_failure(notification: Notification, error: Exception, *, now: datetime) -> str:
@@ -104,6 +120,7 @@ def _record_failure(notification: Notification, error: Exception, *, now: dateti
             notification.last_error,
         )
         notification.status = NotificationStatus.FAILED
+        _forget_secrets(notification)
         notification.save()
         application = notification.application
         Auditor(None).record(

@@ -34,6 +34,9 @@ class EmailTemplate:
     subject: str
     body: str
     fields: tuple[str, ...]
+    # Fields that carry a secret (a link with a single-use token): the outbox keeps them only
+    # until the email has gone (or failed for good), then ``delivery`` overwrites them.
+    secret_fields: tuple[str, ...] = ()
 
     @property
     def notify_template_id(self) -> str:
@@ -71,14 +74,27 @@ class EmailTemplate:
 
 
 def _template(
-    name: str, audience: str, fields: tuple[str, ...], subject: str, body: str
+    name: str,
+    audience: str,
+    fields: tuple[str, ...],
+    subject: str,
+    body: str,
+    *,
+    secret_fields: tuple[str, ...] = (),
 ) -> EmailTemplate:
     used = set(PLACEHOLDER.findall(subject + body))
     if used != set(fields):
         # Fail at import: a template must use every field it asks for, and only those.
         raise ValueError(f"Template {name!r} uses {sorted(used)} but declares {list(fields)}")
+    if not set(secret_fields) <= set(fields):
+        raise ValueError(f"Template {name!r}: secret fields {secret_fields} are not all fields")
     return EmailTemplate(
-        name=name, audience=audience, subject=subject, body=f"{body}\n\n{FOOTER}", fields=fields
+        name=name,
+        audience=audience,
+        subject=subject,
+        body=f"{body}\n\n{FOOTER}",
+        fields=fields,
+        secret_fields=secret_fields,
     )
 
 
@@ -159,6 +175,23 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "Send it by: ((due_date))\n\n"
             "Sign in to answer the request:\n"
             "((url))",
+        ),
+        _template(
+            "attestation_requested",
+            "a named person",
+            ("name", "role", "organisation", "reference", "question", "url"),
+            "NIR onboarding: ((organisation)) asks you to attest an answer",
+            "Dear ((name))\n\n"
+            "((organisation)) has named you as its ((role)) in its application to connect to "
+            "the National Imaging Registry (NIR), and asks you to attest an answer that rests "
+            "on your sign-off.\n\n"
+            "Reference: ((reference))\n"
+            "Answer: ((question))\n\n"
+            "Follow this link to read the answer and the statement, then attest it or decline. "
+            "You can use the link once. Sign in, or create an account with this email address:\n"
+            "((url))\n\n"
+            "If you were not expecting this email, you can ignore it.",
+            secret_fields=("url",),
         ),
     )
 }

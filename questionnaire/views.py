@@ -15,9 +15,11 @@ from accounts.rules import is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_member
 from applications.states import Stage2State
+from attestations.selectors import key_personnel_for
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.selectors import evidence_latest
 from evidence.upload import evidence_upload_view, receive_file
+from workflow.attestations import attestation_needs_now
 from workflow.selectors import answers_editable, question_purpose, submission_ready
 from workflow.services import (
     AnswerNotEditable,
@@ -81,8 +83,43 @@ def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             if next_question
             else urls["check_answers"],
             "has_answers": bool(context["answers"]),
+            "people_items": _people_items(application),
         },
     )
+
+
+def _people_items(application: Application) -> list[dict[str, Any]]:
+    """The task list's key personnel and attestations rows (ADR 0012)."""
+    people = len(key_personnel_for(application))
+    needs = attestation_needs_now(application)
+    attested = sum(1 for need in needs if need.satisfied)
+    kwargs = {"application_id": application.pk}
+    people_status: dict[str, Any] = (
+        {"text": f"{people} recorded"}
+        if people
+        else {"tag": {"text": "Not yet started", "classes": "nhsuk-tag--blue"}}
+    )
+    if not needs:
+        attestation_status: dict[str, Any] = {"text": "None needed yet"}
+    elif attested == len(needs):
+        attestation_status = {"text": "Completed"}
+    else:
+        attestation_status = {
+            "tag": {"text": f"{attested} of {len(needs)} attested", "classes": "nhsuk-tag--blue"}
+        }
+    return [
+        {
+            "title": {"text": "Key personnel"},
+            "href": reverse("attestations:key_personnel", kwargs=kwargs),
+            "status": people_status,
+        },
+        {
+            "title": {"text": "Attestations"},
+            "hint": {"text": "NHS England approves stage 2 once each has been attested"},
+            "href": reverse("attestations:list", kwargs=kwargs),
+            "status": attestation_status,
+        },
+    ]
 
 
 @evidence_upload_view

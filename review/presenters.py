@@ -12,8 +12,11 @@ from typing import Any
 
 from applications.models import Application, Stage2Transition
 from applications.states import Stage2State
+from attestations.models import Attestation
+from attestations.selectors import attestation_needs, attestations_for, key_personnel_for
 from evidence.selectors import evidence_for_application
 from questionnaire import definitions
+from questionnaire.engine.attestations import attestations_required
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import evaluate
 from questionnaire.selectors import response_definition
@@ -131,6 +134,7 @@ def timeline(
     requests: list[tuple[ChangeRequest, list[Any]]],
     documents: list[DocumentRequest],
     completions: list[StageCompletion],
+    attestations: list[Attestation] | None = None,
 ) -> list[Event]:
     """Everything that happened to the application, newest first."""
     events = [
@@ -198,6 +202,36 @@ def timeline(
         Event(c.completed_at, f"Stage {c.stage} completed", _who(c.completed_by), c.note)
         for c in completions
     ]
+    for attestation in attestations or []:
+        who = f"{attestation.full_name} ({attestation.email})"
+        events.append(
+            Event(
+                attestation.requested_at,
+                f"Attestation asked of {who}",
+                _who(attestation.requested_by),
+                attestation.statement,
+            )
+        )
+        if attestation.responded_at:
+            # A response has a reason only when it declined, whatever became of it later.
+            attested = not attestation.decline_reason
+            events.append(
+                Event(
+                    attestation.responded_at,
+                    "Attested" if attested else "Attestation declined",
+                    _who(attestation.responded_by),
+                    attestation.statement if attested else attestation.decline_reason,
+                )
+            )
+        if attestation.ended_at:
+            events.append(
+                Event(
+                    attestation.ended_at,
+                    f"Attestation {attestation.get_status_display().lower()}",
+                    "The service",
+                    attestation.end_reason,
+                )
+            )
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
@@ -232,6 +266,13 @@ def review_page_context(application: Application) -> dict[str, Any]:
     completions = list(application.stage_completions.select_related("completed_by"))
     evidence = list(evidence_for_application(application).select_related("uploaded_by"))
     rows = answer_rows(journey, submitted)
+    attestations = attestations_for(application)
+    needs = attestation_needs(
+        definition=journey.definition,
+        required=attestations_required(journey),
+        attestations=attestations,
+        revisions={qid: answer["revision"] for qid, answer in submitted.items()},
+    )
     return {
         "application": application,
         "journey": journey,
@@ -247,8 +288,11 @@ def review_page_context(application: Application) -> dict[str, Any]:
         "changes": changes,
         "document_requests": documents,
         "approval_blockers": approval_blockers_for(
-            application, journey, evaluation, len(holds_open)
+            application, journey, evaluation, len(holds_open), needs
         ),
+        "attestation_needs": needs,
+        "attestations": attestations,
+        "key_personnel": key_personnel_for(application),
         "stage3_blockers": stage3_blockers(application, evidence=evidence, for_reviewer=True),
         "evidence": evidence,
         "purposes": purpose_titles(journey, documents),
@@ -262,5 +306,6 @@ def review_page_context(application: Application) -> dict[str, Any]:
             requests=requests,
             documents=documents,
             completions=completions,
+            attestations=attestations,
         ),
     }

@@ -6,6 +6,7 @@ import grimp
 PACKAGES = (
     "accounts",
     "applications",
+    "attestations",
     "audit",
     "config",
     "core",

@@ -19,6 +19,7 @@ from questionnaire.engine.rules import Evaluation, evaluate
 from questionnaire.models import AnswerRevision
 from questionnaire.selectors import response_for, response_journey
 
+from .attestations import AttestationNeed, attestation_blockers, attestation_needs_now
 from .holds import hold_lift, hold_raise
 from .models import (
     ChangeRequest,
@@ -191,11 +192,17 @@ def approval_blockers(application: Application) -> list[str]:
     """Why Stage 2 cannot be approved now, in words to show the reviewer."""
     journey = response_journey(response_for(application))
     open_holds = application.holds.filter(lifted_at__isnull=True).count()
-    return approval_blockers_for(application, journey, evaluate(journey), open_holds)
+    return approval_blockers_for(
+        application, journey, evaluate(journey), open_holds, attestation_needs_now(application)
+    )
 
 
 def approval_blockers_for(
-    application: Application, journey: Journey, evaluation: Evaluation, open_holds: int
+    application: Application,
+    journey: Journey,
+    evaluation: Evaluation,
+    open_holds: int,
+    attestation_needs: list[AttestationNeed],
 ) -> list[str]:
     """``approval_blockers`` from what a page has already read."""
     reasons = []
@@ -213,13 +220,15 @@ def approval_blockers_for(
         reasons.append(f"Question {number} pauses onboarding now: {rule.reason}")
     if not journey.is_complete():
         reasons.append("Some questions are unanswered")
+    reasons += attestation_blockers(attestation_needs)
     return reasons
 
 
 @transaction.atomic
 def stage2_approve(*, application: Application, actor: User, expected_version: int) -> None:
-    """Approve Stage 2. Refused while any answer blocks, any hold is open, or the review has not
-    started, with the reasons."""
+    """Approve Stage 2. Refused while any answer blocks, any hold is open, a required attestation
+    is missing (not asked, waiting, declined or void), or the review has not started, with the
+    reasons."""
     application = _locked_for_decision(application, actor, expected_version)
     blockers = approval_blockers(application)
     if not blockers:

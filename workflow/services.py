@@ -34,6 +34,7 @@ from questionnaire.models import Answer, Response
 from questionnaire.selectors import answers_by_question, response_for, response_journey
 from questionnaire.services import answer_discard, answer_record, response_create
 
+from .attestations import attestations_void_stale
 from .holds import holds_sync_rules
 from .models import Submission
 from .notices import notice_submitted
@@ -130,7 +131,8 @@ def answer_save(
     pause never makes it so: in draft every answer is, in "changes requested" only those the
     reviewer named and questions newly on the route); the question is
     reachable on the route; nobody changed the answer since ``expected_version`` was read; a
-    change that discards other answers was confirmed. In the same transaction, raises a hold
+    change that discards other answers was confirmed. In the same transaction, voids any
+    attestation of an answer that changed or was discarded, raises a hold
     for each pause rule the answers now trigger and lifts each rule hold they no longer do;
     holds of other origins stay as they are."""
     application = application_lock(application)
@@ -161,6 +163,8 @@ def answer_save(
         response=response, question=question, existing=existing, value=value, actor=actor
     )
     stored[question.id] = answer
+    # An attestation is of one revision of an answer: a change voids it, and a discard too.
+    attestations_void_stale(application=application, stored=stored, actor=actor)
     if question.id == ROLE_QUESTION_ID:
         application_role_set(
             application=application,

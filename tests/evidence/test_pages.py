@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications.models import Application
 from evidence.models import EvidenceFile
 from tests.answer_sets import CONTROLLER
+from tests.attestations.support import attest_all
 from tests.evidence.files import MARKER, PDF
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
@@ -74,6 +75,7 @@ def test_stage_3_waits_for_the_aup_which_can_come_after_approval(applicant, revi
     application = Application.objects.get()
     desk = Reviewer(signed_in(reviewer), application)
     desk.post("/start")
+    attest_all(application)
     desk.post("/approve")
     detail = applicant.client.get(applicant.application_url).content.decode()
     assert "Acceptable Usage Policy (question 15) has not been uploaded and accepted" in detail

@@ -1,4 +1,4 @@
-"""The templates registry: the six templates, their fields, and how they render."""
+"""The templates registry: every template, its fields, and how it renders."""
 
 import pytest
 
@@ -12,10 +12,11 @@ FIELDS = {
     "hold_raised": {"reference", "organisation", "reason", "lifted_by", "url"},
     "hold_lifted": {"reference", "organisation", "reason", "url"},
     "document_requested": {"reference", "organisation", "title", "due_date", "url"},
+    "attestation_requested": {"name", "role", "organisation", "reference", "question", "url"},
 }
 
 
-def test_the_registry_has_the_six_templates_with_their_fields():
+def test_the_registry_has_each_template_with_its_fields():
     assert {name: set(template.fields) for name, template in TEMPLATES.items()} == FIELDS
 
 

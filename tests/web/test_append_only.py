@@ -13,6 +13,7 @@ from django.db.models.deletion import ProtectedError
 from applications.models import Application, Stage2Transition
 from audit.models import AuditEntry
 from questionnaire.models import AnswerRevision
+from tests.attestations.support import attest_all
 from workflow.models import ChangeRequestItem, ReviewerAssignment, StageCompletion, Submission
 
 
@@ -42,6 +43,7 @@ def history(applicant, member, reviewer):
     applicant.answer("s_cso", {"answer": "Dr Ada Lovelace, GMC 1234567, UK CSO register"})
     applicant.submit()
     decide(review.review_start)
+    attest_all(application)
     decide(review.stage2_approve)
     decide(review.stage_complete, stage=3, note="HCID issued")
     for model in (

@@ -116,6 +116,42 @@ URLS = {
         STAFF,
         False,
     ),
+    # Key personnel and attestations (ADR 0012). The attestation pages belong to the person
+    # named (by email), who is none of these roles: everyone else is refused.
+    "attestations:key_personnel": ("/applications/{app}/key-personnel", ["GET"], APPLICANT, False),
+    "attestations:key_person_add": (
+        "/applications/{app}/key-personnel/add",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "attestations:key_person_change": (
+        "/applications/{app}/key-personnel/{person}",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "attestations:key_person_remove": (
+        "/applications/{app}/key-personnel/{person}/remove",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "attestations:list": ("/applications/{app}/attestations", ["GET"], APPLICANT, False),
+    "attestations:ask": (
+        "/applications/{app}/attestations/s_dcb0129_confirmed",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "attestations:link": ("/attest/{token}", ["GET"], EVERYONE, True),
+    "attestations:respond": ("/attestations/{attestation}", ["GET", "POST"], set(), False),
+    "attestations:account": (
+        "/attestations/{attestation}/account",
+        ["GET", "POST"],
+        set(),
+        True,
+    ),
 }
 
 
@@ -184,6 +220,33 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
         received=quarantine_file(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), original_name="aup.pdf"),
         actor=member,
     )
+    from attestations.models import KeyPerson
+    from attestations.services import token_hash
+
+    person = KeyPerson.objects.create(
+        application=application,
+        role="cso",
+        full_name="Dr Ada Lovelace",
+        job_title="Clinical Safety Officer",
+        email="ada.lovelace@northern.example",
+        professional_body="General Medical Council",
+        registration_number="1234567",
+    )
+    token = "matrix-token-for-the-named-person"
+    attestation = application.attestations.create(
+        rule_id="s_dcb0129_confirmed",
+        question_id="s_dcb0129",
+        definition_version=1,
+        answer_revision=1,
+        question_wording="Confirm DCB0129",
+        statement="I confirm",
+        person=person,
+        role="cso",
+        full_name=person.full_name,
+        email=person.email,
+        token_hash=token_hash(token),
+        requested_by=member,
+    )
     administrator = user_create(
         email="admin@england.example",
         password=PASSWORD,
@@ -203,6 +266,9 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
             "hold": hold.pk,
             "doc": document.pk,
             "evidence": evidence.pk,
+            "person": person.pk,
+            "attestation": attestation.pk,
+            "token": token,
         },
     }
 
@@ -245,7 +311,10 @@ def test_the_methods_listed_are_the_ones_each_url_accepts(world, name):
     """PUT is accepted nowhere: the view's method check answers 405 with what it does accept, so
     the table above cannot leave a method untried."""
     template, methods, allowed, _ = URLS[name]
-    role = sorted(allowed - {"anonymous"})[0] if allowed - {"anonymous"} else "anonymous"
+    # A page nobody in the table may use (an attestation, the named person's) is asked by a
+    # signed-in member, whom the method check answers before anything else.
+    signed_in = allowed - {"anonymous"}
+    role = sorted(signed_in)[0] if signed_in else ("anonymous" if allowed else "member_a")
     response = client_for(role, world).put(template.format(**world["values"]))
     assert response.status_code == 405, name
     assert set(response["Allow"].split(", ")) == set(methods), name

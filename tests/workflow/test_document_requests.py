@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications.models import Application
 from audit.models import AuditEntry
 from tests.answer_sets import SUPPLIER
+from tests.attestations.support import attest_all
 from tests.web.conftest import signed_in
 from workflow.models import DocumentRequest
 
@@ -124,6 +125,7 @@ def test_a_document_can_be_requested_after_approval(submitted, reviewer):
 
     flow = Reviewer(desk, submitted)
     flow.post("/start")
+    attest_all(submitted)
     flow.post("/approve")
     submitted.refresh_from_db()
     assert submitted.stage2_state == "approved"

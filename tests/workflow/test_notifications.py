@@ -10,6 +10,7 @@ from applications.models import Application
 from notifications.delivery import notification_attempt
 from notifications.models import Notification, NotificationStatus
 from tests.answer_sets import SUPPLIER
+from tests.attestations.support import attest_all
 from tests.conftest import PASSWORD
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
@@ -75,6 +76,7 @@ def test_everyone_hears_of_what_concerns_them(
     # A resubmission goes to the reviewer who has the application.
     assert sent("resubmitted by") == ["reviewer@england.example"]
 
+    attest_all(application)
     with django_capture_on_commit_callbacks(execute=True):
         desk.post("/start")
         desk.post("/holds/new", {"reason": "We are checking your DSPT."})
@@ -117,6 +119,7 @@ def test_an_email_that_fails_never_undoes_the_decision_and_is_retried(
     application = Application.objects.get()
     desk = Reviewer(signed_in(reviewer), application)
     desk.post("/start")
+    attest_all(application)
 
     settings.EMAIL_BACKEND = "tests.workflow.test_notifications.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,6 +150,7 @@ def test_a_decision_that_rolls_back_sends_nothing(
     applicant.submit()
     application = Application.objects.get()
     Reviewer(signed_in(reviewer), application).post("/start")
+    attest_all(application)
     application.refresh_from_db()
     before = Notification.objects.count()
     queued = []

@@ -9,6 +9,7 @@ from applications.states import Stage2State
 from audit.models import AuditEntry
 from questionnaire.models import Answer
 from tests.answer_sets import CONTROLLER, SUPPLIER
+from tests.attestations.support import attest_all
 from tests.web.conftest import signed_in
 from workflow.models import ChangeRequest, ReviewerAssignment, StageCompletion
 
@@ -44,7 +45,9 @@ class Reviewer:
 def submitted_supplier(applicant):
     applicant.answer_all(SUPPLIER)
     assert applicant.submit().status_code == 302
-    return Application.objects.get()
+    application = Application.objects.get()
+    attest_all(application)
+    return application
 
 
 def test_submit_review_request_changes_resubmit_diff_approve_stage3(
@@ -221,6 +224,7 @@ def test_a_controllers_stage3_waits_for_the_acceptable_usage_policy(
     application = Application.objects.get()
     desk = Reviewer(signed_in(reviewer), application)
     desk.post("/start")
+    attest_all(application)
     desk.post("/approve")
     application.refresh_from_db()
     assert application.stage2_state == Stage2State.APPROVED

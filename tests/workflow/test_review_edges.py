@@ -9,6 +9,7 @@ from accounts.models import UserKind
 from accounts.services import user_create
 from applications.models import Application
 from tests.answer_sets import SUPPLIER
+from tests.attestations.support import attest_all
 from tests.conftest import PASSWORD
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
@@ -40,6 +41,7 @@ def test_only_the_reviewer_who_has_it_requests_changes_or_approves(submitted, re
         email="second@england.example", password=PASSWORD, kind=UserKind.REVIEWER, actor=None
     )
     Reviewer(signed_in(reviewer), submitted).post("/start")
+    attest_all(submitted)
     desk = Reviewer(signed_in(other), submitted)
     refused = desk.post("/approve")
     assert refused.status_code == 400
@@ -53,6 +55,7 @@ def test_only_the_reviewer_who_has_it_requests_changes_or_approves(submitted, re
 def test_an_approved_application_on_hold_cannot_be_withdrawn(applicant, submitted, reviewer):
     desk = Reviewer(signed_in(reviewer), submitted)
     desk.post("/start")
+    attest_all(submitted)
     desk.post("/approve")
     desk.post("/holds/new", {"reason": "Certificate expired"})
     submitted.refresh_from_db()

@@ -1,0 +1,108 @@
+"""Parsing and checking what the attestation pages post, with the design system's messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from accounts.models import User
+from questionnaire.engine.people import REGISTERED_ROLES, PersonRole
+
+from .services import PersonDetails
+
+NAME_MAX = 200
+REGISTRATION_MAX = 100
+REASON_MAX = 2000
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+FieldErrors = dict[str, str]
+
+
+def _text(data: Any, name: str) -> str:
+    return " ".join(str(data.get(name, "")).split())
+
+
+def person_details_parse(data: Any) -> tuple[PersonDetails, FieldErrors]:
+    """The key person's details from a form, and an error for each field that is not right."""
+    details = PersonDetails(
+        role=str(data.get("role", "")),
+        full_name=_text(data, "full_name"),
+        job_title=_text(data, "job_title"),
+        email=_text(data, "email"),
+        professional_body=_text(data, "professional_body"),
+        registration_number=_text(data, "registration_number"),
+    )
+    errors: FieldErrors = {}
+    if details.role not in PersonRole.__members__.values():
+        errors["role"] = "Select the person's role"
+    for field, label, limit in (
+        ("full_name", "full name", NAME_MAX),
+        ("job_title", "job title", NAME_MAX),
+    ):
+        value = getattr(details, field)
+        if not value:
+            errors[field] = f"Enter the person's {label}"
+        elif len(value) > limit:
+            errors[field] = f"{label.capitalize()} must be {limit} characters or less"
+    if not details.email:
+        errors["email"] = "Enter the person's email address"
+    else:
+        try:
+            validate_email(details.email)
+        except ValidationError:
+            errors["email"] = EMAIL_FORMAT
+    registered = details.role in {role.value for role in REGISTERED_ROLES}
+    if registered and not details.professional_body:
+        errors["professional_body"] = "Enter the professional body they are registered with"
+    elif len(details.professional_body) > NAME_MAX:
+        errors["professional_body"] = f"Professional body must be {NAME_MAX} characters or less"
+    if registered and not details.registration_number:
+        errors["registration_number"] = "Enter their professional registration number"
+    elif len(details.registration_number) > REGISTRATION_MAX:
+        errors["registration_number"] = (
+            f"Registration number must be {REGISTRATION_MAX} characters or less"
+        )
+    return details, errors
+
+
+def response_parse(data: Any) -> tuple[str, str, FieldErrors]:
+    """The named person's response: "attest" or "decline", and the reason for a decline."""
+    response = str(data.get("response", ""))
+    reason = str(data.get("reason", "")).strip()
+    errors: FieldErrors = {}
+    if response not in ("attest", "decline"):
+        errors["response"] = "Select whether you attest this statement"
+    elif response == "decline" and not reason:
+        errors["reason"] = "Enter why you cannot attest this statement"
+    elif response == "decline" and len(reason) > REASON_MAX:
+        errors["reason"] = f"Reason must be {REASON_MAX} characters or less"
+    return response, reason, errors
+
+
+def account_parse(data: Any, email: str) -> tuple[str, str, FieldErrors]:
+    """A new account's name and password, checked against the service's password rules."""
+    full_name = _text(data, "full_name")
+    password = str(data.get("password", ""))
+    confirm = str(data.get("password_confirm", ""))
+    errors: FieldErrors = {}
+    if not full_name:
+        errors["full_name"] = "Enter your full name"
+    elif len(full_name) > NAME_MAX:
+        errors["full_name"] = f"Full name must be {NAME_MAX} characters or less"
+    if not password:
+        errors["password"] = "Enter a password"
+    else:
+        try:
+            validate_password(password, user=User(email=email, full_name=full_name))
+        except ValidationError as invalid:
+            errors["password"] = " ".join(m.rstrip(".") for m in invalid.messages)
+        if "password" not in errors and password != confirm:
+            errors["password_confirm"] = "Enter the same password in both boxes"
+    return full_name, password, errors
+
+
+def error_list(errors: FieldErrors) -> list[dict[str, str]]:
+    return [{"text": text, "href": f"#{field}"} for field, text in errors.items()]

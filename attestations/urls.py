@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "attestations"
+prefix = "applications/<uuid:application_id>"
+urlpatterns = [
+    path(f"{prefix}/key-personnel", views.key_personnel, name="key_personnel"),
+    path(f"{prefix}/key-personnel/add", views.key_person_edit, name="key_person_add"),
+    path(
+        f"{prefix}/key-personnel/<uuid:person_id>", views.key_person_edit, name="key_person_change"
+    ),
+    path(
+        f"{prefix}/key-personnel/<uuid:person_id>/remove",
+        views.key_person_remove,
+        name="key_person_remove",
+    ),
+    path(f"{prefix}/attestations", views.attestation_list, name="list"),
+    path(f"{prefix}/attestations/<slug:rule_id>", views.attestation_ask, name="ask"),
+    path("attest/<str:token>", views.attestation_link, name="link"),
+    path("attestations/<uuid:attestation_id>", views.attestation_respond, name="respond"),
+    path(
+        "attestations/<uuid:attestation_id>/account",
+        views.attestation_account,
+        name="account",
+    ),
+]
