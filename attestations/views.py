@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User, normalise_email
-from accounts.services import user_sign_in
 from applications.selectors import application_get_for_member
 from questionnaire.engine.people import ROLE_LABELS, PersonRole
+from two_factor.sign_in import sign_in_continue
 from workflow import attestations as workflow
 
 from . import forms
@@ -311,10 +311,9 @@ def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> Http
         full_name, password, errors = forms.account_parse(request.POST, email)
         if not errors:
             user = attester_account_create(email=email, full_name=full_name, password=password)
-            link = request.session.get(LINK_SESSION_KEY)
-            user_sign_in(request=request, user=user)
-            request.session[LINK_SESSION_KEY] = link
-            return redirect(_respond_url(attestation))
+            # Signed in as the password step would: two-factor asks them to set it up (or,
+            # where everyone must use it, holds them until they have).
+            return sign_in_continue(request, user=user, next_url=_respond_url(attestation))
     return render(
         request,
         "attestations/account.jinja",

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from applications.models import Application
 from applications.states import Stage2State
 from tests.answer_sets import SUPPLIER
+from tests.attestations.support import attest_all
 from tests.system.browser_user import BrowserUser
 from tests.system.conftest import ARTIFACTS, new_context
 from tests.web.conftest import Applicant
@@ -121,6 +122,9 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
     me.press_button("Send request")
     me.then_i_see_success("You have asked for: Clinical Safety Case Report")
 
+    # The CSO's attestation (their own journey is tests/system/test_attestation_journey.py).
+    attest_all(submitted)
+    me.visit(f"/review/applications/{submitted.pk}")
     me.follow_link("Approve stage 2")
     me.press_button("Approve stage 2")
     me.then_i_see_success("Stage 2 is approved")
@@ -135,6 +139,7 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
 @pytest.mark.parametrize("javascript", ["javascript"], indirect=True)
 def test_a_decision_by_keyboard_only(me, submitted):
     me.keyboard_only = True
+    attest_all(submitted)
     me.given_i_have_signed_in_as(REVIEWER, lands_on="Applications to review")
     me.follow_link(submitted.reference)
     me.press_button("Start review")
