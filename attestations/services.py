@@ -29,6 +29,7 @@ from .models import Attestation, AttestationStatus, KeyPerson
 VOID_REASON = "The answer changed after the request was made."
 REPLACED_REASON = "The organisation asked again."
 REMOVED_REASON = "The person was removed from the key personnel."
+CHANGED_REASON = "The person's email address or role was changed."
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,17 @@ def key_person_save(
     details: PersonDetails,
     actor: User,
 ) -> KeyPerson:
-    """Add a key person, or change one. The details were validated by the caller."""
+    """Add a key person, or change one. The details were validated by the caller. Changing the
+    email address or role withdraws a request still waiting for them: ask again."""
     before = _person_fields(person) if person is not None else None
     fields = {**details.as_dict(), "email": normalise_email(details.email)}
     if person is None:
         person = KeyPerson.objects.create(application=application, **fields)
     else:
+        if (person.email, person.role) != (fields["email"], fields["role"]):
+            # A link already sent went to the old address, or asked them in their old role.
+            for waiting in person.attestations.filter(status=AttestationStatus.REQUESTED):
+                _end(waiting, AttestationStatus.WITHDRAWN, CHANGED_REASON, actor)
         for name, value in fields.items():
             setattr(person, name, value)
         person.save()

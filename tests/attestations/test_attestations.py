@@ -336,3 +336,51 @@ def test_asking_again_withdraws_the_earlier_link(answered, cso_asked):
     assert gone.status_code == 410
     assert "The organisation asked again." in gone.content.decode()
     assert Attestation.objects.filter(status=AttestationStatus.REQUESTED).count() == 1
+
+
+def test_changing_the_persons_email_withdraws_the_link_sent_to_the_old_one(answered, cso_asked):
+    person = KeyPerson.objects.get()
+    changed = answered.client.post(
+        people_url(answered, f"/{person.pk}"), {**CSO, "email": "ada@northern.example"}
+    )
+    assert changed.status_code == 302
+    cso_asked.refresh_from_db()
+    assert cso_asked.status == AttestationStatus.WITHDRAWN
+    assert cso_asked.end_reason == "The person's email address or role was changed."
+
+
+HOSTILE = [
+    "\x00",
+    "before\x00after",
+    "9" * 5000,
+    "\r\n\r\n",
+    "\x1b[31m\x7f\x85\x9f",
+    "\ufeff\u202e",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_input_never_breaks_the_attestation_forms(answered, cso_asked, value):
+    person = KeyPerson.objects.get()
+    fields = ["role", "full_name", "job_title", "email", "professional_body", "registration_number"]
+    for field in fields:
+        response = add_person(answered, {**CSO, field: value})
+        assert response.status_code in (302, 400), (field, response.status_code)
+    bad_ask = answered.client.post(
+        f"{answered.application_url}/attestations/s_dcb0129_confirmed", {"person": value}
+    )
+    assert bad_ask.status_code == 400
+    assert answered.client.get(
+        f"{answered.application_url}/attestations/{value[:50]}"
+    ).status_code in (
+        302,
+        404,
+    )
+    assert Client().get(f"/attest/{value[:100]}").status_code in (404, 400)
+    ada = User.objects.create_user(f"{len(value)}@example.com", PASSWORD)
+    KeyPerson.objects.filter(pk=person.pk).update(email=ada.email)
+    Attestation.objects.filter(pk=cso_asked.pk).update(email=ada.email)
+    client = signed_in(ada)
+    for data in ({"response": value}, {"response": "decline", "reason": value}):
+        response = client.post(f"/attestations/{cso_asked.pk}", data)
+        assert response.status_code in (302, 400), response.status_code
