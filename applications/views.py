@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import UserKind
 from accounts.rules import can_review, is_applicant
+from attestations.selectors import attestations_asked_of
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.selectors import evidence_history
 from evidence.upload import evidence_upload_view, receive_file
@@ -36,6 +38,16 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if can_review(request.user):
         return redirect("review:queue")
     if not is_applicant(request.user):
+        if request.user.kind == UserKind.APPLICANT:
+            # An account made through an attestation link belongs to no organisation.
+            return render(
+                request,
+                "attestations/home.jinja",
+                {
+                    "page_title": "What you have been asked to attest",
+                    "attestations": attestations_asked_of(request.user),
+                },
+            )
         return render(request, "applications/staff_home.jinja", {"page_title": "Applications"})
     return render(
         request,

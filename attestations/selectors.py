@@ -57,6 +57,15 @@ def attestation_for_named_person(*, user: User, attestation_id: uuid.UUID) -> At
     return attestation
 
 
+def attestations_asked_of(user: User) -> list[Attestation]:
+    """Every attestation asked of the user's email address, newest first."""
+    return list(
+        Attestation.objects.select_related("application__organisation")
+        .filter(email=normalise_email(user.email))
+        .order_by("-requested_at")
+    )
+
+
 @dataclass(frozen=True)
 class AttestationNeed:
     """One attestation the answers need, and where it stands."""

@@ -186,6 +186,9 @@ def test_the_named_person_creates_an_account_through_the_link_and_attests(answer
     assert attestation.responded_by == user
     assert STATEMENT in attestation.statement
     assert "You have attested this answer" in browser.get(done["Location"]).content.decode()
+    home = browser.get("/").content.decode()
+    assert "What you have been asked to attest" in home
+    assert f"/attestations/{attestation.pk}" in home and "Attested" in home
     entry = AuditEntry.objects.get(action="attestation.attest")
     assert entry.actor == user and entry.after["answer_revision"] == 1
     assert STATEMENT in entry.after["statement"]
