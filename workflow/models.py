@@ -254,3 +254,37 @@ class StageCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: stage {self.stage} complete"
+
+
+class WarningSent(models.Model):
+    """A warning that has been sent, once ever: the daily jobs (the DSPT re-check, the
+    certificate register) insert this row in the same transaction as the outbox rows of the
+    warning, and send only when they inserted it (``workflow.warnings.warning_claim``). The
+    unique constraint makes a re-run, or two runs at once, send each warning once.
+
+    ``kind`` names the job ("dspt", "certificate"); ``key`` the thing warned about (for the DSPT,
+    the application and the publication date; for a certificate, its fingerprint); ``threshold``
+    the days-before warning it is (60, 14; 90, 30, 7)."""
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=200)
+    threshold = models.PositiveSmallIntegerField()
+    application = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warnings_sent",
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "threshold"], name="one_warning_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}: {self.threshold} days"
