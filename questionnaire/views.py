@@ -362,6 +362,12 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
                 (q, question_url(application, q.id, return_to_check=True)) for q in unanswered
             ],
             "ready": ready,
+            "unattested": sum(
+                1 for need in attestation_needs_now(application) if not need.satisfied
+            ),
+            "attestations_url": reverse(
+                "attestations:list", kwargs={"application_id": application.pk}
+            ),
             "errors": errors,
             "back_url": urls["overview"],
             "urls": urls,

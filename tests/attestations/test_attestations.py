@@ -16,6 +16,7 @@ from audit.models import AuditEntry
 from notifications.delivery import REMOVED_SECRET
 from notifications.models import Notification
 from tests.answer_sets import SUPPLIER
+from tests.attestations.support import attest_all
 from tests.conftest import PASSWORD
 from tests.web.conftest import errors_on as raw_errors_on
 from tests.web.conftest import signed_in
@@ -387,3 +388,17 @@ def test_hostile_input_never_breaks_the_attestation_forms(answered, cso_asked, v
     for data in ({"response": value}, {"response": "decline", "reason": value}):
         response = client.post(f"/attestations/{cso_asked.pk}", data)
         assert response.status_code in (302, 400), response.status_code
+
+
+def test_check_answers_says_how_many_answers_still_need_attesting(answered):
+    """Submission does not wait for attestations, but the applicant is told before sending that
+    approval will: the count goes down as each is given, and the message goes once none is left."""
+    check_url = f"{answered.stage2}/check-answers"
+    page = answered.client.get(check_url).content.decode()
+    assert "1 answer still needs attesting by the named person" in page
+    assert f'href="{answered.application_url}/attestations"' in page
+    assert "Submit for review" in page, "submission does not wait for the attestation"
+
+    attest_all(Application.objects.get(pk=answered.application_url.rsplit("/", 1)[-1]))
+    page = answered.client.get(check_url).content.decode()
+    assert "still need" not in page
