@@ -193,6 +193,33 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "If you were not expecting this email, you can ignore it.",
             secret_fields=("url",),
         ),
+        _template(
+            "dspt_expiring",
+            "members",
+            ("reference", "organisation", "published", "lapses_on", "days_left", "url"),
+            "NIR onboarding: your DSPT publication lapses in ((days_left)) days",
+            "The Data Security and Protection Toolkit (DSPT) publication of ((organisation)) "
+            "lapses in ((days_left)) days.\n\n"
+            "Reference: ((reference))\n"
+            "Publication date: ((published))\n"
+            "Lapses on: ((lapses_on))\n\n"
+            "When it lapses, onboarding to the National Imaging Registry (NIR) is paused. Publish "
+            "this year's DSPT before then, and update your DSPT status and publication date:\n"
+            "((url))",
+        ),
+        _template(
+            "dspt_lapsed",
+            "reviewers",
+            ("reference", "organisation", "published", "lapsed_on", "url"),
+            "NIR onboarding: ((reference)) paused, DSPT publication lapsed",
+            "The Data Security and Protection Toolkit (DSPT) publication of ((organisation)) "
+            "lapsed on ((lapsed_on)). The daily DSPT re-check has paused Stage 2 onboarding "
+            "until the organisation updates it to a current publication.\n\n"
+            "Reference: ((reference))\n"
+            "Publication date: ((published))\n\n"
+            "See the application:\n"
+            "((url))",
+        ),
     )
 }
 

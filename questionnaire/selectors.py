@@ -37,3 +37,18 @@ def response_journey(response: Response, answers: dict[str, Answer] | None = Non
 
 def response_evaluation(journey: Journey) -> Evaluation:
     return evaluate(journey)
+
+
+def answer_values_for_applications(
+    application_ids: list[object], question_ids: list[str]
+) -> dict[object, dict[str, dict[str, object]]]:
+    """The stored values of ``question_ids`` for many applications in one query, by application
+    id then question id: for the service's own daily jobs, which act on every application (never
+    for a page, whose reads are scoped to the user)."""
+    values: dict[object, dict[str, dict[str, object]]] = {}
+    rows = Answer.objects.filter(
+        response__application_id__in=application_ids, question_id__in=question_ids
+    ).values_list("response__application_id", "question_id", "value")
+    for application_id, question_id, value in rows:
+        values.setdefault(application_id, {})[question_id] = value
+    return values

@@ -98,3 +98,33 @@ def notice_document_requested(*, application: Application, request: DocumentRequ
         title=request.title,
         due_date=_day(request.due_date),
     )
+
+
+def notice_dspt_expiring(
+    *, application: Application, published: date, lapses_on: date, days_left: int
+) -> None:
+    """Warn the members that their DSPT publication lapses soon (the daily re-check)."""
+    _tell_members(
+        application,
+        "dspt_expiring",
+        published=_day(published),
+        lapses_on=_day(lapses_on),
+        days_left=str(days_left),
+    )
+
+
+def notice_dspt_lapsed(*, application: Application, published: date, lapsed_on: date) -> None:
+    """Tell the assigned reviewer (or every reviewer, before one has it) that the daily re-check
+    paused Stage 2 on a lapsed DSPT publication. The members hear of it as a hold."""
+    notify(
+        template="dspt_lapsed",
+        recipients=reviewer_emails(application.stage2_reviewer),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "published": _day(published),
+            "lapsed_on": _day(lapsed_on),
+            "url": _reviewer_url(application),
+        },
+        application=application,
+    )

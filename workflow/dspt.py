@@ -1,0 +1,105 @@
+"""The DSPT of an application as the service sees it on a given day: its status, publication
+date, the day the publication lapses and the days left. The currency rule is the questionnaire
+engine's (``questionnaire.engine.dspt``): this only reads the two answers and asks it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from applications.states import Role
+from questionnaire.engine.conditions import MAIN_FIELD
+from questionnaire.engine.dspt import (
+    MonthDay,
+    dspt_publication_is_current,
+    dspt_publication_lapses_on,
+)
+
+
+@dataclass(frozen=True)
+class DsptQuestions:
+    status: str
+    published: str
+
+
+# The two DSPT questions of each role's questionnaire.
+DSPT_QUESTIONS = {
+    Role.SUPPLIER: DsptQuestions("s_dspt_status", "s_dspt_published"),
+    Role.CONTROLLER: DsptQuestions("c_dspt_status", "c_dspt_published"),
+}
+DSPT_QUESTION_IDS = [q for pair in DSPT_QUESTIONS.values() for q in (pair.status, pair.published)]
+# DSPT statuses that let onboarding go on.
+STANDARDS_MET = frozenset({"standards_met", "standards_exceeded"})
+# Days before a publication lapses on which the members are warned, once each.
+WARNING_DAYS = (60, 14)
+
+
+@dataclass(frozen=True)
+class DsptStanding:
+    status: str
+    published: date | None
+    today: date
+    lapses_on: date | None
+    current: bool
+
+    @property
+    def lapsed(self) -> bool:
+        """A publication date is recorded and it is not current today."""
+        return self.published is not None and not self.current
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the publication lapses (0 or less once it has)."""
+        return None if self.lapses_on is None else (self.lapses_on - self.today).days
+
+    @property
+    def at_least_standards_met(self) -> bool:
+        return self.status in STANDARDS_MET
+
+    @property
+    def acceptable(self) -> bool:
+        """Current, at Standards Met or higher: what lifts the re-check's hold."""
+        return self.current and self.at_least_standards_met
+
+    def warning_due(self, sent: set[int]) -> int | None:
+        """The warning to send today, given the thresholds already sent for this publication:
+        the most urgent one reached, unless it or a more urgent one has been sent. A run that
+        missed days sends only the most urgent warning, never an out-of-date one after it."""
+        days_left = self.days_left
+        if not self.current or days_left is None:
+            return None
+        reached = [days for days in WARNING_DAYS if days_left <= days]
+        if not reached:
+            return None
+        threshold = min(reached)
+        if any(days <= threshold for days in sent):
+            return None
+        return threshold
+
+
+def dspt_standing(
+    role: str, answers: Mapping[str, Mapping[str, object]], today: date, deadline: MonthDay
+) -> DsptStanding | None:
+    """The DSPT standing from an application's stored answers, or None when the role has no
+    DSPT questions (no role chosen yet)."""
+    questions = DSPT_QUESTIONS.get(role)  # type: ignore[call-overload]
+    if questions is None:
+        return None
+    status = str((answers.get(questions.status) or {}).get(MAIN_FIELD) or "")
+    raw = (answers.get(questions.published) or {}).get(MAIN_FIELD)
+    published = date.fromisoformat(raw) if isinstance(raw, str) and raw else None
+    if published is None or status == "not_published":
+        return DsptStanding(status, None, today, None, current=False)
+    return DsptStanding(
+        status=status,
+        published=published,
+        today=today,
+        lapses_on=dspt_publication_lapses_on(published, deadline),
+        current=dspt_publication_is_current(published, today, deadline),
+    )
+
+
+def dspt_warning_key(application_id: object, published: date) -> str:
+    """The ``WarningSent`` key of a DSPT warning: one set of warnings per publication."""
+    return f"{application_id}:{published.isoformat()}"
