@@ -13,6 +13,8 @@ FIELDS = {
     "hold_lifted": {"reference", "organisation", "reason", "url"},
     "document_requested": {"reference", "organisation", "title", "due_date", "url"},
     "attestation_requested": {"name", "role", "organisation", "reference", "question", "url"},
+    "dspt_expiring": {"reference", "organisation", "published", "lapses_on", "days_left", "url"},
+    "dspt_lapsed": {"reference", "organisation", "published", "lapsed_on", "url"},
 }
 
 
