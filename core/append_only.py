@@ -72,3 +72,14 @@ def append_only(table: str, message: str) -> migrations.RunPython:
         _run({"postgresql": _postgresql(table, message), "sqlite": _sqlite(table, message)}),
         _run({"postgresql": _postgresql_reverse(table), "sqlite": _sqlite_reverse(table)}),
     )
+
+
+def append_only_lifted(table: str, message: str) -> migrations.RunPython:
+    """The reverse of ``append_only``: drops the triggers, and creates them again on reversal.
+
+    For a migration that must rewrite existing rows itself (audit 0004 chains the existing
+    entries); that migration, or a later one in the same run, applies ``append_only`` again."""
+    return migrations.RunPython(
+        _run({"postgresql": _postgresql_reverse(table), "sqlite": _sqlite_reverse(table)}),
+        _run({"postgresql": _postgresql(table, message), "sqlite": _sqlite(table, message)}),
+    )
