@@ -13,6 +13,11 @@ urlpatterns = [
         name="withdraw",
     ),
     path(
+        "applications/<uuid:application_id>/dspt",
+        views.dspt_update,
+        name="dspt_update",
+    ),
+    path(
         "applications/<uuid:application_id>/documents/<uuid:request_id>",
         views.document_request,
         name="document_request",

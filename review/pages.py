@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.rules import can_review
 from questionnaire import definitions
 from workflow import review
+from workflow.dspt import dspt_summary, dspt_updates_since_submission
 
 from .presenters import review_page_context
 from .selectors import (
@@ -61,6 +62,8 @@ def application_page(
             "errors": errors or [],
             "today": definitions.today(),
             "days_waiting": days_waiting(application, definitions.today()),
+            "dspt": dspt_summary(application, definitions.today()),
+            "dspt_updates": dspt_updates_since_submission(application),
         },
         status=status,
     )

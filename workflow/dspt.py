@@ -7,13 +7,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from applications.states import Role
+from applications.models import Application
+from applications.states import Role, Stage2State
+from questionnaire import definitions
+from questionnaire.engine.answers import format_date
 from questionnaire.engine.conditions import MAIN_FIELD
 from questionnaire.engine.dspt import (
     MonthDay,
     dspt_publication_is_current,
     dspt_publication_lapses_on,
+)
+from questionnaire.models import AnswerRevision
+from questionnaire.selectors import (
+    answer_values_for_applications,
+    response_definition,
+    response_for,
 )
 
 
@@ -103,3 +113,88 @@ def dspt_standing(
 def dspt_warning_key(application_id: object, published: date) -> str:
     """The ``WarningSent`` key of a DSPT warning: one set of warnings per publication."""
     return f"{application_id}:{published.isoformat()}"
+
+
+# --- Reads for the pages. Callers pass an application fetched through a selector scoped to the
+# user, so these never widen what a user can see.
+
+
+def dspt_questions_of(application: Application) -> DsptQuestions | None:
+    return DSPT_QUESTIONS.get(application.role)  # type: ignore[call-overload]
+
+
+def dspt_standing_of(application: Application, today: date) -> DsptStanding | None:
+    """The application's DSPT as the service sees it on ``today``."""
+    answers = answer_values_for_applications([application.pk], DSPT_QUESTION_IDS)
+    return dspt_standing(
+        application.role, answers.get(application.pk, {}), today, definitions.dspt_deadline()
+    )
+
+
+def dspt_updatable(application: Application) -> bool:
+    """The applicant updates the DSPT on its own page once Stage 2 has been submitted (approved
+    too), until the application is withdrawn; in draft, on the question pages."""
+    return (
+        application.stage2_submitted_at is not None
+        and application.stage2_state != Stage2State.WITHDRAWN
+        and dspt_questions_of(application) is not None
+    )
+
+
+@dataclass(frozen=True)
+class DsptSummary:
+    standing: DsptStanding
+    status_label: str
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The NHS summary list rows: status, publication date, when it lapses, days left."""
+        s = self.standing
+        rows: list[dict[str, Any]] = [
+            {"key": {"text": "DSPT status"}, "value": {"text": self.status_label or "Not answered"}}
+        ]
+        if s.published is None or s.lapses_on is None:
+            return rows
+        if s.current:
+            left = s.days_left or 0
+            standing = f"Current: {left} day{'' if left == 1 else 's'} left"
+            lapse_key = "Lapses on"
+        elif s.lapses_on <= s.today:
+            standing = f"Lapsed on {format_date(s.lapses_on)}"
+            lapse_key = "Lapsed on"
+        else:
+            standing = "Not current: the publication date is after today"
+            lapse_key = "Lapses on"
+        return [
+            *rows,
+            {"key": {"text": "Publication date"}, "value": {"text": format_date(s.published)}},
+            {"key": {"text": lapse_key}, "value": {"text": format_date(s.lapses_on)}},
+            {"key": {"text": "Today"}, "value": {"text": standing}},
+        ]
+
+
+def dspt_summary(application: Application, today: date) -> DsptSummary | None:
+    questions = dspt_questions_of(application)
+    standing = dspt_standing_of(application, today)
+    if questions is None or standing is None:
+        return None
+    definition = response_definition(response_for(application))
+    option = definition.question(questions.status).option(standing.status)
+    return DsptSummary(standing, option.label if option else "")
+
+
+def dspt_updates_since_submission(application: Application) -> list[AnswerRevision]:
+    """Changes to the DSPT answers since the latest submission (made on the DSPT update page):
+    NHS England's page shows them, as the submission's snapshot does not hold them."""
+    submitted = application.submissions.order_by("-number").values_list("submitted_at").first()
+    if submitted is None:
+        return []
+    return list(
+        AnswerRevision.objects.filter(
+            response__application=application,
+            question_id__in=DSPT_QUESTION_IDS,
+            answered_at__gt=submitted[0],
+        )
+        .select_related("answered_by")
+        .order_by("answered_at", "pk")
+    )

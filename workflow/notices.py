@@ -104,9 +104,11 @@ def notice_dspt_expiring(
     *, application: Application, published: date, lapses_on: date, days_left: int
 ) -> None:
     """Warn the members that their DSPT publication lapses soon (the daily re-check)."""
+    path = reverse("applications:dspt_update", kwargs={"application_id": application.pk})
     _tell_members(
         application,
         "dspt_expiring",
+        url=_absolute(path),
         published=_day(published),
         lapses_on=_day(lapses_on),
         days_left=str(days_left),

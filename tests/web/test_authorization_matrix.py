@@ -29,6 +29,7 @@ URLS = {
     "applications:start": ("/applications/start", ["GET", "POST"], APPLICANT | {"member_b"}, False),
     "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
     "applications:withdraw": ("/applications/{app}/withdraw", ["GET", "POST"], APPLICANT, False),
+    "applications:dspt_update": ("/applications/{app}/dspt", ["GET", "POST"], APPLICANT, False),
     "applications:document_request": (
         "/applications/{app}/documents/{doc}",
         ["GET", "POST"],

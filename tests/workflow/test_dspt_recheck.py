@@ -133,7 +133,7 @@ def test_warnings_go_60_and_14_days_before_once_each_however_often_it_runs(
     assert {n.recipient for n in warnings} == {member.email, colleague.email}
     first = warnings[0].personalisation
     assert (first["published"], first["lapses_on"]) == ("15 June 2025", "30 June 2026")
-    assert first["url"].endswith(f"/applications/{application.pk}")
+    assert first["url"].endswith(f"/applications/{application.pk}/dspt")
     assert AuditEntry.objects.filter(action="dspt.warning").count() == 2
 
 
