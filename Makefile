@@ -18,7 +18,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser clamav run test test-system lint format migrate seed check-migrations bench
+.PHONY: help install uv python-deps frontend browser clamav run serve test test-system lint format migrate seed check-migrations bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -72,6 +72,18 @@ run: seed ## Install, migrate, seed the demo data and serve on http://127.0.0.1:
 	@$(RUN) python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+
+# gunicorn with the repository's configuration (config/gunicorn.conf.py), as production serves,
+# on 127.0.0.1:$(PORT), with the task worker beside it. Whatever DJANGO_ENV says: in production
+# the static files are collected first (WhiteNoise serves them from build/staticfiles); elsewhere
+# WhiteNoise finds them in place. No demo data: `make run` seeds it.
+serve: migrate ## Serve with gunicorn (config/gunicorn.conf.py, WEB_CONCURRENCY workers) on http://127.0.0.1:$(PORT), with the task worker
+	@if [ "$${DJANGO_ENV:-development}" = production ]; then \
+	  $(RUN) python manage.py collectstatic --noinput --verbosity 0; \
+	fi
+	@$(RUN) python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN) gunicorn --config config/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 # Without CLAMD_ADDRESS the tests start their own clamd (scripts/clamd-test) for the session.
 test: install browser clamav ## Install everything and run the whole suite (system tests included)

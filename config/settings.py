@@ -169,6 +169,9 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+# The health check (core.views.healthz) answers over plain HTTP too: a load balancer inside the
+# network asks the server directly, without TLS, and must not be sent a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000

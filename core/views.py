@@ -1,12 +1,31 @@
+import logging
+
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
+@csrf_exempt
+@never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and monitoring: 200 when the service can reach its database, 503
+    when it cannot. Needs no session and sets none; never cached; not redirected to HTTPS
+    (SECURE_REDIRECT_EXEMPT), so a health check over plain HTTP inside the network works."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database is unreachable")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 
