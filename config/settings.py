@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "evidence",
     "two_factor",
+    "certificates",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "core.context_processors.layout",
                 "evidence.context_processors.malware_scanning",
                 "accounts.context_processors.session_timeout",
+                "certificates.context_processors.navigation",
             ],
         },
     },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("two_factor.urls")),
     path("", include("attestations.urls")),
+    path("", include("certificates.urls")),
 ]
 
 handler400 = "core.views.bad_request"

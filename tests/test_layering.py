@@ -8,6 +8,7 @@ PACKAGES = (
     "applications",
     "attestations",
     "audit",
+    "certificates",
     "config",
     "core",
     "evidence",

@@ -5,7 +5,7 @@ and reviewer pages are a 404 to applicants. A URL pattern missing from the table
 so every new URL is covered."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
@@ -153,6 +153,11 @@ URLS = {
         set(),
         True,
     ),
+    # The certificate register (ADR 0015): a supplier's members keep theirs (member B's
+    # organisation has no supplier application, so it has no register); staff see them all.
+    "certificates:list": ("/certificates", ["GET", "POST"], APPLICANT, False),
+    "certificates:detail": ("/certificates/{certificate}", ["GET"], APPLICANT | STAFF, False),
+    "certificates:register": ("/review/certificates", ["GET"], STAFF, False),
 }
 
 
@@ -248,6 +253,21 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
         token_hash=token_hash(token),
         requested_by=member,
     )
+    from certificates.models import Certificate
+
+    certificate = Certificate.objects.create(
+        organisation=application.organisation,
+        subject="CN=pacs-one.supplier.example",
+        issuer="CN=Test Issuing CA",
+        serial="C0FFEE",
+        fingerprint_sha256="AB" * 32,
+        not_before=datetime(2026, 1, 1, tzinfo=UTC),
+        not_after=datetime(2027, 1, 1, tzinfo=UTC),
+        key_type="rsa",
+        key_size=2048,
+        der=b"0",
+        uploaded_by=member,
+    )
     administrator = user_create(
         email="admin@england.example",
         password=PASSWORD,
@@ -270,6 +290,7 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
             "person": person.pk,
             "attestation": attestation.pk,
             "token": token,
+            "certificate": certificate.pk,
         },
     }
 

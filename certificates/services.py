@@ -1,0 +1,138 @@
+"""Writes to the certificate register. Every outcome is in the audit log."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import Auditor
+from evidence.models import ScanStatus
+from evidence.refusals import EMPTY, TRY_AGAIN, VIRUS, EvidenceRefused
+from evidence.scanning import evidence_scan
+from evidence.upload import Received
+
+from . import refusals
+from .models import Certificate
+from .parsing import ParsedCertificate, certificate_parse, contains_private_key
+from .upload import CERTIFICATE_MAX_BYTES, too_large_message
+
+if TYPE_CHECKING:
+    from accounts.models import Organisation, User
+
+logger = logging.getLogger(__name__)
+
+PRODUCT_NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class Stored:
+    certificate: Certificate
+    # False when the same certificate was already in the register (a double submit, or the
+    # same file twice): nothing new was written.
+    created: bool
+
+
+def _judge(received: Received) -> ParsedCertificate:
+    """Read, refuse or parse the quarantined file. A private key is refused before the file is
+    sent anywhere (not even to the scanner); anything else is scanned before it is parsed."""
+    if received.size == 0:
+        raise EvidenceRefused(EMPTY, reason="the file has no bytes")
+    if received.size >= CERTIFICATE_MAX_BYTES:
+        raise EvidenceRefused(too_large_message(), reason=f"{received.size} bytes")
+    data = received.path.read_bytes()
+    if contains_private_key(data):
+        raise EvidenceRefused(refusals.PRIVATE_KEY, reason="a private key")
+    outcome = evidence_scan(received.path)
+    if outcome.status == ScanStatus.INFECTED:
+        raise EvidenceRefused(VIRUS, reason=outcome.result)
+    if outcome.status == ScanStatus.PENDING:
+        raise EvidenceRefused(TRY_AGAIN, reason=outcome.result)
+    return certificate_parse(data, now=timezone.now())
+
+
+def certificate_store(
+    *, organisation: Organisation, received: Received, actor: User | None, product_name: str = ""
+) -> Stored:
+    """Judge a received certificate file and, when it passes, add it to `organisation`'s register.
+
+    Guarantees:
+    - The received file is deleted from quarantine when this returns or raises, whatever
+      happened: only the parsed public certificate (its DER bytes) is ever kept, never the file.
+    - Refused (EvidenceRefused, no row written, "certificate.refuse" audited with the reason,
+      never the file's bytes or hash): empty, too large, holding a private key in any form,
+      infected, unscanned because the scanner gave no verdict ("try again"), not exactly one
+      X.509 certificate, expired, not yet valid, or a weak or unsupported key.
+    - The same certificate (by SHA-256 fingerprint) twice in one organisation is written once:
+      the second upload returns the first row with created=False.
+    - Otherwise the row is written and "certificate.add" audited in one transaction.
+    """
+    auditor = Auditor(actor)
+    product_name = product_name.strip()[:PRODUCT_NAME_MAX]
+    try:
+        parsed = _judge(received)
+    except EvidenceRefused as refused:
+        auditor.record(
+            action="certificate.refuse",
+            obj=organisation,
+            subject="certificate",
+            organisation=organisation,
+            after={
+                "original_name": received.original_name,
+                "size": received.size,
+                "message": refused.message,
+                "reason": refused.reason,
+            },
+        )
+        raise
+    finally:
+        received.discard()
+
+    existing = Certificate.objects.filter(
+        organisation=organisation, fingerprint_sha256=parsed.fingerprint_sha256
+    ).first()
+    if existing is not None:
+        return Stored(existing, created=False)
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                organisation=organisation,
+                product_name=product_name,
+                subject=parsed.subject,
+                issuer=parsed.issuer,
+                serial=parsed.serial,
+                fingerprint_sha256=parsed.fingerprint_sha256,
+                not_before=parsed.not_before,
+                not_after=parsed.not_after,
+                key_type=parsed.key_type,
+                key_size=parsed.key_size,
+                der=parsed.der,
+                original_name=received.original_name[:1000],
+                uploaded_by=actor,
+            )
+            auditor.record(
+                action="certificate.add",
+                obj=certificate,
+                subject=parsed.subject,
+                organisation=organisation,
+                after={
+                    "subject": parsed.subject,
+                    "issuer": parsed.issuer,
+                    "serial": parsed.serial,
+                    "fingerprint_sha256": parsed.fingerprint_sha256,
+                    "not_before": parsed.not_before.isoformat(),
+                    "not_after": parsed.not_after.isoformat(),
+                    "key": f"{parsed.key_type} {parsed.key_size}",
+                    "product_name": product_name,
+                },
+            )
+    except IntegrityError:
+        # The same certificate, uploaded at the same moment in another request.
+        existing = Certificate.objects.get(
+            organisation=organisation, fingerprint_sha256=parsed.fingerprint_sha256
+        )
+        return Stored(existing, created=False)
+    return Stored(certificate, created=True)

@@ -1,0 +1,229 @@
+"""The supplier's Certificates page (upload, list, one certificate) and NHS England's register."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit.models import AuditEntry
+from certificates.models import Certificate
+from tests.certificates import factory
+from tests.evidence import files
+from tests.web.conftest import errors_on, signed_in
+
+PRIVATE_KEY = "The selected file contains a private key. Upload only the public certificate"
+
+
+def upload(client, data: bytes, name: str = "client.pem", **fields):
+    return client.post(
+        "/certificates",
+        {"certificate": SimpleUploadedFile(name, data), **fields},
+    )
+
+
+def quarantined(settings) -> list[Path]:
+    folder = Path(settings.EVIDENCE_QUARANTINE_DIR)
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_a_valid_certificate_is_added_with_every_field_and_audited(supplier, member, settings):
+    certificate = factory.make_certificate(serial=0xABC123)
+    response = upload(supplier, factory.pem(certificate), product_name="PACS One 4.2")
+    assert response.status_code == 302
+    stored = Certificate.objects.get()
+    assert response["Location"] == f"/certificates/{stored.pk}"
+    assert stored.organisation == member.membership.organisation
+    assert stored.subject == "CN=pacs-one.supplier.example,O=Demo Imaging Systems Ltd"
+    assert stored.issuer == "CN=Test Issuing CA"
+    assert stored.serial == "ABC123"
+    assert stored.not_after == certificate.not_valid_after_utc
+    assert (stored.key_type, stored.key_size) == ("rsa", 2048)
+    assert bytes(stored.der) == factory.der(certificate)
+    assert stored.product_name == "PACS One 4.2"
+    assert stored.uploaded_by == member
+    entry = AuditEntry.objects.get(action="certificate.add")
+    assert entry.actor == member and entry.object_id == str(stored.pk)
+    assert entry.after["fingerprint_sha256"] == stored.fingerprint_sha256
+    assert quarantined(settings) == []
+
+    page = supplier.get(response["Location"]).content.decode()
+    assert stored.fingerprint_display in page
+    assert "CN=Test Issuing CA" in page
+    assert "RSA 2048-bit" in page
+    assert "has been added" in page
+    listing = supplier.get("/certificates").content.decode()
+    assert "ABC123" in listing and stored.fingerprint_display in listing
+    assert ">Valid<" in listing.replace("\n", "").replace(" ", "")
+
+
+def test_a_der_certificate_is_added(supplier):
+    certificate = factory.make_certificate()
+    assert upload(supplier, factory.der(certificate), "client.cer").status_code == 302
+    assert bytes(Certificate.objects.get().der) == factory.der(certificate)
+
+
+def test_the_list_shows_expiring_soon_and_soonest_expiry_first(supplier):
+    later = factory.make_certificate(common_name="later.example", days=200)
+    soon = factory.make_certificate(common_name="soon.example", days=5)
+    assert upload(supplier, factory.pem(later)).status_code == 302
+    assert upload(supplier, factory.pem(soon)).status_code == 302
+    page = table_of(supplier.get("/certificates"))
+    assert page.index("soon.example") < page.index("later.example")
+    assert "Expiring soon" in page
+    assert "nhsuk-tag--orange" in page and "nhsuk-tag--green" in page
+
+
+def table_of(response) -> str:
+    page = response.content.decode()
+    return page[page.index('data-testid="certificates"') :]
+
+
+def refused_with(client, data, settings, name="client.pem", **fields):
+    response = upload(client, data, name, **fields)
+    assert response.status_code == 400
+    assert Certificate.objects.count() == 0
+    assert quarantined(settings) == []
+    return errors_on(response), response.content.decode()
+
+
+def test_a_pem_bundle_with_a_private_key_is_refused_and_nothing_of_it_kept(supplier, settings):
+    key = factory.rsa_key()
+    bundle = factory.pem(factory.make_certificate()) + factory.key_pem(key)
+    errors, page = refused_with(supplier, bundle, settings)
+    assert errors == [PRIVATE_KEY]
+    assert 'id="certificate-error"' in page
+    entry = AuditEntry.objects.get(action="certificate.refuse")
+    assert entry.after["message"] == PRIVATE_KEY
+    # Neither the key nor the file's hash is in the audit log.
+    assert "PRIVATE KEY" not in str(entry.after) and "sha256" not in entry.after
+
+
+def test_a_pkcs12_file_is_refused_as_a_private_key(supplier, settings):
+    data = factory.pfx(factory.make_certificate(), factory.rsa_key(), b"secret")
+    assert refused_with(supplier, data, settings, "client.p12")[0] == [PRIVATE_KEY]
+
+
+def test_an_expired_certificate_is_refused(supplier, settings):
+    expired = factory.make_certificate(
+        not_before=datetime(2025, 3, 3, 12, tzinfo=UTC),
+        not_after=datetime(2026, 3, 3, 12, tzinfo=UTC),
+    )
+    assert refused_with(supplier, factory.pem(expired), settings)[0] == [
+        "The selected certificate expired on 3 March 2026. Upload a current certificate"
+    ]
+
+
+def test_a_certificate_not_yet_valid_is_refused(supplier, settings):
+    start = datetime.now(UTC) + timedelta(days=10)
+    future = factory.make_certificate(not_before=start, not_after=start + timedelta(days=90))
+    errors = refused_with(supplier, factory.pem(future), settings)[0]
+    assert errors[0].startswith("The selected certificate is not valid until ")
+
+
+def test_rsa_1024_is_refused(supplier, settings):
+    weak = factory.make_certificate(key=factory.rsa_key(1024))
+    assert refused_with(supplier, factory.pem(weak), settings)[0] == [
+        "The selected certificate has a 1024-bit RSA key. Upload a certificate with an RSA key "
+        "of at least 2048 bits"
+    ]
+
+
+def test_garbage_is_refused_and_the_product_name_kept(supplier, settings):
+    errors, page = refused_with(
+        supplier, b"\x00garbage\xff" * 50, settings, product_name="PACS One"
+    )
+    assert errors == ["The selected file must be a certificate in PEM or DER format"]
+    assert 'value="PACS One"' in page
+
+
+def test_an_empty_file_and_no_file_are_refused(supplier, settings):
+    assert refused_with(supplier, b"", settings)[0] == ["The selected file is empty"]
+    response = supplier.post("/certificates", {"product_name": "x"})
+    assert response.status_code == 400 and errors_on(response) == ["Select a file"]
+
+
+def test_a_file_of_1mb_is_refused_while_it_streams(supplier, settings):
+    errors = refused_with(supplier, b"A" * (1024 * 1024), settings)[0]
+    assert errors == ["The selected file must be smaller than 1MB"]
+
+
+def test_the_same_certificate_twice_is_one_row(supplier):
+    data = factory.pem(factory.make_certificate())
+    first, second = upload(supplier, data), upload(supplier, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Certificate.objects.count() == 1
+    assert AuditEntry.objects.filter(action="certificate.add").count() == 1
+
+
+def test_an_infected_file_is_refused_before_it_is_parsed(supplier, scanner, settings):
+    errors = refused_with(supplier, files.EICAR, settings)[0]
+    assert errors == ["The selected file contains a virus"]
+
+
+def test_a_file_the_scanner_cannot_judge_is_not_kept(supplier, dead_scanner, settings):
+    data = factory.pem(factory.make_certificate())
+    errors = refused_with(supplier, data, settings)[0]
+    assert errors == ["The selected file could not be uploaded – try again"]
+
+
+def test_a_private_key_is_refused_without_reaching_the_scanner(supplier, dead_scanner, settings):
+    bundle = factory.pem(factory.make_certificate()) + factory.key_pem(factory.rsa_key())
+    assert refused_with(supplier, bundle, settings)[0] == [PRIVATE_KEY]
+
+
+def test_a_scanned_certificate_is_added(supplier, scanner):
+    assert upload(supplier, factory.pem(factory.make_certificate())).status_code == 302
+
+
+@pytest.fixture
+def other_supplier(other_organisation, outsider):
+    from applications.models import Application
+
+    Application.objects.create(
+        organisation=other_organisation, scope="both", role="supplier", created_by=outsider
+    )
+    return signed_in(outsider)
+
+
+def test_another_organisations_certificate_is_a_404(supplier, other_supplier):
+    upload(supplier, factory.pem(factory.make_certificate()))
+    certificate = Certificate.objects.get()
+    assert other_supplier.get(f"/certificates/{certificate.pk}").status_code == 404
+    assert certificate.subject not in other_supplier.get("/certificates").content.decode()
+
+
+def test_a_controller_cannot_keep_certificates(organisation, member):
+    from applications.models import Application
+
+    Application.objects.create(
+        organisation=organisation, scope="both", role="controller", created_by=member
+    )
+    client = signed_in(member)
+    assert client.get("/certificates").status_code == 403
+    response = upload(client, factory.pem(factory.make_certificate()))
+    assert response.status_code == 403
+    assert Certificate.objects.count() == 0
+
+
+def test_reviewers_see_every_organisations_certificates_soonest_expiry_first(
+    supplier, other_supplier, reviewer
+):
+    upload(supplier, factory.pem(factory.make_certificate(common_name="a-late.example", days=300)))
+    upload(
+        other_supplier, factory.pem(factory.make_certificate(common_name="b-soon.example", days=20))
+    )
+    response = signed_in(reviewer).get("/review/certificates")
+    page = table_of(response)
+    assert page.index("b-soon.example") < page.index("a-late.example")
+    assert "Southern Scans Ltd" in page and "Northern Imaging Trust" in page
+    # In the reviewer's navigation.
+    assert 'href="/review/certificates"' in response.content.decode()
+    certificate = Certificate.objects.get(subject__contains="b-soon")
+    assert signed_in(reviewer).get(f"/certificates/{certificate.pk}").status_code == 200
+    assert supplier.get("/review/certificates").status_code == 404
+
+
+def test_the_suppliers_navigation_links_to_certificates(supplier, colleague):
+    assert 'href="/certificates"' in supplier.get("/").content.decode()
