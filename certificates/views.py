@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
+from workflow.certificates import certificate_upload
 
 from .rules import can_see_every_certificate
 from .selectors import (
@@ -24,7 +25,7 @@ from .selectors import (
     certificates_of_own_organisation,
     certificates_register,
 )
-from .services import PRODUCT_NAME_MAX, certificate_store
+from .services import PRODUCT_NAME_MAX
 from .upload import CERTIFICATE_MAX_BYTES, FILE_FIELD, certificate_upload_view
 
 PRODUCT_NAME_TOO_LONG = f"Product name must be {PRODUCT_NAME_MAX} characters or less"
@@ -51,7 +52,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
                 received.discard()
             else:
                 try:
-                    stored = certificate_store(
+                    stored = certificate_upload(
                         organisation=request.user.membership.organisation,
                         received=received,
                         actor=request.user,

@@ -220,6 +220,33 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "See the application:\n"
             "((url))",
         ),
+        _template(
+            "certificate_expiring",
+            "members",
+            ("organisation", "subject", "fingerprint", "expires_on", "days", "url"),
+            "NIR onboarding: a certificate of ((organisation)) expires on ((expires_on))",
+            "An mTLS client certificate that ((organisation)) uses to connect to the National "
+            "Imaging Registry (NIR) expires in ((days)).\n\n"
+            "Certificate: ((subject))\n"
+            "SHA-256 fingerprint: ((fingerprint))\n"
+            "Expires: ((expires_on))\n\n"
+            "NIR gives no grace period: when the certificate expires, your system is "
+            "disconnected. Renew it and upload the renewed certificate:\n"
+            "((url))",
+        ),
+        _template(
+            "certificate_expired",
+            "members",
+            ("organisation", "subject", "fingerprint", "expired_on", "url"),
+            "NIR onboarding: a certificate of ((organisation)) has expired",
+            "An mTLS client certificate that ((organisation)) uses to connect to the National "
+            "Imaging Registry (NIR) expired on ((expired_on)).\n\n"
+            "Certificate: ((subject))\n"
+            "SHA-256 fingerprint: ((fingerprint))\n\n"
+            "NIR disconnects a system whose certificate has expired, and your approved "
+            "applications are on hold until you upload a renewed certificate:\n"
+            "((url))",
+        ),
     )
 }
 

@@ -15,6 +15,8 @@ FIELDS = {
     "attestation_requested": {"name", "role", "organisation", "reference", "question", "url"},
     "dspt_expiring": {"reference", "organisation", "published", "lapses_on", "days_left", "url"},
     "dspt_lapsed": {"reference", "organisation", "published", "lapsed_on", "url"},
+    "certificate_expiring": {"organisation", "subject", "fingerprint", "expires_on", "days", "url"},
+    "certificate_expired": {"organisation", "subject", "fingerprint", "expired_on", "url"},
 }
 
 
