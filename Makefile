@@ -101,9 +101,10 @@ lint: python-deps ## ruff check, ruff format --check, mypy on the engine, import
 check-migrations: python-deps ## Fail if a model change has no migration
 	$(RUN) python manage.py makemigrations --check --dry-run
 
-bench: install ## Print benchmark figures (engine, pages, reviewer pages over 10,000 applications, a 250MB upload); record them in docs/benchmarks.md
+bench: install ## Print benchmark figures (engine, pages, reviewer pages and the daily DSPT re-check over 10,000 applications, a 250MB upload); record them in docs/benchmarks.md
 	DJANGO_ENV=test $(RUN) python bench/run.py
 	DJANGO_ENV=test $(RUN) python bench/review_pages.py
+	DJANGO_ENV=test $(RUN) python bench/dspt_recheck.py
 	$(RUN) python bench/upload.py
 
 format: python-deps ## Format the code
