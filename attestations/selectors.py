@@ -10,11 +10,11 @@ from django.http import Http404
 
 from accounts.models import User, normalise_email
 from applications.models import Application
+from core.tokens import token_hash
 from questionnaire.engine.people import PersonRole
 from questionnaire.engine.schema import AttestationRule, Definition
 
 from .models import Attestation, AttestationStatus, KeyPerson
-from .services import token_hash
 
 
 def key_personnel_for(application: Application) -> list[KeyPerson]:

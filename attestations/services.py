@@ -6,8 +6,6 @@ transaction. Each records an audit entry."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User, normalise_email
 from applications.models import Application
 from audit.services import Auditor
+from core.tokens import token_hash, token_new
 from notifications.services import notify
 from questionnaire.engine.answers import display_value
 from questionnaire.engine.people import PersonRole
@@ -110,10 +109,6 @@ def key_person_remove(*, application: Application, person: KeyPerson, actor: Use
     person.delete()
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _end(attestation: Attestation, status: str, reason: str, actor: User | None) -> None:
     before = attestation.status
     attestation.status = status
@@ -146,7 +141,7 @@ def attestation_request(
         rule_id=rule.id, status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
     ):
         _end(earlier, AttestationStatus.WITHDRAWN, REPLACED_REASON, actor)
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     attestation = Attestation.objects.create(
         application=application,
         rule_id=rule.id,

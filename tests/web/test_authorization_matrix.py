@@ -227,7 +227,7 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
         actor=member,
     )
     from attestations.models import KeyPerson
-    from attestations.services import token_hash
+    from core.tokens import token_hash
 
     person = KeyPerson.objects.create(
         application=application,

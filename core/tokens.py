@@ -1,0 +1,17 @@
+"""Single-use link tokens: a random secret for the email, and only its SHA-256 in the database.
+
+A token is 32 random bytes, URL-safe. Whoever can read the database cannot follow a link: the
+row keeps the hash, and a link is found by hashing what the browser brings."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+
+def token_new() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
