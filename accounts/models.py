@@ -1,7 +1,11 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from core.models import TimestampedModel
 
@@ -85,3 +89,99 @@ class Membership(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation}"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets someone create an account (or use theirs) and join:
+    an organisation as a member (an applicant), or NHS England staff in a role. Only the SHA-256
+    of the link's token is kept (ADR 0011). Resending gives it a new token: the old link dies."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=UserKind.choices, default=UserKind.APPLICANT)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    is_lead = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_live_invitation_per_organisation_and_email",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=UserKind.APPLICANT, organisation__isnull=False)
+                    | (
+                        ~models.Q(kind=UserKind.APPLICANT)
+                        & models.Q(organisation__isnull=True, is_lead=False)
+                    )
+                ),
+                name="invitation_applicants_to_an_organisation_staff_to_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class PasswordReset(models.Model):
+    """A single-use, expiring link to set a new password. Only the token's SHA-256 is kept. It
+    also stops working once the password changes by any route: ``password_fingerprint`` is a keyed
+    hash of the password hash it was issued against."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_resets"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Password reset for {self.user}"
+
+
+def password_fingerprint(user: User) -> str:
+    """A keyed hash of the user's password hash: it changes whenever the password does, so a
+    reset link issued before a change no longer works after it."""
+    return salted_hmac("accounts.PasswordReset", user.password, algorithm="sha256").hexdigest()

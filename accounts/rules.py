@@ -33,3 +33,14 @@ def can_review(user: User | AnonymousUser | None) -> bool:
         and user.is_authenticated
         and user.kind in (UserKind.REVIEWER, UserKind.ADMINISTRATOR)
     )
+
+
+def is_onboarding_lead(user: User | AnonymousUser) -> bool:
+    """An onboarding lead manages their organisation's members and invitations; every member
+    sees the list."""
+    return is_applicant(user) and user.membership.is_onboarding_lead
+
+
+def can_administer(user: User | AnonymousUser | None) -> bool:
+    """NHS England administrators manage organisations and staff."""
+    return bool(user is not None and user.is_authenticated and user.kind == UserKind.ADMINISTRATOR)

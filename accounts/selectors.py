@@ -1,8 +1,132 @@
+"""Reads of organisations, members and invitations, always scoped to the user asking: another
+organisation's member or invitation is a 404."""
+
 from __future__ import annotations
 
-from .models import Organisation, User
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.tokens import token_hash
+
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    PasswordReset,
+    User,
+    password_fingerprint,
+)
+from .rules import is_applicant, is_onboarding_lead
 
 
 def organisation_for_user(user: User) -> Organisation | None:
     membership = getattr(user, "membership", None)
     return membership.organisation if membership else None
+
+
+def _own_organisation(user: User) -> Organisation:
+    if not is_applicant(user):
+        raise PermissionDenied
+    return user.membership.organisation
+
+
+def members_of(organisation: Organisation) -> list[Membership]:
+    return list(
+        organisation.memberships.select_related("user").order_by(
+            "-is_onboarding_lead", "user__full_name", "user__email"
+        )
+    )
+
+
+def invitations_waiting(organisation: Organisation | None) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked (expired ones included, to resend), oldest
+    first: an organisation's, or (None) NHS England staff's."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+    ).order_by("created_at", "pk")
+
+
+def members_for_user(user: User) -> tuple[Organisation, list[Membership], list[Invitation]]:
+    """The user's organisation, its members and its invitations waiting. Applicants only."""
+    organisation = _own_organisation(user)
+    return organisation, members_of(organisation), list(invitations_waiting(organisation))
+
+
+def membership_for_lead(*, user: User, membership_id: int) -> Membership:
+    """A member of the lead's own organisation; anyone else's, a 404. Not a lead: refused."""
+    organisation = _own_organisation(user)
+    if not is_onboarding_lead(user):
+        raise PermissionDenied
+    membership = organisation.memberships.select_related("user").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitation_for_lead(*, user: User, invitation_id: uuid.UUID) -> Invitation:
+    """An invitation waiting in the lead's own organisation; anyone else's, a 404."""
+    organisation = _own_organisation(user)
+    if not is_onboarding_lead(user):
+        raise PermissionDenied
+    invitation = invitations_waiting(organisation).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token names, only while it can be accepted: used, revoked,
+    expired and unknown links are all None, so no page can tell them apart."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_usable() else None
+
+
+def invitation_usable(invitation_id: object) -> Invitation | None:
+    """The invitation this session's browser followed the link of, while it can be accepted."""
+    if not invitation_id:
+        return None
+    try:
+        invitation = (
+            Invitation.objects.select_related("organisation").filter(pk=str(invitation_id)).first()
+        )
+    except ValidationError:
+        return None
+    return invitation if invitation is not None and invitation.is_usable() else None
+
+
+def account_for_email(email: str) -> User | None:
+    return User.objects.filter(email=email).first()
+
+
+def password_reset_by_token(token: str) -> PasswordReset | None:
+    reset = (
+        PasswordReset.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    )
+    return reset if reset is not None and password_reset_usable(reset) else None
+
+
+def password_reset_get(reset_id: object) -> PasswordReset | None:
+    if not reset_id:
+        return None
+    try:
+        reset = PasswordReset.objects.select_related("user").filter(pk=str(reset_id)).first()
+    except ValidationError:
+        return None
+    return reset if reset is not None and password_reset_usable(reset) else None
+
+
+def password_reset_usable(reset: PasswordReset) -> bool:
+    return (
+        reset.used_at is None
+        and reset.expires_at > timezone.now()
+        and reset.user.is_active
+        and reset.password_fingerprint == password_fingerprint(reset.user)
+    )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.models import User
+from accounts.forms import EMAIL_FORMAT
 from questionnaire.engine.people import REGISTERED_ROLES, PersonRole
 
 from .services import PersonDetails
@@ -16,7 +15,6 @@ from .services import PersonDetails
 NAME_MAX = 200
 REGISTRATION_MAX = 100
 REASON_MAX = 2000
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 FieldErrors = dict[str, str]
 
@@ -80,28 +78,6 @@ def response_parse(data: Any) -> tuple[str, str, FieldErrors]:
     elif response == "decline" and len(reason) > REASON_MAX:
         errors["reason"] = f"Reason must be {REASON_MAX} characters or less"
     return response, reason, errors
-
-
-def account_parse(data: Any, email: str) -> tuple[str, str, FieldErrors]:
-    """A new account's name and password, checked against the service's password rules."""
-    full_name = _text(data, "full_name")
-    password = str(data.get("password", ""))
-    confirm = str(data.get("password_confirm", ""))
-    errors: FieldErrors = {}
-    if not full_name:
-        errors["full_name"] = "Enter your full name"
-    elif len(full_name) > NAME_MAX:
-        errors["full_name"] = f"Full name must be {NAME_MAX} characters or less"
-    if not password:
-        errors["password"] = "Enter a password"
-    else:
-        try:
-            validate_password(password, user=User(email=email, full_name=full_name))
-        except ValidationError as invalid:
-            errors["password"] = " ".join(m.rstrip(".") for m in invalid.messages)
-        if "password" not in errors and password != confirm:
-            errors["password_confirm"] = "Enter the same password in both boxes"
-    return full_name, password, errors
 
 
 def error_list(errors: FieldErrors) -> list[dict[str, str]]:

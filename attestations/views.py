@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.forms import account_parse
 from accounts.models import User, normalise_email
 from applications.selectors import application_get_for_member
 from questionnaire.engine.people import ROLE_LABELS, PersonRole
@@ -308,7 +309,7 @@ def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> Http
     errors: forms.FieldErrors = {}
     full_name = attestation.full_name
     if request.method == "POST":
-        full_name, password, errors = forms.account_parse(request.POST, email)
+        full_name, password, errors = account_parse(request.POST, email)
         if not errors:
             user = attester_account_create(email=email, full_name=full_name, password=password)
             # Signed in as the password step would: two-factor asks them to set it up (or,

@@ -143,6 +143,10 @@ LOGIN_REDIRECT_URL = "applications:list"
 # Two-factor sign-in (two_factor/, ADR 0010): always required for NHS England staff; on, it is
 # required for everyone, applicants included, who otherwise may set it up later.
 TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
+# Single-use links (ADR 0011): an invitation lasts this many days, a password reset link this
+# many minutes. Only each link's SHA-256 is stored.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+PASSWORD_RESET_MINUTES = env_int("PASSWORD_RESET_MINUTES", 60)
 
 # SESSION_COOKIE_AGE is the idle limit: a signed-in request saves the session (at most once a
 # minute, accounts.middleware.SessionIdleRefreshMiddleware), which moves its expiry on, so a

@@ -63,6 +63,20 @@ def check_session_cookie_age() -> Problem:
     return None
 
 
+@setting_check("INVITATION_DAYS")
+def check_invitation_days() -> Problem:
+    if settings.INVITATION_DAYS < 1:
+        return f"must be a positive number of days, not {settings.INVITATION_DAYS}"
+    return None
+
+
+@setting_check("PASSWORD_RESET_MINUTES")
+def check_password_reset_minutes() -> Problem:
+    if settings.PASSWORD_RESET_MINUTES < 1:
+        return f"must be a positive number of minutes, not {settings.PASSWORD_RESET_MINUTES}"
+    return None
+
+
 @setting_check("QUESTIONNAIRE_DIR")
 def check_questionnaire_dir() -> Problem:
     if not settings.QUESTIONNAIRE_DIR.is_dir():

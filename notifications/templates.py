@@ -247,6 +247,33 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "applications are on hold until you upload a renewed certificate:\n"
             "((url))",
         ),
+        _template(
+            "invitation",
+            "the person invited",
+            ("joining", "expires", "url"),
+            "NIR onboarding: you are invited to join ((joining))",
+            "You are invited to join ((joining)) in the service for onboarding to the National "
+            "Imaging Registry (NIR).\n\n"
+            "Follow this link to create your account, or to sign in if you have one. You can use "
+            "the link once, until ((expires)):\n"
+            "((url))\n\n"
+            "If you were not expecting this email, you can ignore it.",
+            secret_fields=("url",),
+        ),
+        _template(
+            "password_reset",
+            "the account's owner",
+            ("minutes", "url"),
+            "NIR onboarding: reset your password",
+            "Someone asked to reset the password of your account in the service for onboarding "
+            "to the National Imaging Registry (NIR).\n\n"
+            "Follow this link to choose a new password. You can use it once, within ((minutes)) "
+            "minutes:\n"
+            "((url))\n\n"
+            "If you did not ask for this, you can ignore this email: your password has not "
+            "changed.",
+            secret_fields=("url",),
+        ),
     )
 }
 

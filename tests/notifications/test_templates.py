@@ -17,6 +17,8 @@ FIELDS = {
     "dspt_lapsed": {"reference", "organisation", "published", "lapsed_on", "url"},
     "certificate_expiring": {"organisation", "subject", "fingerprint", "expires_on", "days", "url"},
     "certificate_expired": {"organisation", "subject", "fingerprint", "expired_on", "url"},
+    "invitation": {"joining", "expires", "url"},
+    "password_reset": {"minutes", "url"},
 }
 
 

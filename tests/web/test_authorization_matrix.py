@@ -5,11 +5,12 @@ and reviewer pages are a 404 to applicants. A URL pattern missing from the table
 so every new URL is covered."""
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.answer_sets import SUPPLIER
 
@@ -25,6 +26,46 @@ URLS = {
     "accounts:sign_in": ("/sign-in", ["GET", "POST"], EVERYONE, True),
     "accounts:sign_out": ("/sign-out", ["POST"], SIGNED_IN, False),
     "accounts:session_keep_alive": ("/session/keep-alive", ["POST"], SIGNED_IN, False),
+    # Organisations and members (ADR 0011): every member sees their organisation's members; only
+    # its onboarding leads (member_a is one) manage them.
+    "accounts:members": ("/organisation/members", ["GET"], APPLICANT | {"member_b"}, False),
+    "accounts:invite": ("/organisation/members/invite", ["GET", "POST"], APPLICANT, False),
+    "accounts:member_remove": (
+        "/organisation/members/{membership}/remove",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "accounts:lead_hand_over": (
+        "/organisation/members/{membership}/hand-over-lead",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "accounts:invitation_resend": (
+        "/organisation/invitations/{invitation}/resend",
+        ["POST"],
+        APPLICANT,
+        False,
+    ),
+    "accounts:invitation_revoke": (
+        "/organisation/invitations/{invitation}/revoke",
+        ["POST"],
+        APPLICANT,
+        False,
+    ),
+    # The invitation's link is anyone's who has it; accepting needs the link followed first.
+    "accounts:invitation_link": ("/invitation/{invite_token}", ["GET"], EVERYONE, True),
+    "accounts:invitation_accept": ("/invitation/accept", ["GET", "POST"], set(), True),
+    # Password reset: asking is open to all; the new password needs the link followed first.
+    "accounts:password_reset": ("/password-reset", ["GET", "POST"], EVERYONE, True),
+    "accounts:password_reset_link": (
+        "/password-reset/link/{reset_token}",
+        ["GET"],
+        EVERYONE,
+        True,
+    ),
+    "accounts:password_reset_new": ("/password-reset/new-password", ["GET", "POST"], set(), True),
     "applications:list": ("/", ["GET"], SIGNED_IN, False),
     "applications:start": ("/applications/start", ["GET", "POST"], APPLICANT | {"member_b"}, False),
     "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
@@ -274,6 +315,28 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
         kind=UserKind.ADMINISTRATOR,
         actor=None,
     )
+    from accounts.models import Invitation, Membership
+    from tests.web.conftest import make_member
+
+    Membership.objects.filter(user=member).update(is_onboarding_lead=True)
+    colleague = make_member(application.organisation, "colleague@northern.example")
+    invite_token = "matrix-token-for-an-invitation"
+    invitation = Invitation.objects.create(
+        email="invited@northern.example",
+        organisation=application.organisation,
+        invited_by=member,
+        token_hash=token_hash(invite_token),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    from accounts.models import PasswordReset, password_fingerprint
+
+    reset_token = "matrix-token-for-a-password-reset"
+    PasswordReset.objects.create(
+        user=colleague,
+        token_hash=token_hash(reset_token),
+        password_fingerprint=password_fingerprint(colleague),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     users = {
         "member_a": member,
         "member_b": outsider,
@@ -291,6 +354,10 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
             "attestation": attestation.pk,
             "token": token,
             "certificate": certificate.pk,
+            "membership": colleague.membership.pk,
+            "invitation": invitation.pk,
+            "invite_token": invite_token,
+            "reset_token": reset_token,
         },
     }
 

@@ -1,0 +1,102 @@
+"""Password reset pages (ADR 0011): ask for a link (the answer never says whether the address
+has an account), follow it, choose a new password. Views parse input, call accounts.people and
+render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import forms, people, selectors
+from .member_views import link_dead
+
+# The reset link this browser followed (its token leaves the address bar at once).
+RESET_SESSION_KEY = "password_reset_link"
+THROTTLED = (
+    "You have asked for too many links. "
+    f"Wait {people.PASSWORD_RESET_WINDOW.seconds // 60} minutes, then try again"
+)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    email = ""
+    errors: forms.FieldErrors = {}
+    status = 200
+    if request.method == "POST":
+        email, errors = forms.email_parse(request.POST, missing="Enter your email address")
+        status = 400 if errors else status
+        if not errors:
+            try:
+                people.password_reset_request(request=request, email=email)
+            except people.PasswordResetThrottled:
+                errors, status = {"email": THROTTLED}, 429
+            else:
+                return render(
+                    request,
+                    "accounts/password_reset_sent.jinja",
+                    {
+                        "page_title": "Check your email",
+                        "email": email,
+                        "minutes": settings.PASSWORD_RESET_MINUTES,
+                    },
+                )
+    return render(
+        request,
+        "accounts/password_reset.jinja",
+        {
+            "page_title": "Reset your password",
+            "back_url": "/sign-in",
+            "email": email,
+            "field_errors": errors,
+            "errors": forms.error_list(errors),
+        },
+        status=status,
+    )
+
+
+@login_not_required
+@require_GET
+def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
+    reset = selectors.password_reset_by_token(token)
+    if reset is None:
+        return link_dead(request)
+    request.session[RESET_SESSION_KEY] = str(reset.pk)
+    return redirect("accounts:password_reset_new")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def password_reset_new(request: HttpRequest) -> HttpResponse:
+    reset = selectors.password_reset_get(request.session.get(RESET_SESSION_KEY))
+    if reset is None:
+        return link_dead(request)
+    errors: forms.FieldErrors = {}
+    if request.method == "POST":
+        password, errors = forms.password_parse(request.POST, user=reset.user)
+        if not errors:
+            try:
+                people.password_reset_complete(reset=reset, password=password, request=request)
+            except people.LinkDead:
+                return link_dead(request)
+            request.session.pop(RESET_SESSION_KEY, None)
+            messages.success(
+                request, "Your password has been changed. Sign in with your new password"
+            )
+            return redirect("accounts:sign_in")
+    return render(
+        request,
+        "accounts/password_reset_new.jinja",
+        {
+            "page_title": "Choose a new password",
+            "email": reset.user.email,
+            "field_errors": errors,
+            "errors": forms.error_list(errors),
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,31 @@
+"""Helpers for the people tests: the link an email carries, read from the outbox."""
+
+import html
+import re
+
+from django.core import mail
+
+from notifications.models import Notification
+from tests.web.conftest import errors_on as raw_errors_on
+
+SERVICE_URL = "https://nir.example.nhs.uk"
+
+
+def link_in_outbox(template, recipient):
+    """The path of the newest link emailed to ``recipient``: from the outbox row while it waits
+    to be sent, or from the email itself once it has gone (the row then has it removed)."""
+    notification = Notification.objects.filter(template=template, recipient=recipient).latest(
+        "created_at", "id"
+    )
+    if notification.status == "queued":
+        return notification.personalisation["url"].removeprefix(SERVICE_URL)
+    sent = [m for m in mail.outbox if recipient in m.to]
+    return re.findall(re.escape(SERVICE_URL) + r"(/\S+)", sent[-1].body)[-1]
+
+
+def errors_on(response):
+    return [html.unescape(text) for text in raw_errors_on(response)]
+
+
+def text_of(response):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
