@@ -32,7 +32,7 @@ from .models import (
     normalise_email,
     password_fingerprint,
 )
-from .services import SIGN_IN_LOCKOUT, user_create
+from .services import SIGN_IN_LOCKOUT, organisation_create, user_create
 
 
 class MembersRefused(Exception):
@@ -117,7 +117,24 @@ def invitation_create(
 
     Asking again while an invitation to the same address is still usable changes nothing and
     sends nothing (a double submit is harmless); an expired one is revoked and a new one sent.
-    ``actor`` None is the system (manage.py create_administrator)."""
+    ``actor`` None is the system."""
+    invitation, token = _invitation_issue(
+        email=email, actor=actor, organisation=organisation, kind=kind, is_lead=is_lead
+    )
+    if token is not None:
+        _invitation_send(invitation, token)
+    return invitation
+
+
+def _invitation_issue(
+    *,
+    email: str,
+    actor: User | None,
+    organisation: Organisation | None,
+    kind: str,
+    is_lead: bool,
+) -> tuple[Invitation, str | None]:
+    """The invitation and its new token; the token is None when a usable one was waiting."""
     email = normalise_email(email)
     if organisation is not None:
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -128,7 +145,7 @@ def invitation_create(
     now = timezone.now()
     for earlier in _live_invitations(email=email, organisation=organisation).select_for_update():
         if earlier.expires_at > now and (earlier.kind, earlier.is_lead) == (kind, is_lead):
-            return earlier
+            return earlier, None
         _invitation_end(earlier, actor=actor, why="replaced")
     token = token_new()
     invitation = Invitation.objects.create(
@@ -147,8 +164,7 @@ def invitation_create(
         organisation=organisation,
         after=_invitation_fields(invitation),
     )
-    _invitation_send(invitation, token)
-    return invitation
+    return invitation, token
 
 
 def _invitation_end(invitation: Invitation, *, actor: User | None, why: str) -> None:
@@ -482,3 +498,72 @@ def password_reset_complete(*, reset: PasswordReset, password: str, request: Htt
         after={"client": client_address(request), "links_used_up": used},
     )
     return user
+
+
+# Administration (ADR 0011) ---------------------------------------------------------------------
+
+LAST_ADMINISTRATOR = "The service must always have an administrator"
+
+
+@transaction.atomic
+def organisation_create_with_lead(
+    *, name: str, ods_code: str, lead_email: str, actor: User | None
+) -> tuple[Organisation, Invitation]:
+    """An administrator creates an organisation and invites its first member as its onboarding
+    lead. ValidationError from the organisation's checks (ODS code format, unique)."""
+    organisation = organisation_create(name=name, ods_code=ods_code, actor=actor)
+    invitation = invitation_create(
+        email=lead_email, organisation=organisation, is_lead=True, actor=actor
+    )
+    return organisation, invitation
+
+
+@transaction.atomic
+def administrator_invitation_link(*, email: str) -> str:
+    """For a fresh service (manage.py create_administrator): invite ``email`` as an
+    administrator, as the system, and return the single-use link to hand over; no email is
+    sent (a fresh service may have none yet). An invitation already waiting gets a new link."""
+    invitation, token = _invitation_issue(
+        email=email, actor=None, organisation=None, kind=UserKind.ADMINISTRATOR, is_lead=False
+    )
+    if token is None:
+        token = token_new()
+        invitation.token_hash = token_hash(token)
+        invitation.save(update_fields=["token_hash"])
+        Auditor(None).record(
+            action="invitation.resend",
+            obj=invitation,
+            after=_invitation_fields(invitation),
+        )
+    path = reverse("accounts:invitation_link", kwargs={"token": token})
+    return settings.SERVICE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def staff_remove(*, user: User, actor: User) -> None:
+    """Take away a reviewer's or administrator's access: the account is deactivated (its
+    sessions end at the next request) and kept, with its history. Nobody removes themselves,
+    and the last active administrator stays."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.kind not in (UserKind.REVIEWER, UserKind.ADMINISTRATOR):
+        raise MembersRefused("Only NHS England staff are removed here")
+    if locked.pk == actor.pk:
+        raise MembersRefused("You cannot remove yourself. Ask another administrator")
+    if not locked.is_active:
+        return
+    if (
+        locked.kind == UserKind.ADMINISTRATOR
+        and User.objects.select_for_update()
+        .filter(kind=UserKind.ADMINISTRATOR, is_active=True)
+        .count()
+        <= 1
+    ):
+        raise MembersRefused(LAST_ADMINISTRATOR)
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    Auditor(actor).record(
+        action="user.deactivate",
+        obj=locked,
+        before={"kind": locked.kind, "is_active": True},
+        after={"kind": locked.kind, "is_active": False},
+    )

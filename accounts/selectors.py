@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,9 +18,10 @@ from .models import (
     Organisation,
     PasswordReset,
     User,
+    UserKind,
     password_fingerprint,
 )
-from .rules import is_applicant, is_onboarding_lead
+from .rules import can_administer, is_applicant, is_onboarding_lead
 
 
 def organisation_for_user(user: User) -> Organisation | None:
@@ -130,3 +131,52 @@ def password_reset_usable(reset: PasswordReset) -> bool:
         and reset.user.is_active
         and reset.password_fingerprint == password_fingerprint(reset.user)
     )
+
+
+def _administrator(user: User) -> None:
+    if not can_administer(user):
+        raise PermissionDenied
+
+
+def organisations_for_administrator(user: User) -> list[Organisation]:
+    _administrator(user)
+    return list(
+        Organisation.objects.annotate(member_count=Count("memberships")).order_by("name", "pk")
+    )
+
+
+def organisation_for_administrator(
+    *, user: User, organisation_id: int
+) -> tuple[Organisation, list[Membership], list[Invitation]]:
+    _administrator(user)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404
+    return organisation, members_of(organisation), list(invitations_waiting(organisation))
+
+
+def staff_for_administrator(user: User) -> tuple[list[User], list[Invitation]]:
+    """Active reviewers and administrators, and staff invitations waiting."""
+    _administrator(user)
+    staff = User.objects.filter(
+        kind__in=[UserKind.REVIEWER, UserKind.ADMINISTRATOR], is_active=True
+    ).order_by("kind", "email")
+    return list(staff), list(invitations_waiting(None))
+
+
+def staff_invitation_for_administrator(*, user: User, invitation_id: uuid.UUID) -> Invitation:
+    _administrator(user)
+    invitation = invitations_waiting(None).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def staff_member_for_administrator(*, user: User, user_id: int) -> User:
+    _administrator(user)
+    person = User.objects.filter(
+        pk=user_id, kind__in=[UserKind.REVIEWER, UserKind.ADMINISTRATOR], is_active=True
+    ).first()
+    if person is None:
+        raise Http404
+    return person

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import member_views, password_views, views
+from . import admin_views, member_views, password_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -39,6 +39,29 @@ urlpatterns = [
         "organisation/invitations/<uuid:invitation_id>/revoke",
         member_views.invitation_revoke,
         name="invitation_revoke",
+    ),
+    path("administration", admin_views.organisations, name="admin_organisations"),
+    path(
+        "administration/organisations/new",
+        admin_views.organisation_create,
+        name="admin_organisation_create",
+    ),
+    path(
+        "administration/organisations/<int:organisation_id>",
+        admin_views.organisation,
+        name="admin_organisation",
+    ),
+    path("administration/staff", admin_views.staff, name="admin_staff"),
+    path("administration/staff/invite", admin_views.staff_invite, name="admin_staff_invite"),
+    path(
+        "administration/staff/invitations/<uuid:invitation_id>/revoke",
+        admin_views.staff_invitation_revoke,
+        name="admin_staff_invitation_revoke",
+    ),
+    path(
+        "administration/staff/<int:user_id>/remove",
+        admin_views.staff_remove,
+        name="admin_staff_remove",
     ),
     path("invitation/accept", member_views.invitation_accept, name="invitation_accept"),
     path("invitation/<str:token>", member_views.invitation_link, name="invitation_link"),

@@ -19,6 +19,7 @@ APPLICANT = {"member_a"}
 STAFF = {"reviewer", "administrator"}
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
+ADMINISTRATOR = {"administrator"}
 
 # name: (path template, methods it accepts, roles allowed, public)
 URLS = {
@@ -57,6 +58,39 @@ URLS = {
     # The invitation's link is anyone's who has it; accepting needs the link followed first.
     "accounts:invitation_link": ("/invitation/{invite_token}", ["GET"], EVERYONE, True),
     "accounts:invitation_accept": ("/invitation/accept", ["GET", "POST"], set(), True),
+    # Administration (ADR 0011): administrators only.
+    "accounts:admin_organisations": ("/administration", ["GET"], ADMINISTRATOR, False),
+    "accounts:admin_organisation_create": (
+        "/administration/organisations/new",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_organisation": (
+        "/administration/organisations/{organisation}",
+        ["GET"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_staff": ("/administration/staff", ["GET"], ADMINISTRATOR, False),
+    "accounts:admin_staff_invite": (
+        "/administration/staff/invite",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_staff_invitation_revoke": (
+        "/administration/staff/invitations/{staff_invitation}/revoke",
+        ["POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_staff_remove": (
+        "/administration/staff/{staff_user}/remove",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
     # Password reset: asking is open to all; the new password needs the link followed first.
     "accounts:password_reset": ("/password-reset", ["GET", "POST"], EVERYONE, True),
     "accounts:password_reset_link": (
@@ -337,6 +371,13 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
         password_fingerprint=password_fingerprint(colleague),
         expires_at=timezone.now() + timedelta(hours=1),
     )
+    staff_invitation = Invitation.objects.create(
+        email="new.reviewer@england.example",
+        kind=UserKind.REVIEWER,
+        invited_by=None,
+        token_hash=token_hash("matrix-token-for-a-staff-invitation"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     users = {
         "member_a": member,
         "member_b": outsider,
@@ -358,6 +399,9 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
             "invitation": invitation.pk,
             "invite_token": invite_token,
             "reset_token": reset_token,
+            "organisation": application.organisation.pk,
+            "staff_invitation": staff_invitation.pk,
+            "staff_user": reviewer.pk,
         },
     }
 
