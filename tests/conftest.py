@@ -88,3 +88,20 @@ def fixed_today(monkeypatch):
 
     monkeypatch.setattr(definitions, "today", lambda: TODAY)
     return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _every_request_that_writes_is_audited(request):
+    """Nothing changes state without an audit entry (ADR 0009): every request the test client
+    makes, in every test of the suite, is watched (tests/audit/writes.py), and a request that
+    wrote one of the project's tables but no audit entry fails the test that made it. A test
+    that writes unaudited on purpose says so with the `writes_unaudited` marker."""
+    if request.node.get_closest_marker("writes_unaudited"):
+        yield
+        return
+    from tests.audit.writes import audit_every_request
+
+    with audit_every_request() as found:
+        yield
+    if found:
+        pytest.fail("Unaudited writes: " + "; ".join(str(write) for write in found))
