@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.rules import can_review
 from questionnaire import definitions
 from workflow import review
-from workflow.dspt import dspt_summary, dspt_updates_since_submission
+from workflow.dspt import dspt_for_review
 
 from .presenters import review_page_context
 from .selectors import (
@@ -52,18 +52,26 @@ def application_page(
     status: int = 200,
 ) -> HttpResponse:
     application = application_for_review(user=request.user, application_id=application_id)
+    context = review_page_context(application)
+    latest = context["latest_submission"]
+    dspt, dspt_updates = dspt_for_review(
+        application,
+        submitted_at=latest.submitted_at if latest else None,
+        definition=context["journey"].definition,
+        today=definitions.today(),
+    )
     return render(
         request,
         "review/application.jinja",
         {
-            **review_page_context(application),
+            **context,
             "page_title": f"Application {application.reference}",
             "back_url": reverse("review:queue"),
             "errors": errors or [],
             "today": definitions.today(),
             "days_waiting": days_waiting(application, definitions.today()),
-            "dspt": dspt_summary(application, definitions.today()),
-            "dspt_updates": dspt_updates_since_submission(application),
+            "dspt": dspt,
+            "dspt_updates": dspt_updates,
         },
         status=status,
     )

@@ -183,18 +183,39 @@ def dspt_summary(application: Application, today: date) -> DsptSummary | None:
     return DsptSummary(standing, option.label if option else "")
 
 
-def dspt_updates_since_submission(application: Application) -> list[AnswerRevision]:
-    """Changes to the DSPT answers since the latest submission (made on the DSPT update page):
-    NHS England's page shows them, as the submission's snapshot does not hold them."""
-    submitted = application.submissions.order_by("-number").values_list("submitted_at").first()
-    if submitted is None:
-        return []
-    return list(
+def dspt_for_review(
+    application: Application, *, submitted_at: Any, definition: Any, today: date
+) -> tuple[DsptSummary | None, list[AnswerRevision]]:
+    """NHS England's page, in one query: the DSPT as it stands today (from the latest revision
+    of each DSPT answer, which is the stored answer) and the revisions made since the latest
+    submission (``submitted_at``; None before any), with who made them."""
+    questions = dspt_questions_of(application)
+    if questions is None:
+        return None, []
+    revisions = list(
         AnswerRevision.objects.filter(
             response__application=application,
-            question_id__in=DSPT_QUESTION_IDS,
-            answered_at__gt=submitted[0],
+            question_id__in=(questions.status, questions.published),
         )
         .select_related("answered_by")
-        .order_by("answered_at", "pk")
+        .order_by("revision", "pk")
     )
+    latest = {revision.question_id: revision for revision in revisions}
+    answers = {
+        qid: revision.value
+        for qid, revision in latest.items()
+        if revision.change == "set" and revision.value is not None
+    }
+    standing = dspt_standing(application.role, answers, today, definitions.dspt_deadline())
+    if standing is None:
+        return None, []
+    option = definition.question(questions.status).option(standing.status)
+    updates = (
+        sorted(
+            (r for r in revisions if r.answered_at > submitted_at),
+            key=lambda r: (r.answered_at, r.pk),
+        )
+        if submitted_at is not None
+        else []
+    )
+    return DsptSummary(standing, option.label if option else ""), updates

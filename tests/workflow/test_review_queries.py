@@ -10,8 +10,9 @@ from tests.answer_sets import SUPPLIER
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
 
-# The application page reads its attestations and key personnel as well (ADR 0012): 12.
-MAX_QUERIES = 12
+# The application page reads its attestations and key personnel as well (ADR 0012), and the
+# DSPT answers' revisions, for the DSPT today and its updates since submission (ADR 0014): 13.
+MAX_QUERIES = 13
 
 
 def queries(client, url):
