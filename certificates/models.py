@@ -21,8 +21,8 @@ class KeyType(models.TextChoices):
 class Certificate(models.Model):
     """One public certificate uploaded by a member of a supplier organisation.
 
-    Everything but `replaced_by` and `withdrawn_at` is fixed when the row is written: a renewed
-    certificate is a new row that replaces the old one (slice 2, ADR 0015)."""
+    Everything but `replaced_by`, `withdrawn_at` and `withdrawn_by` is fixed when the row is
+    written: a renewed certificate is a new row that replaces the old one (ADR 0015)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
@@ -49,6 +49,12 @@ class Certificate(models.Model):
     # The later certificate of the same subject that renewed this one.
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    # Taken out of the register by the supplier (no longer used with NIR): not watched any more.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

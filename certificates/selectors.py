@@ -30,6 +30,7 @@ class CertificateStatus(StrEnum):
     EXPIRING_SOON = "Expiring soon"
     EXPIRED = "Expired"
     REPLACED = "Replaced"
+    WITHDRAWN = "Withdrawn"
 
 
 # nhsuk-tag colours for each status.
@@ -38,12 +39,16 @@ STATUS_CLASSES = {
     CertificateStatus.EXPIRING_SOON: "nhsuk-tag--orange",
     CertificateStatus.EXPIRED: "nhsuk-tag--red",
     CertificateStatus.REPLACED: "nhsuk-tag--grey",
+    CertificateStatus.WITHDRAWN: "nhsuk-tag--grey",
 }
 
 
 def certificate_status(certificate: Certificate, now: datetime) -> CertificateStatus:
     """Expired once not_after has passed; expiring soon in its last 30 days; replaced once a
-    renewal has been uploaded (while it has not expired)."""
+    renewal has been uploaded (while it has not expired); withdrawn once taken out of the
+    register."""
+    if certificate.withdrawn_at is not None:
+        return CertificateStatus.WITHDRAWN
     if certificate.not_after <= now:
         return CertificateStatus.EXPIRED
     if certificate.replaced_by_id is not None:
@@ -90,6 +95,25 @@ def certificate_get_for_user(user: User | AnonymousUser, certificate_id: uuid.UU
         raise Http404
     certificate = (
         queryset.select_related("organisation", "uploaded_by", "replaced_by")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def certificate_get_for_member(
+    user: User | AnonymousUser, certificate_id: uuid.UUID
+) -> Certificate:
+    """One of the user's supplier organisation's certificates, for changes; Http404 otherwise
+    (NHS England staff included: the register is the supplier's to change)."""
+    if not can_keep_certificates(user):
+        raise Http404
+    certificate = (
+        Certificate.objects.filter(organisation_id=user.membership.organisation_id)
+        .select_related("organisation")
+        .defer("der")
         .filter(pk=certificate_id)
         .first()
     )

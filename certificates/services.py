@@ -136,3 +136,24 @@ def certificate_store(
         )
         return Stored(existing, created=False)
     return Stored(certificate, created=True)
+
+
+def certificate_withdraw(*, certificate: Certificate, actor: User) -> bool:
+    """Take a certificate out of the register: it is kept, marked withdrawn, and no longer
+    warned about or held for. True if this call withdrew it; False if it already was (a double
+    submit). Audited "certificate.withdraw"."""
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().defer("der").get(pk=certificate.pk)
+        if locked.withdrawn_at is not None:
+            return False
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        Auditor(actor).record(
+            action="certificate.withdraw",
+            obj=locked,
+            subject=locked.subject,
+            organisation=locked.organisation,
+            after={"withdrawn_at": locked.withdrawn_at.isoformat()},
+        )
+    return True

@@ -9,16 +9,18 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
-from workflow.certificates import certificate_upload
+from workflow.certificates import certificate_upload, certificate_withdraw_and_resume
 
 from .rules import can_see_every_certificate
 from .selectors import (
     CertificateRow,
+    certificate_get_for_member,
     certificate_get_for_user,
     certificate_rows,
     certificate_status,
@@ -105,6 +107,29 @@ def certificate_detail(request: HttpRequest, certificate_id: uuid.UUID) -> HttpR
             "certificate": certificate,
             "row": CertificateRow(certificate, certificate_status(certificate, timezone.now())),
             "staff": staff,
+            "can_withdraw": not staff and certificate.withdrawn_at is None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_withdraw(request: HttpRequest, certificate_id: uuid.UUID) -> HttpResponse:
+    certificate = certificate_get_for_member(request.user, certificate_id)
+    if certificate.withdrawn_at is not None:  # a double submit, or an old tab
+        return redirect("certificates:detail", certificate_id=certificate.pk)
+    if request.method == "POST":
+        if certificate_withdraw_and_resume(certificate=certificate, actor=request.user):
+            messages.success(
+                request, f"The certificate for {certificate.subject} has been withdrawn"
+            )
+        return redirect("certificates:detail", certificate_id=certificate.pk)
+    return render(
+        request,
+        "certificates/withdraw.jinja",
+        {
+            "page_title": "Are you sure you want to withdraw this certificate?",
+            "back_url": reverse("certificates:detail", kwargs={"certificate_id": certificate.pk}),
+            "certificate": certificate,
         },
     )
 

@@ -12,7 +12,8 @@ daily check warns before expiry and pauses the supplier's approved applications 
   transaction, and a re-run does what is left.
 
 A renewal (ADR 0015): a valid certificate replaces every earlier certificate of the same
-organisation with the same subject that expires before it.
+organisation with the same subject that expires before it. A supplier can also withdraw a
+certificate it no longer uses (`certificate_withdraw_and_resume`), which lifts the hold too.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from applications.states import Role, Stage2State
 from audit.services import Auditor
 from certificates.models import Certificate
 from certificates.refusals import date_text
-from certificates.services import Stored, certificate_store
+from certificates.services import Stored, certificate_store, certificate_withdraw
 from notifications.selectors import member_emails
 from notifications.services import notify
 
@@ -54,6 +55,7 @@ WARNING_DAYS = (90, 30, 7)
 # The "warning" that a certificate has expired: claimed once, like the others.
 EXPIRED = 0
 RENEWED = "A renewed certificate has been uploaded."
+WITHDRAWN = "The expired certificate has been taken out of the register."
 
 
 def _local_day(value: datetime) -> date:
@@ -71,7 +73,10 @@ def expired_reason(certificate: Certificate) -> str:
 def certificates_expired_unreplaced(organisation: Organisation, now: datetime) -> list[Certificate]:
     return list(
         Certificate.objects.filter(
-            organisation=organisation, not_after__lte=now, replaced_by__isnull=True
+            organisation=organisation,
+            not_after__lte=now,
+            replaced_by__isnull=True,
+            withdrawn_at__isnull=True,
         ).defer("der")
     )
 
@@ -95,6 +100,7 @@ def certificate_upload(
                 subject=new.subject,
                 not_after__lt=new.not_after,
                 replaced_by__isnull=True,
+                withdrawn_at__isnull=True,
             )
             .exclude(pk=new.pk)
             .defer("der")
@@ -114,7 +120,19 @@ def certificate_upload(
     return stored
 
 
-def certificate_holds_lift(*, organisation: Organisation, actor: User | None) -> int:
+def certificate_withdraw_and_resume(*, certificate: Certificate, actor: User) -> bool:
+    """Withdraw a certificate (certificates.services) and, when no expired certificate of the
+    organisation is left unreplaced and in the register, lift its certificate holds. For a
+    supplier that renewed under a new subject, or no longer uses the certificate."""
+    withdrawn = certificate_withdraw(certificate=certificate, actor=actor)
+    if not certificates_expired_unreplaced(certificate.organisation, timezone.now()):
+        certificate_holds_lift(organisation=certificate.organisation, actor=actor, reason=WITHDRAWN)
+    return withdrawn
+
+
+def certificate_holds_lift(
+    *, organisation: Organisation, actor: User | None, reason: str = RENEWED
+) -> int:
     """Lift every open certificate hold of the organisation's applications; how many."""
     lifted = 0
     application_ids = (
@@ -137,7 +155,7 @@ def certificate_holds_lift(*, organisation: Organisation, actor: User | None) ->
                 origin=HoldOrigin.CERTIFICATE, lifted_at__isnull=True
             ):
                 hold.application = application
-                hold_lift(hold=hold, actor=actor, reason=RENEWED)
+                hold_lift(hold=hold, actor=actor, reason=reason)
                 lifted += 1
     return lifted
 
@@ -237,7 +255,9 @@ def certificate_check(*, day: date | None = None) -> CheckSummary:
     summary = CheckSummary()
     horizon = now + timedelta(days=max(WARNING_DAYS) + 1)
     watched = (
-        Certificate.objects.filter(replaced_by__isnull=True, not_after__lte=horizon)
+        Certificate.objects.filter(
+            replaced_by__isnull=True, withdrawn_at__isnull=True, not_after__lte=horizon
+        )
         .select_related("organisation")
         .defer("der")
         .order_by("not_after")

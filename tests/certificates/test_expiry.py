@@ -189,3 +189,112 @@ def test_the_task_runs_the_check(organisation, member):
     row(organisation, EXPIRES)
     result = certificate_check_task.enqueue("2026-12-01")
     assert result.return_value.startswith("1 warning(s) sent")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_warn_and_hold_once(organisation, member):
+    """Two workers in threads, each on its own database connection (PostgreSQL: the warning's
+    unique row and the application's row lock; SQLite: writers queue)."""
+    import threading
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from applications.states import Stage2State
+
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db(), "each thread needs its own connection"
+    applications = [
+        Application.objects.create(
+            organisation=organisation,
+            scope="both",
+            role="supplier",
+            created_by=member,
+            stage2_state=Stage2State.APPROVED,
+            stage2_submitted_at=timezone.now(),
+        )
+        for _ in range(3)
+    ]
+    now = datetime.now(UTC)
+    for n in range(2):
+        row(organisation, now - timedelta(hours=1), subject=f"CN=expired-{n}.example")
+    for n in range(4):
+        row(organisation, now + timedelta(days=20), subject=f"CN=soon-{n}.example")
+    start = threading.Barrier(2)
+    summaries, errors = [], []
+
+    def worker():
+        try:
+            start.wait(timeout=30)
+            summaries.append(certificate_check())
+        except Exception as error:  # reported below, with the thread's own error
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sum(s.holds for s in summaries) == 3
+    assert sum(s.expired for s in summaries) == 2
+    assert sum(s.warnings for s in summaries) == 4
+    for application in applications:
+        assert Hold.objects.filter(application=application, origin="certificate").count() == 1
+        application.refresh_from_db()
+        assert application.stage2_state == Stage2State.PAUSED
+    assert len(sent("certificate_expired")) == 2
+    assert len(sent("certificate_expiring")) == 4
+    assert len(sent("hold_raised")) == 3
+
+
+def test_withdrawing_the_expired_certificate_lifts_the_hold(approved_supplier, member, reviewer):
+    application = approved_supplier
+    expired = row(application.organisation, datetime.now(UTC) - timedelta(hours=1))
+    certificate_check()
+    client = signed_in(member)
+    detail = client.get(f"/certificates/{expired.pk}").content.decode()
+    assert f"/certificates/{expired.pk}/withdraw" in detail
+    page = client.get(f"/certificates/{expired.pk}/withdraw")
+    assert "Are you sure you want to withdraw this certificate?" in page.content.decode()
+    assert signed_in(reviewer).get(f"/certificates/{expired.pk}/withdraw").status_code == 404
+
+    first = client.post(f"/certificates/{expired.pk}/withdraw")
+    second = client.post(f"/certificates/{expired.pk}/withdraw")  # a double submit
+    assert first.status_code == second.status_code == 302
+    expired.refresh_from_db()
+    assert expired.withdrawn_at is not None and expired.withdrawn_by == member
+    assert AuditEntry.objects.filter(action="certificate.withdraw").count() == 1
+    hold = Hold.objects.get(origin=HoldOrigin.CERTIFICATE)
+    assert not hold.is_open
+    assert hold.lift_reason == "The expired certificate has been taken out of the register."
+    application.refresh_from_db()
+    assert application.stage2_state == Stage2State.APPROVED
+    assert "Withdrawn" in client.get("/certificates").content.decode()
+    # A withdrawn certificate is not watched any more.
+    summary = certificate_check()
+    assert (summary.holds, summary.expired) == (0, 0)
+
+
+def test_a_withdrawn_certificate_is_not_warned_about(organisation, member):
+    from certificates.services import certificate_withdraw
+
+    certificate_withdraw(certificate=row(organisation, EXPIRES), actor=member)
+    assert run_on(date(2027, 2, 25)).warnings == 0
+
+
+def test_another_organisations_certificate_cannot_be_withdrawn(organisation, member, outsider):
+    from applications.models import Application
+
+    Application.objects.create(
+        organisation=outsider.membership.organisation,
+        scope="both",
+        role="supplier",
+        created_by=outsider,
+    )
+    certificate = row(organisation, EXPIRES)
+    assert signed_in(outsider).post(f"/certificates/{certificate.pk}/withdraw").status_code == 404
+    certificate.refresh_from_db()
+    assert certificate.withdrawn_at is None

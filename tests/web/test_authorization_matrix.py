@@ -232,6 +232,12 @@ URLS = {
     # organisation has no supplier application, so it has no register); staff see them all.
     "certificates:list": ("/certificates", ["GET", "POST"], APPLICANT, False),
     "certificates:detail": ("/certificates/{certificate}", ["GET"], APPLICANT | STAFF, False),
+    "certificates:withdraw": (
+        "/certificates/{certificate}/withdraw",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
     "certificates:register": ("/review/certificates", ["GET"], STAFF, False),
 }
 
