@@ -20,6 +20,7 @@ from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.selectors import evidence_latest
 from evidence.upload import evidence_upload_view, receive_file
 from workflow.attestations import attestation_needs_now
+from workflow.declaration import declaration_for
 from workflow.selectors import answers_editable, question_purpose, submission_ready
 from workflow.services import (
     AnswerNotEditable,
@@ -324,14 +325,18 @@ def _after(
 def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_get_for_member(user=request.user, application_id=application_id)
     urls = _urls(application_id)
-    submit_refused = False
+    submit_refused: SubmitStatus | None = None
     if request.method == "POST":
         if not is_member_of(request.user, application.organisation):
             raise Http404
-        status = stage2_submit(application=application, actor=request.user)
+        status = stage2_submit(
+            application=application,
+            actor=request.user,
+            declaration_digest=request.POST.get("declaration", ""),
+        )
         if status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
             return redirect(urls["confirmation"])
-        submit_refused = True
+        submit_refused = status
         application.refresh_from_db()
 
     context = application_page_context(application)
@@ -340,7 +345,15 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
     unanswered = journey.unanswered()
     ready = submission_ready(application, journey, evaluation)
     errors = []
-    if submit_refused:
+    if submit_refused == SubmitStatus.DECLARATION_CHANGED and ready:
+        errors = [
+            {
+                "text": "The declaration has changed since you opened this page. Read it again, "
+                "then select Accept and send",
+                "href": "#declaration",
+            }
+        ]
+    elif submit_refused:
         errors = [
             {
                 "text": "You cannot submit yet. Put right the answers listed below",
@@ -362,6 +375,7 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
                 (q, question_url(application, q.id, return_to_check=True)) for q in unanswered
             ],
             "ready": ready,
+            "declaration": declaration_for(user=request.user, organisation=application.organisation),
             "unattested": sum(
                 1 for need in attestation_needs_now(application) if not need.satisfied
             ),

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
 from accounts.rules import is_member_of
@@ -35,6 +36,7 @@ from questionnaire.selectors import answers_by_question, response_for, response_
 from questionnaire.services import answer_discard, answer_record, response_create
 
 from .attestations import attestations_void_stale
+from .declaration import Declaration, declaration_for
 from .holds import holds_sync_rules
 from .models import Submission
 from .notices import notice_submitted
@@ -88,6 +90,8 @@ class SubmitStatus(StrEnum):
     SUBMITTED = "submitted"
     ALREADY_SUBMITTED = "already_submitted"
     NOT_READY = "not_ready"
+    # The declaration's words changed after the page was shown: the person must read them again.
+    DECLARATION_CHANGED = "declaration_changed"
 
 
 @transaction.atomic
@@ -181,13 +185,16 @@ def answer_save(
 
 
 @transaction.atomic
-def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
-    """Submit Stage 2 for review.
+def stage2_submit(
+    *, application: Application, actor: User, declaration_digest: str
+) -> SubmitStatus:
+    """Submit Stage 2 for review, under the declaration whose SHA-256 the person was shown.
 
     Guarantees: submits once however many times it is called (a second call reports
-    ALREADY_SUBMITTED); never submits an incomplete, blocked or paused response. If the rules
-    now pause Stage 2 (a DSPT publication lapsed since the last answer), the hold is raised.
-    Each submission stores a snapshot of the whole response with its SHA-256."""
+    ALREADY_SUBMITTED); never submits an incomplete, blocked or paused response, nor under words
+    the person did not read (DECLARATION_CHANGED). If the rules now pause Stage 2 (a DSPT
+    publication lapsed since the last answer), the hold is raised. Each submission stores a
+    snapshot of the whole response, the declaration's exact words included, with its SHA-256."""
     application = application_lock(application)
     if not is_member_of(actor, application.organisation):
         raise PermissionError("Only members of the organisation can submit")
@@ -199,6 +206,9 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
     holds_sync_rules(application=application, evaluation=evaluation, actor=actor)
     if not submission_ready(application, journey, evaluation):
         return SubmitStatus.NOT_READY
+    declaration = declaration_for(user=actor, organisation=application.organisation)
+    if not constant_time_compare(declaration.digest, declaration_digest):
+        return SubmitStatus.DECLARATION_CHANGED
     change_request = change_request_open(application)
     resubmission = change_request is not None
     stage2_transition(
@@ -215,6 +225,7 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
         journey=journey,
         evaluation=evaluation,
         actor=actor,
+        declaration=declaration,
     )
     if change_request is not None:
         change_request.resubmission = submission
@@ -233,6 +244,7 @@ def stage2_submit(*, application: Application, actor: User) -> SubmitStatus:
             "notes": [rule.id for rule in evaluation.notes],
             "submission": submission.number,
             "sha256": submission.sha256,
+            "declaration": declaration.text,
         },
     )
     return SubmitStatus.SUBMITTED
@@ -251,6 +263,7 @@ def submission_record(
     journey: Journey,
     evaluation: Evaluation,
     actor: User,
+    declaration: Declaration,
 ) -> Submission:
     """Fix what was submitted: every answer on the route with the wording shown and its
     revision, the flags, and who submitted when, with the SHA-256 that proves it unchanged."""
@@ -287,6 +300,10 @@ def submission_record(
         "questionnaire": {"id": response.definition_id, "version": response.definition_version},
         "submitted_by": actor.email,
         "submitted_at": now.isoformat(),
+        "declaration": {
+            "text": declaration.text,
+            "by": {"name": actor.full_name, "email": actor.email},
+        },
         "answers": answers,
         "flags": [{"rule": rule.id, "reason": rule.reason} for rule in evaluation.flags],
         "notes": [{"rule": rule.id, "reason": rule.reason} for rule in evaluation.notes],

@@ -397,7 +397,7 @@ def test_check_answers_says_how_many_answers_still_need_attesting(answered):
     page = answered.client.get(check_url).content.decode()
     assert "1 answer still needs attesting by the named person" in page
     assert f'href="{answered.application_url}/attestations"' in page
-    assert "Submit for review" in page, "submission does not wait for the attestation"
+    assert "Accept and send" in page, "submission does not wait for the attestation"
 
     attest_all(Application.objects.get(pk=answered.application_url.rsplit("/", 1)[-1]))
     page = answered.client.get(check_url).content.decode()

@@ -61,7 +61,7 @@ def test_check_answers_shows_the_file_or_says_it_is_missing(applicant):
     applicant.answer_all(CONTROLLER)
     check = applicant.client.get(f"{applicant.stage2}/check-answers").content.decode()
     assert "Not uploaded yet. You can submit stage 2 without it" in check
-    assert "Submit for review" in check
+    assert "Accept and send" in check
     upload(applicant.client, applicant.question_url("c_aup"), PDF)
     check = applicant.client.get(f"{applicant.stage2}/check-answers").content.decode()
     assert "signed-aup.pdf (Not scanned" in check

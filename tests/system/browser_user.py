@@ -219,7 +219,7 @@ class BrowserUser:
         expect(self.page.locator(f"#{field_id}")).to_be_focused()
 
     def when_i_submit(self) -> None:
-        self.press_button("Submit for review")
+        self.press_button("Accept and send")
 
     # ------------------------------------------------------------------ then
     def then_i_see_heading(self, text: str | re.Pattern[str]) -> None:

@@ -70,7 +70,7 @@ def test_the_cso_attests_through_the_link_and_the_reviewer_sees_it(
     me.then_i_see_success("We have emailed Dr Ada Lovelace a link to attest this answer")
     me.then_i_see("Waiting for a response")
     me.visit(f"/applications/{application.pk}/stage-2/check-answers")
-    me.press_button("Submit for review")
+    me.press_button("Accept and send")
     me.then_i_see_the_confirmation()
 
     # The CSO follows the link in the email, creates an account and attests.

@@ -35,7 +35,7 @@ def test_change_an_answer_from_check_your_answers_and_come_back(me, definition):
     me.press_button("Save and continue")
     me.then_i_see("You cannot submit yet")
     me.then_i_see("Complete a hazard log")
-    expect(me.page.get_by_role("button", name="Submit for review")).to_have_count(0)
+    expect(me.page.get_by_role("button", name="Accept and send")).to_have_count(0)
     me.follow_link("Change your answer to question 9", exact=False)
     me.choose("Yes")
     me.press_button("Save and continue")

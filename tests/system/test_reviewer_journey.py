@@ -89,7 +89,7 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
         expect(
             applicant.page.get_by_role("link", name="Change Information Security")
         ).to_have_count(0)
-        applicant.press_button("Submit for review")
+        applicant.press_button("Accept and send")
         applicant.then_i_see_the_confirmation()
     finally:
         context.close()

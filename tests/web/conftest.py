@@ -107,8 +107,16 @@ class Applicant:
             )
         return response
 
+    def declaration_shown(self):
+        """The SHA-256 of the declaration on Check your answers, as the page posts it back."""
+        page = self.client.get(f"{self.stage2}/check-answers").content.decode()
+        match = re.search(r'name="declaration" value="([0-9a-f]{64})"', page)
+        return match.group(1) if match else ""
+
     def submit(self):
-        return self.client.post(f"{self.stage2}/check-answers")
+        return self.client.post(
+            f"{self.stage2}/check-answers", {"declaration": self.declaration_shown()}
+        )
 
 
 def errors_on(response):

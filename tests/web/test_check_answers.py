@@ -6,6 +6,7 @@ from applications.models import Application
 from applications.states import Stage2State
 from audit.models import AuditEntry
 from tests.answer_sets import CONTROLLER, SUPPLIER
+from tests.web.conftest import errors_on
 
 
 def page(applicant):
@@ -100,7 +101,7 @@ def test_blocking_answers_are_listed_with_what_to_do_and_a_link(
     assert reason in text
     assert action in text
     assert f"{applicant.question_url(question)}?return=check-answers" in text
-    assert "Submit for review" not in text
+    assert "Accept and send" not in text
     response = applicant.submit()
     assert response.status_code == 400
     assert Application.objects.get().stage2_state == Stage2State.DRAFT
@@ -141,8 +142,67 @@ def test_incomplete_answers_are_listed_and_cannot_be_submitted(applicant):
     text = page(applicant)
     assert "Questions you still need to answer" in text
     assert "Question 4: Managing and storing data" in text
-    assert "Submit for review" not in text
+    assert "Accept and send" not in text
     assert applicant.submit().status_code == 400
     assert applicant.client.get(f"{applicant.stage2}/confirmation")["Location"].endswith(
         "/check-answers"
     )
+
+
+def test_the_declaration_names_who_sends_for_which_organisation_and_is_kept_with_the_snapshot(
+    applicant, member
+):
+    from workflow.models import Submission
+    from workflow.services import snapshot_digest
+
+    applicant.answer_all(SUPPLIER)
+    text = " ".join(page(applicant).split())
+    assert "You are sending these answers as ig.lead@northern.example, for Northern Imaging " in text
+    assert "the answers are correct to the best of your knowledge" in text
+    assert "you are authorised by Northern Imaging Trust to send them to NHS England" in text
+    assert ">Accept and send<" in text.replace("> ", ">").replace(" <", "<")
+
+    assert applicant.submit().status_code == 302
+    submission = Submission.objects.get()
+    declaration = submission.snapshot["declaration"]
+    assert declaration["by"] == {"name": "", "email": "ig.lead@northern.example"}
+    assert declaration["text"].splitlines() == [
+        "You are sending these answers as ig.lead@northern.example, for Northern Imaging Trust "
+        "(RNI).",
+        "By selecting Accept and send, you confirm that:",
+        "- the answers are correct to the best of your knowledge",
+        "- you are authorised by Northern Imaging Trust to send them to NHS England",
+        "- Northern Imaging Trust will make the documents named in the questions available to "
+        "NHS England on request",
+    ]
+    # the words are inside what the submission's SHA-256 proves
+    assert submission.sha256 == snapshot_digest(submission.snapshot)
+    assert AuditEntry.objects.get(action="response.submit").after["declaration"] == (
+        declaration["text"]
+    )
+
+
+def test_words_changed_since_the_page_was_shown_are_read_again_before_sending(applicant, member):
+    from accounts.models import User
+    from workflow.models import Submission
+
+    applicant.answer_all(SUPPLIER)
+    shown = applicant.declaration_shown()
+    User.objects.filter(pk=member.pk).update(full_name="Iris Grant")  # in another tab, say
+
+    response = applicant.client.post(f"{applicant.stage2}/check-answers", {"declaration": shown})
+    assert response.status_code == 400
+    assert errors_on(response) == [
+        "The declaration has changed since you opened this page. Read it again, then select "
+        "Accept and send"
+    ]
+    assert "You are sending these answers as Iris Grant (ig.lead@northern.example)" in (
+        response.content.decode()
+    )
+    assert not Submission.objects.exists()
+    for missing in ({}, {"declaration": "0" * 64}):
+        assert applicant.client.post(f"{applicant.stage2}/check-answers", missing).status_code == 400
+    assert not Submission.objects.exists()
+
+    assert applicant.submit().status_code == 302
+    assert Submission.objects.get().snapshot["declaration"]["by"]["name"] == "Iris Grant"

@@ -94,9 +94,10 @@ def server_errors(replies):
 
 def test_six_simultaneous_submits_submit_once(answered, live_server, member):
     check_answers = f"{answered.stage2}/check-answers"
+    declared = {"declaration": answered.declaration_shown()}
     browsers = [Browser(live_server.url, member) for _ in range(6)]
 
-    replies = all_at_once([lambda b=b: b.post(check_answers, {}) for b in browsers])
+    replies = all_at_once([lambda b=b: b.post(check_answers, declared) for b in browsers])
 
     assert server_errors(replies) == []
     assert {reply.status for reply in replies} == {302}
@@ -167,10 +168,11 @@ def test_two_people_changing_the_same_answer_one_wins_the_other_is_told(
 
 def test_submitting_while_others_change_answers(answered, live_server, member, colleague):
     check_answers = f"{answered.stage2}/check-answers"
+    declared = {"declaration": answered.declaration_shown()}
     before = stored_values()
     submitters = [Browser(live_server.url, member) for _ in range(3)]
     changers = [Browser(live_server.url, colleague) for _ in CHANGES]
-    requests = [lambda b=b: b.post(check_answers, {}) for b in submitters] + [
+    requests = [lambda b=b: b.post(check_answers, declared) for b in submitters] + [
         lambda b=b, q=q, data=data: b.post(
             answered.question_url(q), {"version": str(before[q][1]), **data}
         )

@@ -70,7 +70,7 @@ def test_other_organisations_cannot_be_reached_through_the_services(
             actor=outsider,
         )
     with pytest.raises(PermissionError):
-        response_submit(application=application, actor=outsider)
+        response_submit(application=application, actor=outsider, declaration_digest="")
 
 
 def test_second_applicant_can_start_their_own(outsider, fixed_today):

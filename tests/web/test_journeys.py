@@ -49,7 +49,7 @@ def submit_and_confirm(applicant):
     check = applicant.client.get(f"{applicant.stage2}/check-answers")
     body = check.content.decode()
     assert "Check your answers before submitting" in body
-    assert "Submit for review" in body
+    assert "Accept and send" in body
     response = applicant.submit()
     assert response.status_code == 302
     assert response["Location"] == f"{applicant.stage2}/confirmation"
