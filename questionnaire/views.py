@@ -375,7 +375,9 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
                 (q, question_url(application, q.id, return_to_check=True)) for q in unanswered
             ],
             "ready": ready,
-            "declaration": declaration_for(user=request.user, organisation=application.organisation),
+            "declaration": declaration_for(
+                user=request.user, organisation=application.organisation
+            ),
             "unattested": sum(
                 1 for need in attestation_needs_now(application) if not need.satisfied
             ),

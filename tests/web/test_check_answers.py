@@ -157,7 +157,9 @@ def test_the_declaration_names_who_sends_for_which_organisation_and_is_kept_with
 
     applicant.answer_all(SUPPLIER)
     text = " ".join(page(applicant).split())
-    assert "You are sending these answers as ig.lead@northern.example, for Northern Imaging " in text
+    assert (
+        "You are sending these answers as ig.lead@northern.example, for Northern Imaging " in text
+    )
     assert "the answers are correct to the best of your knowledge" in text
     assert "you are authorised by Northern Imaging Trust to send them to NHS England" in text
     assert ">Accept and send<" in text.replace("> ", ">").replace(" <", "<")
@@ -177,8 +179,9 @@ def test_the_declaration_names_who_sends_for_which_organisation_and_is_kept_with
     ]
     # the words are inside what the submission's SHA-256 proves
     assert submission.sha256 == snapshot_digest(submission.snapshot)
-    assert AuditEntry.objects.get(action="response.submit").after["declaration"] == (
-        declaration["text"]
+    assert (
+        AuditEntry.objects.get(action="response.submit").after["declaration"]
+        == (declaration["text"])
     )
 
 
@@ -201,7 +204,9 @@ def test_words_changed_since_the_page_was_shown_are_read_again_before_sending(ap
     )
     assert not Submission.objects.exists()
     for missing in ({}, {"declaration": "0" * 64}):
-        assert applicant.client.post(f"{applicant.stage2}/check-answers", missing).status_code == 400
+        assert (
+            applicant.client.post(f"{applicant.stage2}/check-answers", missing).status_code == 400
+        )
     assert not Submission.objects.exists()
 
     assert applicant.submit().status_code == 302
