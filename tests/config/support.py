@@ -17,9 +17,16 @@ def setting_names() -> list[str]:
     return names
 
 
+# What the test run itself sets, which a started service must not inherit: the browser tests
+# allow Django's ORM in Playwright's event loop, and production's deploy check refuses that.
+TEST_HARNESS = frozenset({"DJANGO_ALLOW_ASYNC_UNSAFE"})
+
+
 def clean_environment(**variables: str) -> dict[str, str]:
     """This process's environment without any of the service's settings, plus `variables`."""
-    environment = {k: v for k, v in os.environ.items() if k not in setting_names()}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in setting_names() and k not in TEST_HARNESS
+    }
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
     environment.update(variables)
     return environment
