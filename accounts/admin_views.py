@@ -1,7 +1,8 @@
 """NHS England administrators' pages (ADR 0011), in the service's own design (Django's admin
 site stays off): organisations (create one and invite its first member as onboarding lead; see
 its members and invitations) and staff (invite reviewers and administrators, revoke an
-invitation, remove someone's access). Views parse input, call accounts.people and render."""
+invitation, remove someone's access). Views parse input, call accounts.people or
+accounts.administration and render."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import forms, people, selectors
+from . import administration, forms, people, selectors
 from .models import UserKind
 from .rules import can_administer
 
@@ -71,7 +72,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         values, errors = organisation_parse(request.POST)
         if not errors:
             try:
-                organisation, _ = people.organisation_create_with_lead(
+                organisation, _ = administration.organisation_create_with_lead(
                     name=values["name"],
                     ods_code=values["ods_code"],
                     lead_email=values["lead_email"],
@@ -197,7 +198,7 @@ def staff_remove(request: HttpRequest, user_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            people.staff_remove(user=person, actor=request.user)
+            administration.staff_remove(user=person, actor=request.user)
         except people.MembersRefused as refused:
             error = str(refused)
         else:

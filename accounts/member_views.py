@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.tokens import LINK_DEAD
 from two_factor.sign_in import sign_in_continue
 
 from . import forms, selectors
@@ -26,7 +27,6 @@ from .rules import is_onboarding_lead
 # The invitation whose link this browser followed: what lets it accept (the token itself leaves
 # the address bar at once).
 INVITATION_SESSION_KEY = "invitation_link"
-LINK_DEAD_TITLE = "This link has expired or has already been used"
 
 
 @require_GET
@@ -162,7 +162,7 @@ def _name(membership: object) -> str:
 def link_dead(request: HttpRequest) -> HttpResponse:
     """One page for every link that does not work (used, revoked, expired, unknown, resent),
     with one status: nothing tells them apart."""
-    return render(request, "accounts/link_dead.jinja", {"page_title": LINK_DEAD_TITLE}, status=404)
+    return render(request, "accounts/link_dead.jinja", {"page_title": LINK_DEAD}, status=404)
 
 
 @login_not_required

@@ -11,14 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import forms, people, selectors
+from . import forms, password_resets, selectors
 from .member_views import link_dead
 
 # The reset link this browser followed (its token leaves the address bar at once).
 RESET_SESSION_KEY = "password_reset_link"
 THROTTLED = (
     "You have asked for too many links. "
-    f"Wait {people.PASSWORD_RESET_WINDOW.seconds // 60} minutes, then try again"
+    f"Wait {password_resets.PASSWORD_RESET_WINDOW.seconds // 60} minutes, then try again"
 )
 
 
@@ -33,8 +33,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         status = 400 if errors else status
         if not errors:
             try:
-                people.password_reset_request(request=request, email=email)
-            except people.PasswordResetThrottled:
+                password_resets.password_reset_request(request=request, email=email)
+            except password_resets.PasswordResetThrottled:
                 errors, status = {"email": THROTTLED}, 429
             else:
                 return render(
@@ -81,8 +81,10 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
         password, errors = forms.password_parse(request.POST, user=reset.user)
         if not errors:
             try:
-                people.password_reset_complete(reset=reset, password=password, request=request)
-            except people.LinkDead:
+                password_resets.password_reset_complete(
+                    reset=reset, password=password, request=request
+                )
+            except password_resets.LinkDead:
                 return link_dead(request)
             request.session.pop(RESET_SESSION_KEY, None)
             messages.success(

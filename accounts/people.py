@@ -1,5 +1,7 @@
-"""Writes for an organisation's members, invitations and password resets (ADR 0011). Each
-records an audit entry; links are single-use, expire, and only their SHA-256 is stored.
+"""Writes for an organisation's members and invitations, organisations' and NHS England's alike
+(ADR 0011). Each records an audit entry; invitation links are single-use, expire, and only their
+SHA-256 is stored. Password resets are in accounts/password_resets.py, the administrators' own
+writes in accounts/administration.py.
 
 Apart from accounts.services (which the two-factor sign-in step imports) because these send
 emails through notifications, which two-factor must not reach."""
@@ -11,28 +13,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
-from audit.models import AuditEntry
 from audit.services import Auditor
-from core.tokens import token_hash, token_new
+from core.tokens import LINK_DEAD, token_hash, token_new
 from notifications.services import notify
 
-from .client_address import client_address
-from .models import (
-    Invitation,
-    Membership,
-    Organisation,
-    PasswordReset,
-    User,
-    UserKind,
-    normalise_email,
-    password_fingerprint,
-)
-from .services import SIGN_IN_LOCKOUT, organisation_create, user_create
+from .models import Invitation, Membership, Organisation, User, UserKind, normalise_email
+from .services import user_create
 
 
 class MembersRefused(Exception):
@@ -60,7 +49,7 @@ STAFF_JOINING = {
 }
 
 
-def _invitation_fields(invitation: Invitation) -> dict[str, object]:
+def invitation_fields(invitation: Invitation) -> dict[str, object]:
     return {
         "email": invitation.email,
         "kind": invitation.kind,
@@ -118,7 +107,7 @@ def invitation_create(
     Asking again while an invitation to the same address is still usable changes nothing and
     sends nothing (a double submit is harmless); an expired one is revoked and a new one sent.
     ``actor`` None is the system."""
-    invitation, token = _invitation_issue(
+    invitation, token = invitation_issue(
         email=email, actor=actor, organisation=organisation, kind=kind, is_lead=is_lead
     )
     if token is not None:
@@ -126,7 +115,7 @@ def invitation_create(
     return invitation
 
 
-def _invitation_issue(
+def invitation_issue(
     *,
     email: str,
     actor: User | None,
@@ -162,7 +151,7 @@ def _invitation_issue(
         action="invitation.create",
         obj=invitation,
         organisation=organisation,
-        after=_invitation_fields(invitation),
+        after=invitation_fields(invitation),
     )
     return invitation, token
 
@@ -174,7 +163,7 @@ def _invitation_end(invitation: Invitation, *, actor: User | None, why: str) -> 
         action="invitation.revoke",
         obj=invitation,
         organisation=invitation.organisation,
-        before=_invitation_fields(invitation),
+        before=invitation_fields(invitation),
         after={"why": why},
     )
 
@@ -196,7 +185,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation | No
     if locked is None:
         return None
     token = token_new()
-    before = _invitation_fields(locked)
+    before = invitation_fields(locked)
     locked.token_hash = token_hash(token)
     locked.sent_at = timezone.now()
     locked.expires_at = locked.sent_at + timedelta(days=settings.INVITATION_DAYS)
@@ -206,7 +195,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation | No
         obj=locked,
         organisation=locked.organisation,
         before=before,
-        after=_invitation_fields(locked),
+        after=invitation_fields(locked),
     )
     _invitation_send(locked, token)
     return locked
@@ -250,7 +239,7 @@ def invitation_accept(
     all), or the account cannot join (another organisation's member; staff)."""
     locked = _invitation_lock(invitation)
     if locked is None or locked.expires_at <= timezone.now():
-        raise MembersRefused("This link has expired or has already been used")
+        raise MembersRefused(LINK_DEAD)
     if user is None:
         if User.objects.filter(email=locked.email).exists():
             raise MembersRefused("Sign in to accept this invitation")
@@ -278,7 +267,7 @@ def invitation_accept(
         action="invitation.accept",
         obj=locked,
         organisation=locked.organisation,
-        after={"user": user.pk, **_invitation_fields(locked)},
+        after={"user": user.pk, **invitation_fields(locked)},
     )
     return user
 
@@ -386,184 +375,3 @@ def lead_hand_over(*, membership: Membership, actor: User) -> None:
         raise MembersRefused("Select a colleague in your organisation")
     member_lead_set(membership=membership, is_lead=True, actor=actor)
     member_lead_set(membership=mine, is_lead=False, actor=actor)
-
-
-# Password reset (ADR 0011) --------------------------------------------------------------------
-
-# Requests for one address, and from one client address, within PASSWORD_RESET_WINDOW (the
-# sign-in lockout's window) before more are refused.
-PASSWORD_RESET_EMAIL_LIMIT = 5
-PASSWORD_RESET_CLIENT_LIMIT = 20
-PASSWORD_RESET_WINDOW = SIGN_IN_LOCKOUT
-LINK_DEAD = "This link has expired or has already been used"
-
-
-class PasswordResetThrottled(Exception):
-    """Too many reset requests recently, for this address or from this client."""
-
-
-class LinkDead(Exception):
-    """The link is used, expired, revoked, or no longer matches the account."""
-
-
-def password_reset_request(*, request: HttpRequest, email: str) -> None:
-    """Someone asks for a reset link for ``email``. The answer and the work in the request are
-    the same whether or not an account exists: this records the request and enqueues a task
-    that, after the commit, looks the address up and emails a link only if it has an account.
-
-    Throttled (PasswordResetThrottled, audited) after PASSWORD_RESET_EMAIL_LIMIT requests for
-    the address or PASSWORD_RESET_CLIENT_LIMIT from the client within the window, counted
-    from the audit log as sign-in failures are."""
-    email = normalise_email(email)
-    client = client_address(request)
-    attempt = {"email": email, "client": client}
-    recent = AuditEntry.objects.filter(
-        action="user.password_reset_request", at__gte=timezone.now() - PASSWORD_RESET_WINDOW
-    )
-    if (
-        recent.filter(after__email=email).count() >= PASSWORD_RESET_EMAIL_LIMIT
-        or recent.filter(after__client=client).count() >= PASSWORD_RESET_CLIENT_LIMIT
-    ):
-        Auditor(None).record(action="user.password_reset_refused", obj=None, after=attempt)
-        raise PasswordResetThrottled
-    with transaction.atomic():
-        Auditor(None).record(action="user.password_reset_request", obj=None, after=attempt)
-        transaction.on_commit(lambda: password_reset_send_task.enqueue(email), robust=True)
-
-
-@task()
-def password_reset_send_task(email: str) -> bool:
-    """The background task: email a link if the address has an account. Apart from the request
-    that asked, so that request does the same work whether or not one exists."""
-    return password_reset_issue(email=email) is not None
-
-
-@transaction.atomic
-def password_reset_issue(*, email: str) -> PasswordReset | None:
-    """Email a single-use link that lasts PASSWORD_RESET_MINUTES to the active account with
-    ``email``; None, and nothing sent, when there is none. Runs in the background task."""
-    user = User.objects.filter(email=normalise_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return None
-    token = token_new()
-    minutes = settings.PASSWORD_RESET_MINUTES
-    reset = PasswordReset.objects.create(
-        user=user,
-        token_hash=token_hash(token),
-        password_fingerprint=password_fingerprint(user),
-        expires_at=timezone.now() + timedelta(minutes=minutes),
-    )
-    Auditor(None).record(
-        action="password_reset.issue",
-        obj=reset,
-        organisation=getattr(getattr(user, "membership", None), "organisation", None),
-        after={"user": user.pk, "expires_at": reset.expires_at.isoformat()},
-    )
-    path = reverse("accounts:password_reset_link", kwargs={"token": token})
-    notify(
-        template="password_reset",
-        recipients=[user.email],
-        personalisation={"minutes": str(minutes), "url": settings.SERVICE_URL.rstrip("/") + path},
-    )
-    return reset
-
-
-@transaction.atomic
-def password_reset_complete(*, reset: PasswordReset, password: str, request: HttpRequest) -> User:
-    """Set the new password (already checked against the rules) and use the link up, with every
-    other link for the account. The account's other sessions end: each carries a hash of the
-    old password, which no longer matches. The person then signs in as usual, two-factor
-    included. LinkDead when the link stopped working meanwhile."""
-    locked = (
-        PasswordReset.objects.select_for_update().filter(pk=reset.pk, used_at__isnull=True).first()
-    )
-    if locked is None:
-        raise LinkDead(LINK_DEAD)
-    user = User.objects.select_for_update().get(pk=locked.user_id)
-    if (
-        locked.expires_at <= timezone.now()
-        or not user.is_active
-        or locked.password_fingerprint != password_fingerprint(user)
-    ):
-        raise LinkDead(LINK_DEAD)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    used = PasswordReset.objects.filter(user=user, used_at__isnull=True).update(
-        used_at=timezone.now()
-    )
-    Auditor(user).record(
-        action="user.password_reset",
-        obj=user,
-        organisation=getattr(getattr(user, "membership", None), "organisation", None),
-        after={"client": client_address(request), "links_used_up": used},
-    )
-    return user
-
-
-# Administration (ADR 0011) ---------------------------------------------------------------------
-
-LAST_ADMINISTRATOR = "The service must always have an administrator"
-
-
-@transaction.atomic
-def organisation_create_with_lead(
-    *, name: str, ods_code: str, lead_email: str, actor: User | None
-) -> tuple[Organisation, Invitation]:
-    """An administrator creates an organisation and invites its first member as its onboarding
-    lead. ValidationError from the organisation's checks (ODS code format, unique)."""
-    organisation = organisation_create(name=name, ods_code=ods_code, actor=actor)
-    invitation = invitation_create(
-        email=lead_email, organisation=organisation, is_lead=True, actor=actor
-    )
-    return organisation, invitation
-
-
-@transaction.atomic
-def administrator_invitation_link(*, email: str) -> str:
-    """For a fresh service (manage.py create_administrator): invite ``email`` as an
-    administrator, as the system, and return the single-use link to hand over; no email is
-    sent (a fresh service may have none yet). An invitation already waiting gets a new link."""
-    invitation, token = _invitation_issue(
-        email=email, actor=None, organisation=None, kind=UserKind.ADMINISTRATOR, is_lead=False
-    )
-    if token is None:
-        token = token_new()
-        invitation.token_hash = token_hash(token)
-        invitation.save(update_fields=["token_hash"])
-        Auditor(None).record(
-            action="invitation.resend",
-            obj=invitation,
-            after=_invitation_fields(invitation),
-        )
-    path = reverse("accounts:invitation_link", kwargs={"token": token})
-    return settings.SERVICE_URL.rstrip("/") + path
-
-
-@transaction.atomic
-def staff_remove(*, user: User, actor: User) -> None:
-    """Take away a reviewer's or administrator's access: the account is deactivated (its
-    sessions end at the next request) and kept, with its history. Nobody removes themselves,
-    and the last active administrator stays."""
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    if locked.kind not in (UserKind.REVIEWER, UserKind.ADMINISTRATOR):
-        raise MembersRefused("Only NHS England staff are removed here")
-    if locked.pk == actor.pk:
-        raise MembersRefused("You cannot remove yourself. Ask another administrator")
-    if not locked.is_active:
-        return
-    if (
-        locked.kind == UserKind.ADMINISTRATOR
-        and User.objects.select_for_update()
-        .filter(kind=UserKind.ADMINISTRATOR, is_active=True)
-        .count()
-        <= 1
-    ):
-        raise MembersRefused(LAST_ADMINISTRATOR)
-    locked.is_active = False
-    locked.save(update_fields=["is_active"])
-    Auditor(actor).record(
-        action="user.deactivate",
-        obj=locked,
-        before={"kind": locked.kind, "is_active": True},
-        after={"kind": locked.kind, "is_active": False},
-    )

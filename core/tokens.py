@@ -15,3 +15,8 @@ def token_new() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# What a person is told when a link no longer works, whether used, revoked, expired or unknown:
+# one answer for all, so the page reveals nothing about which.
+LINK_DEAD = "This link has expired or has already been used"

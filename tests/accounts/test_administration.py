@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from accounts.administration import LAST_ADMINISTRATOR
 from accounts.models import Invitation, Organisation, User, UserKind
-from accounts.people import LAST_ADMINISTRATOR
 from accounts.services import user_create
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD
@@ -178,7 +178,8 @@ def test_an_administrator_cannot_remove_themselves_nor_the_last_administrator(
         kind=UserKind.ADMINISTRATOR,
         actor=None,
     )
-    from accounts.people import MembersRefused, staff_remove
+    from accounts.administration import staff_remove
+    from accounts.people import MembersRefused
 
     User.objects.filter(pk=administrator.pk).update(is_active=False)
     with pytest.raises(MembersRefused, match=LAST_ADMINISTRATOR):

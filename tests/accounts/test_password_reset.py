@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import PasswordReset
-from accounts.people import PASSWORD_RESET_CLIENT_LIMIT, PASSWORD_RESET_EMAIL_LIMIT
+from accounts.password_resets import PASSWORD_RESET_CLIENT_LIMIT, PASSWORD_RESET_EMAIL_LIMIT
 from audit.models import AuditEntry
 from core.tokens import token_hash
 from notifications.models import Notification

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
+from accounts.administration import administrator_invitation_link
 from accounts.models import normalise_email
-from accounts.people import MembersRefused, administrator_invitation_link
+from accounts.people import MembersRefused
 
 
 class Command(BaseCommand):

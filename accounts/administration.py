@@ -1,0 +1,82 @@
+"""The administrators' writes (ADR 0011): an organisation with its first member invited as
+onboarding lead, the first administrator's link for a fresh service, and taking away a staff
+member's access. Each is audited; invitations themselves are accounts/people.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from audit.services import Auditor
+from core.tokens import token_hash, token_new
+
+from .models import Invitation, Organisation, User, UserKind
+from .people import MembersRefused, invitation_create, invitation_fields, invitation_issue
+from .services import organisation_create
+
+LAST_ADMINISTRATOR = "The service must always have an administrator"
+
+
+@transaction.atomic
+def organisation_create_with_lead(
+    *, name: str, ods_code: str, lead_email: str, actor: User | None
+) -> tuple[Organisation, Invitation]:
+    """An administrator creates an organisation and invites its first member as its onboarding
+    lead. ValidationError from the organisation's checks (ODS code format, unique)."""
+    organisation = organisation_create(name=name, ods_code=ods_code, actor=actor)
+    invitation = invitation_create(
+        email=lead_email, organisation=organisation, is_lead=True, actor=actor
+    )
+    return organisation, invitation
+
+
+@transaction.atomic
+def administrator_invitation_link(*, email: str) -> str:
+    """For a fresh service (manage.py create_administrator): invite ``email`` as an
+    administrator, as the system, and return the single-use link to hand over; no email is
+    sent (a fresh service may have none yet). An invitation already waiting gets a new link."""
+    invitation, token = invitation_issue(
+        email=email, actor=None, organisation=None, kind=UserKind.ADMINISTRATOR, is_lead=False
+    )
+    if token is None:
+        token = token_new()
+        invitation.token_hash = token_hash(token)
+        invitation.save(update_fields=["token_hash"])
+        Auditor(None).record(
+            action="invitation.resend",
+            obj=invitation,
+            after=invitation_fields(invitation),
+        )
+    path = reverse("accounts:invitation_link", kwargs={"token": token})
+    return settings.SERVICE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def staff_remove(*, user: User, actor: User) -> None:
+    """Take away a reviewer's or administrator's access: the account is deactivated (its
+    sessions end at the next request) and kept, with its history. Nobody removes themselves,
+    and the last active administrator stays."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.kind not in (UserKind.REVIEWER, UserKind.ADMINISTRATOR):
+        raise MembersRefused("Only NHS England staff are removed here")
+    if locked.pk == actor.pk:
+        raise MembersRefused("You cannot remove yourself. Ask another administrator")
+    if not locked.is_active:
+        return
+    if (
+        locked.kind == UserKind.ADMINISTRATOR
+        and User.objects.select_for_update()
+        .filter(kind=UserKind.ADMINISTRATOR, is_active=True)
+        .count()
+        <= 1
+    ):
+        raise MembersRefused(LAST_ADMINISTRATOR)
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    Auditor(actor).record(
+        action="user.deactivate",
+        obj=locked,
+        before={"kind": locked.kind, "is_active": True},
+        after={"kind": locked.kind, "is_active": False},
+    )
