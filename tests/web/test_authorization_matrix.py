@@ -4,15 +4,11 @@ an administrator. Nobody gets what is not theirs: another organisation's applica
 and reviewer pages are a 404 to applicants. A URL pattern missing from the table fails the test,
 so every new URL is covered."""
 
-import io
-from datetime import UTC, date, datetime, timedelta
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from tests.answer_sets import SUPPLIER
+from tests.web.matrix_world import matrix_world
 
 ROLES = ("anonymous", "member_a", "member_b", "reviewer", "administrator")
 APPLICANT = {"member_a"}
@@ -262,154 +258,15 @@ def test_the_table_covers_every_url_pattern_of_the_project():
 
 @pytest.fixture
 def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path):
-    """Organisation A's submitted application, with a reviewer's hold, a document request and
-    an accepted evidence file."""
-    from accounts.models import UserKind
-    from accounts.services import user_create
-    from applications.models import Application
-    from evidence.services import evidence_store
-    from evidence.upload import quarantine_file
-    from tests.conftest import PASSWORD
-    from workflow.documents import document_request_create
-    from workflow.models import HoldOrigin
-    from workflow.review import reviewer_hold_raise
-
-    applicant.answer_all(SUPPLIER)
-    applicant.submit()
-    application = Application.objects.get()
-    hold = reviewer_hold_raise(
-        application=application,
-        actor=reviewer,
-        expected_version=application.stage2_version,
-        reason="Checking",
+    """One of every object a URL names, for organisation A (tests/web/matrix_world.py)."""
+    return matrix_world(
+        applicant=applicant,
+        member=member,
+        outsider=outsider,
+        reviewer=reviewer,
+        settings=settings,
+        tmp_path=tmp_path,
     )
-    assert hold.origin == HoldOrigin.REVIEWER
-    document = document_request_create(
-        application=application,
-        actor=reviewer,
-        title="Hazard log",
-        note="",
-        due_date=date(2026, 12, 31),
-        expected_version=Application.objects.get().stage2_version,
-    )
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-    }
-    settings.EVIDENCE_QUARANTINE_DIR = tmp_path / "quarantine"
-    settings.CLAMD_ADDRESS = ""
-    evidence = evidence_store(
-        application=application,
-        purpose="question:c_aup",
-        received=quarantine_file(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), original_name="aup.pdf"),
-        actor=member,
-    )
-    from attestations.models import KeyPerson
-    from core.tokens import token_hash
-
-    person = KeyPerson.objects.create(
-        application=application,
-        role="cso",
-        full_name="Dr Ada Lovelace",
-        job_title="Clinical Safety Officer",
-        email="ada.lovelace@northern.example",
-        professional_body="General Medical Council",
-        registration_number="1234567",
-    )
-    token = "matrix-token-for-the-named-person"
-    attestation = application.attestations.create(
-        rule_id="s_dcb0129_confirmed",
-        question_id="s_dcb0129",
-        definition_version=1,
-        answer_revision=1,
-        question_wording="Confirm DCB0129",
-        statement="I confirm",
-        person=person,
-        role="cso",
-        full_name=person.full_name,
-        email=person.email,
-        token_hash=token_hash(token),
-        requested_by=member,
-    )
-    from certificates.models import Certificate
-
-    certificate = Certificate.objects.create(
-        organisation=application.organisation,
-        subject="CN=pacs-one.supplier.example",
-        issuer="CN=Test Issuing CA",
-        serial="C0FFEE",
-        fingerprint_sha256="AB" * 32,
-        not_before=datetime(2026, 1, 1, tzinfo=UTC),
-        not_after=datetime(2027, 1, 1, tzinfo=UTC),
-        key_type="rsa",
-        key_size=2048,
-        der=b"0",
-        uploaded_by=member,
-    )
-    administrator = user_create(
-        email="admin@england.example",
-        password=PASSWORD,
-        kind=UserKind.ADMINISTRATOR,
-        actor=None,
-    )
-    from accounts.models import Invitation, Membership
-    from tests.web.conftest import make_member
-
-    Membership.objects.filter(user=member).update(is_onboarding_lead=True)
-    colleague = make_member(application.organisation, "colleague@northern.example")
-    invite_token = "matrix-token-for-an-invitation"
-    invitation = Invitation.objects.create(
-        email="invited@northern.example",
-        organisation=application.organisation,
-        invited_by=member,
-        token_hash=token_hash(invite_token),
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    from accounts.models import PasswordReset, password_fingerprint
-
-    reset_token = "matrix-token-for-a-password-reset"
-    PasswordReset.objects.create(
-        user=colleague,
-        token_hash=token_hash(reset_token),
-        password_fingerprint=password_fingerprint(colleague),
-        expires_at=timezone.now() + timedelta(hours=1),
-    )
-    staff_invitation = Invitation.objects.create(
-        email="new.reviewer@england.example",
-        kind=UserKind.REVIEWER,
-        invited_by=None,
-        token_hash=token_hash("matrix-token-for-a-staff-invitation"),
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    users = {
-        "member_a": member,
-        "member_b": outsider,
-        "reviewer": reviewer,
-        "administrator": administrator,
-    }
-    return {
-        "users": users,
-        "values": {
-            "app": application.pk,
-            "hold": hold.pk,
-            "doc": document.pk,
-            "evidence": evidence.pk,
-            "person": person.pk,
-            "attestation": attestation.pk,
-            "token": token,
-            "certificate": certificate.pk,
-            "membership": colleague.membership.pk,
-            "invitation": invitation.pk,
-            "invite_token": invite_token,
-            "reset_token": reset_token,
-            "organisation": application.organisation.pk,
-            "staff_invitation": staff_invitation.pk,
-            "staff_user": reviewer.pk,
-        },
-    }
 
 
 def client_for(role, world):
