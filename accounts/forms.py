@@ -12,6 +12,9 @@ from .models import User, normalise_email
 
 NAME_MAX = 200
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+# What the database keeps of an address (EmailField): a longer one would fail to save.
+EMAIL_MAX = User._meta.get_field("email").max_length or 254
+EMAIL_TOO_LONG = f"Email address must be {EMAIL_MAX} characters or less"
 
 FieldErrors = dict[str, str]
 
@@ -27,11 +30,21 @@ def email_parse(
     email = normalise_email(text(data, name))
     if not email:
         return email, {name: missing}
+    problem = email_problem(email)
+    return email, {name: problem} if problem else {}
+
+
+def email_problem(email: str) -> str | None:
+    """What is wrong with an email address someone entered, in the design system's words; None
+    when it will do. Checked before anything is saved: an address longer than the database keeps
+    would otherwise fail on PostgreSQL."""
     try:
         validate_email(email)
     except ValidationError:
-        return email, {name: EMAIL_FORMAT}
-    return email, {}
+        return EMAIL_FORMAT
+    if len(email) > EMAIL_MAX:
+        return EMAIL_TOO_LONG
+    return None
 
 
 def password_parse(data: Any, *, user: User) -> tuple[str, FieldErrors]:

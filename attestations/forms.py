@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
-from accounts.forms import EMAIL_FORMAT
+from accounts.forms import email_problem
 from questionnaire.engine.people import REGISTERED_ROLES, PersonRole
 
 from .services import PersonDetails
@@ -47,11 +44,8 @@ def person_details_parse(data: Any) -> tuple[PersonDetails, FieldErrors]:
             errors[field] = f"{label.capitalize()} must be {limit} characters or less"
     if not details.email:
         errors["email"] = "Enter the person's email address"
-    else:
-        try:
-            validate_email(details.email)
-        except ValidationError:
-            errors["email"] = EMAIL_FORMAT
+    elif problem := email_problem(details.email):
+        errors["email"] = problem
     registered = details.role in {role.value for role in REGISTERED_ROLES}
     if registered and not details.professional_body:
         errors["professional_body"] = "Enter the professional body they are registered with"

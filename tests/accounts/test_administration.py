@@ -94,6 +94,22 @@ def test_the_organisation_form_checks_each_field_and_keeps_the_input(client_admi
     assert not Organisation.objects.exists() and not Invitation.objects.exists()
 
 
+def test_an_address_longer_than_the_database_keeps_is_an_error_not_a_server_error(client_admin):
+    """Once a 500 on PostgreSQL (value too long for type character varying(254))."""
+    long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "example"
+    staff = client_admin.post(
+        "/administration/staff/invite", {"email": long_email, "role": "reviewer"}
+    )
+    organisation = client_admin.post(
+        "/administration/organisations/new",
+        {"name": "Trust", "ods_code": "RX1", "lead_email": long_email},
+    )
+    for response in (staff, organisation):
+        assert response.status_code == 400
+        assert errors_on(response) == ["Email address must be 254 characters or less"]
+    assert not Organisation.objects.exists() and not Invitation.objects.exists()
+
+
 def test_a_second_organisation_with_the_same_ods_code_is_refused(client_admin, organisation):
     response = client_admin.post(
         "/administration/organisations/new",

@@ -113,6 +113,19 @@ def test_the_invite_form_answers_in_the_design_systems_words(client_lead):
     assert not Invitation.objects.exists()
 
 
+# Valid in form (under 320 characters) but longer than the 254 the database keeps.
+LONG_EMAIL = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "example"
+
+
+def test_an_address_longer_than_the_database_keeps_is_an_error_not_a_server_error(client_lead):
+    """Once a 500 on PostgreSQL (value too long for type character varying(254))."""
+    response = invite(client_lead, LONG_EMAIL)
+    assert response.status_code == 400
+    assert errors_on(response) == ["Email address must be 254 characters or less"]
+    assert f'value="{LONG_EMAIL}"' in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
 def test_inviting_a_member_already_in_the_organisation_is_refused(client_lead, colleague):
     response = invite(client_lead, colleague.email)
     assert response.status_code == 400

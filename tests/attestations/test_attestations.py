@@ -114,6 +114,15 @@ def test_key_personnel_are_recorded_with_the_design_systems_messages(answered):
     assert {"key_person.create", "key_person.update", "key_person.delete"} <= actions
 
 
+def test_an_address_longer_than_the_database_keeps_is_an_error_not_a_server_error(answered):
+    """Once a 500 on PostgreSQL (value too long for type character varying(254))."""
+    long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "example"
+    response = add_person(answered, {**CSO, "email": long_email})
+    assert response.status_code == 400
+    assert errors_on(response) == ["Email address must be 254 characters or less"]
+    assert not KeyPerson.objects.exists()
+
+
 def test_key_personnel_are_fixed_once_submitted_and_hidden_from_other_organisations(
     answered, outsider
 ):
