@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -24,6 +25,8 @@ from .models import KeyType
 
 MIN_RSA_BITS = 2048
 MIN_EC_BITS = 256
+# RFC 5280 4.1.2.2: a serial number is at most 20 octets (40 hexadecimal digits in the register).
+MAX_SERIAL_OCTETS = 20
 
 # Every PEM private key: "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE
 # KEY", "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY", whatever the spacing around the label.
@@ -129,7 +132,10 @@ def _load(data: bytes) -> x509.Certificate:
 
 
 def _key(certificate: x509.Certificate) -> tuple[KeyType, int]:
-    key = certificate.public_key()
+    try:
+        key = certificate.public_key()
+    except (UnsupportedAlgorithm, ValueError) as error:  # an algorithm cryptography cannot read
+        raise EvidenceRefused(refusals.UNSUPPORTED_KEY, reason=str(error)) from error
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < MIN_RSA_BITS:
             raise EvidenceRefused(refusals.weak_rsa(key.key_size), reason="weak RSA key")
@@ -144,6 +150,11 @@ def _key(certificate: x509.Certificate) -> tuple[KeyType, int]:
         return KeyType.ED448, 456
     kind = "DSA" if isinstance(key, dsa.DSAPublicKey) else type(key).__name__
     raise EvidenceRefused(refusals.UNSUPPORTED_KEY, reason=f"{kind} key")
+
+
+def _serial_octets(serial: int) -> int:
+    """How many octets the serial number's DER INTEGER content takes (its sign bit included)."""
+    return ((serial if serial >= 0 else ~serial).bit_length() + 8) // 8
 
 
 def _local_date(value: datetime) -> date:
@@ -171,6 +182,8 @@ def certificate_parse(data: bytes, *, now: datetime) -> ParsedCertificate:
         raise EvidenceRefused(
             refusals.not_yet_valid(_local_date(not_before)), reason="not yet valid"
         )
+    if _serial_octets(certificate.serial_number) > MAX_SERIAL_OCTETS:
+        raise EvidenceRefused(refusals.SERIAL_TOO_LONG, reason="serial number over 20 octets")
     key_type, key_size = _key(certificate)
     der = certificate.public_bytes(serialization.Encoding.DER)
     return ParsedCertificate(

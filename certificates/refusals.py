@@ -10,6 +10,10 @@ from datetime import date
 PRIVATE_KEY = "The selected file contains a private key. Upload only the public certificate"
 NOT_A_CERTIFICATE = "The selected file must be a certificate in PEM or DER format"
 MORE_THAN_ONE = "The selected file must contain only one certificate"
+SERIAL_TOO_LONG = (
+    "The selected certificate has a serial number longer than 20 bytes. Upload a certificate "
+    "from a certificate authority that follows RFC 5280"
+)
 UNSUPPORTED_KEY = (
     "The selected certificate must have an RSA, elliptic curve, Ed25519 or Ed448 public key"
 )

@@ -87,3 +87,49 @@ def pfx(certificate: x509.Certificate, key, password: bytes | None = None) -> by
         else serialization.NoEncryption()
     )
     return pkcs12.serialize_key_and_certificates(b"client", key, certificate, None, encryption)
+
+
+# Certificates no `cryptography` builder makes, written by editing the DER (the signature is
+# then wrong, which parsing does not check).
+RSA_ENCRYPTION_OID = bytes.fromhex("06092a864886f70d010101")
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    octets = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(octets)]) + octets
+
+
+def _der_element(data: bytes, offset: int) -> tuple[int, int]:
+    """(offset of the content, offset after the element) of the DER element at `offset`."""
+    first = data[offset + 1]
+    if first < 0x80:
+        return offset + 2, offset + 2 + first
+    count = first & 0x7F
+    start = offset + 2 + count
+    return start, start + int.from_bytes(data[offset + 2 : offset + 2 + count], "big")
+
+
+def with_serial(certificate: x509.Certificate, serial: bytes) -> bytes:
+    """The certificate's DER with its serial number's content octets replaced by `serial`."""
+    data = der(certificate)
+    tbs_start, tbs_end = _der_element(data, _der_element(data, 0)[0])
+    _, version_end = _der_element(data, tbs_start)
+    _, serial_end = _der_element(data, version_end)
+    tbs = (
+        data[tbs_start:version_end]
+        + b"\x02"
+        + _der_length(len(serial))
+        + serial
+        + data[serial_end:tbs_end]
+    )
+    body = b"\x30" + _der_length(len(tbs)) + tbs + data[tbs_end:]
+    return b"\x30" + _der_length(len(body)) + body
+
+
+def with_key_algorithm(certificate: x509.Certificate, oid: bytes) -> bytes:
+    """The RSA certificate's DER with its public key's algorithm OID replaced (same length)."""
+    data = der(certificate)
+    assert data.count(RSA_ENCRYPTION_OID) == 1 and len(oid) == len(RSA_ENCRYPTION_OID)
+    return data.replace(RSA_ENCRYPTION_OID, oid)

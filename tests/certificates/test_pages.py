@@ -227,3 +227,18 @@ def test_reviewers_see_every_organisations_certificates_soonest_expiry_first(
 
 def test_the_suppliers_navigation_links_to_certificates(supplier, colleague):
     assert 'href="/certificates"' in supplier.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        factory.with_key_algorithm(
+            factory.make_certificate(), bytes.fromhex("06092a864886f70d01017f")
+        ),
+        factory.with_serial(factory.make_certificate(), b"\x01" + b"\xab" * 60),
+    ],
+    ids=["unknown-key-algorithm", "serial-of-61-octets"],
+)
+def test_a_certificate_the_register_cannot_hold_is_refused_not_an_error(supplier, settings, data):
+    errors, _ = refused_with(supplier, data, settings, "client.cer")
+    assert len(errors) == 1 and errors[0].startswith("The selected certificate ")

@@ -150,3 +150,18 @@ def test_a_bundle_of_two_certificates_is_refused():
     assert refusal(factory.pem(one) + factory.pem(two)) == (
         "The selected file must contain only one certificate"
     )
+
+
+def test_a_public_key_of_an_unknown_algorithm_is_refused():
+    unknown = factory.with_key_algorithm(
+        factory.make_certificate(), bytes.fromhex("06092a864886f70d01017f")
+    )
+    assert refusal(unknown) == refusals.UNSUPPORTED_KEY
+
+
+def test_a_serial_number_longer_than_20_octets_is_refused():
+    certificate = factory.make_certificate()
+    assert certificate_parse(factory.with_serial(certificate, b"\x7f" * 20), now=NOW).serial == (
+        "7F" * 20
+    )
+    assert refusal(factory.with_serial(certificate, b"\x7f" * 21)) == refusals.SERIAL_TOO_LONG
