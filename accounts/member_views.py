@@ -215,15 +215,17 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             {**context, "page_title": "This invitation is for someone else"},
             status=409,
         )
+    # A removed (deactivated) account cannot sign in: its person chooses a new password here.
+    reopening = account is not None and not account.is_active
     errors: forms.FieldErrors = {}
-    full_name = ""
+    full_name = account.full_name if reopening and account is not None else ""
     if request.method == "POST":
         try:
             if request.user.is_authenticated:
                 services.invitation_accept(invitation=invitation, user=request.user)
                 messages.success(request, f"You have joined {joining}")
                 return redirect("applications:list")
-            if account is None:
+            if account is None or reopening:
                 full_name, password, errors = forms.account_parse(request.POST, invitation.email)
                 if not errors:
                     user = services.invitation_accept(
@@ -238,6 +240,8 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             return link_dead(request)
     if request.user.is_authenticated:
         template, title = "accounts/invitation_join.jinja", f"Join {joining}"
+    elif reopening:
+        template, title = "accounts/invitation_account.jinja", "Choose a new password"
     elif account is not None:
         template, title = "accounts/invitation_sign_in.jinja", f"Sign in to join {joining}"
         context["sign_in_url"] = (
@@ -255,6 +259,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             "page_title": title,
             "email": invitation.email,
             "full_name": full_name,
+            "reopening": reopening,
             "field_errors": errors,
             "errors": forms.error_list(errors),
         },

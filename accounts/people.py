@@ -232,8 +232,10 @@ def invitation_accept(
     *, invitation: Invitation, user: User | None, full_name: str = "", password: str = ""
 ) -> User:
     """Accept the invitation: as ``user`` (signed in with its email address), or by creating
-    the account (``full_name`` and ``password``, already checked) when there is none. The
-    account joins the organisation (or takes the staff role) and the link is used up.
+    the account (``full_name`` and ``password``, already checked) when there is none, or by
+    reopening a removed (deactivated) one with them: it cannot sign in, and the emailed link
+    proves the address as a password reset's does. The account joins the organisation (or
+    takes the staff role) and the link is used up.
 
     MembersRefused when the link no longer works (used, revoked or expired: one message for
     all), or the account cannot join (another organisation's member; staff)."""
@@ -241,24 +243,27 @@ def invitation_accept(
     if locked is None or locked.expires_at <= timezone.now():
         raise MembersRefused(LINK_DEAD)
     if user is None:
-        if User.objects.filter(email=locked.email).exists():
+        user = User.objects.select_for_update().filter(email=locked.email).first()
+        if user is None:
+            user = user_create(
+                email=locked.email,
+                password=password,
+                kind=locked.kind,
+                full_name=full_name,
+                organisation=locked.organisation,
+                is_onboarding_lead=locked.is_lead,
+                actor=None,
+            )
+        elif user.is_active:
             raise MembersRefused("Sign in to accept this invitation")
-        user = user_create(
-            email=locked.email,
-            password=password,
-            kind=locked.kind,
-            full_name=full_name,
-            organisation=locked.organisation,
-            is_onboarding_lead=locked.is_lead,
-            actor=None,
-        )
+        else:
+            _refuse_unless_joinable(locked, user)
+            _join(locked, _reopen(user, full_name=full_name, password=password))
     else:
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.email != locked.email:
             raise MembersRefused(f"This invitation is for {locked.email}")
-        refusal = invitation_refusal(locked, user)
-        if refusal is not None:
-            raise MembersRefused(refusal)
+        _refuse_unless_joinable(locked, user)
         _join(locked, user)
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
@@ -268,6 +273,29 @@ def invitation_accept(
         obj=locked,
         organisation=locked.organisation,
         after={"user": user.pk, **invitation_fields(locked)},
+    )
+    return user
+
+
+def _refuse_unless_joinable(invitation: Invitation, user: User) -> None:
+    refusal = invitation_refusal(invitation, user)
+    if refusal is not None:
+        raise MembersRefused(refusal)
+
+
+def _reopen(user: User, *, full_name: str, password: str) -> User:
+    """A removed account, locked, is active again with the name and new password its person
+    chose through the invitation's link."""
+    before = {"full_name": user.full_name, "is_active": user.is_active}
+    user.full_name = full_name
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["full_name", "password", "is_active"])
+    Auditor(user).record(
+        action="user.reopen",
+        obj=user,
+        before=before,
+        after={"full_name": full_name, "is_active": True, "password": "changed"},
     )
     return user
 

@@ -183,6 +183,44 @@ def test_removing_staff_ends_their_access(client_admin, reviewer):
     assert client_admin.post(url).status_code == 404
 
 
+def test_removed_staff_invited_again_choose_a_new_password_and_are_back(client_admin, reviewer):
+    """A removed account cannot sign in, so the invitation's page does not send them to sign in
+    (a dead end once): the emailed link proves the address, they choose a new password, and
+    two-factor is asked as at any sign-in."""
+    client_admin.post(f"/administration/staff/{reviewer.pk}/remove")
+    response = client_admin.post(
+        "/administration/staff/invite", {"email": reviewer.email, "role": "reviewer"}
+    )
+    assert response.status_code == 302
+    browser = Client()
+    browser.get(link_in_outbox("invitation", reviewer.email))
+    page = browser.get("/invitation/accept")
+    assert page.status_code == 200
+    assert "Choose a new password" in text_of(page)
+    assert "sign in to accept" not in text_of(page)
+    weak = browser.post(
+        "/invitation/accept",
+        {"full_name": "Rita Reviewer", "password": "short", "password_confirm": "short"},
+    )
+    assert weak.status_code == 400
+    assert 'value="Rita Reviewer"' in weak.content.decode()
+    response = browser.post(
+        "/invitation/accept",
+        {"full_name": "Rita Reviewer", "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/two-factor/set-up"
+    reviewer.refresh_from_db()
+    assert reviewer.is_active and reviewer.kind == UserKind.REVIEWER
+    assert reviewer.full_name == "Rita Reviewer"
+    assert reviewer.check_password(NEW_PASSWORD)
+    assert User.objects.filter(email=reviewer.email).count() == 1
+    assert Invitation.objects.get().accepted_by == reviewer
+    assert AuditEntry.objects.filter(action="user.reopen", object_id=str(reviewer.pk)).exists()
+    # The link is used up.
+    assert browser.post("/invitation/accept", {}).status_code == 404
+
+
 def test_an_administrator_cannot_remove_themselves_nor_the_last_administrator(
     client_admin, administrator
 ):
