@@ -272,3 +272,11 @@ def test_create_administrator_prints_a_single_use_link_and_is_audited_as_the_sys
     assert Client().get(link).status_code == 404
     with pytest.raises(CommandError):
         call_command("create_administrator", "not-an-email", stdout=io.StringIO())
+
+
+def test_create_administrator_refuses_an_address_longer_than_the_database_keeps(db):
+    """Once a database error on PostgreSQL (value too long for type character varying(254))."""
+    long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "example"
+    with pytest.raises(CommandError, match="Email address must be 254 characters or less"):
+        call_command("create_administrator", long_email, stdout=io.StringIO())
+    assert not Invitation.objects.exists()

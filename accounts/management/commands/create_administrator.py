@@ -7,11 +7,10 @@ create their account through it and must set up two-factor sign-in before their 
 Audited as the system (no actor). An invitation already waiting for the address gets a new link,
 and the old one stops working."""
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.validators import validate_email
 
 from accounts.administration import administrator_invitation_link
+from accounts.forms import email_problem
 from accounts.models import normalise_email
 from accounts.people import MembersRefused
 
@@ -24,10 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         email = normalise_email(str(options["email"]))
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise CommandError(f"Not an email address: {email!r}") from None
+        if problem := email_problem(email):
+            raise CommandError(f"{problem}: {email!r}")
         try:
             link = administrator_invitation_link(email=email)
         except MembersRefused as refused:
