@@ -34,6 +34,8 @@ class Stored:
     # False when the same certificate was already in the register (a double submit, or the
     # same file twice): nothing new was written.
     created: bool
+    # True when it had been withdrawn and this upload put it back in the register.
+    reinstated: bool = False
 
 
 def _judge(received: Received) -> ParsedCertificate:
@@ -67,7 +69,8 @@ def certificate_store(
       infected, unscanned because the scanner gave no verdict ("try again"), not exactly one
       X.509 certificate, expired, not yet valid, or a weak or unsupported key.
     - The same certificate (by SHA-256 fingerprint) twice in one organisation is written once:
-      the second upload returns the first row with created=False.
+      the second upload returns the first row with created=False. A withdrawn one is put back in
+      the register (reinstated=True, "certificate.reinstate" audited, once).
     - Otherwise the row is written and "certificate.add" audited in one transaction.
     """
     auditor = Auditor(actor)
@@ -95,7 +98,11 @@ def certificate_store(
         organisation=organisation, fingerprint_sha256=parsed.fingerprint_sha256
     ).first()
     if existing is not None:
-        return Stored(existing, created=False)
+        return Stored(
+            existing,
+            created=False,
+            reinstated=existing.withdrawn_at is not None and _reinstate(existing, actor),
+        )
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(
@@ -136,6 +143,27 @@ def certificate_store(
         )
         return Stored(existing, created=False)
     return Stored(certificate, created=True)
+
+
+def _reinstate(certificate: Certificate, actor: User | None) -> bool:
+    """Put a withdrawn certificate back in the register; False if another request just did."""
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().defer("der").get(pk=certificate.pk)
+        if locked.withdrawn_at is None:
+            return False
+        Auditor(actor).record(
+            action="certificate.reinstate",
+            obj=locked,
+            subject=locked.subject,
+            organisation=locked.organisation,
+            before={"withdrawn_at": locked.withdrawn_at.isoformat()},
+            after={"withdrawn_at": None},
+        )
+        locked.withdrawn_at = None
+        locked.withdrawn_by = None
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    certificate.withdrawn_at = certificate.withdrawn_by = None
+    return True
 
 
 def certificate_withdraw(*, certificate: Certificate, actor: User) -> bool:

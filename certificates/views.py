@@ -63,12 +63,14 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
                 except EvidenceRefused as refused:
                     field_errors[FILE_FIELD] = refused.message
                 else:
+                    if stored.created:
+                        outcome = "has been added"
+                    elif stored.reinstated:
+                        outcome = "has been put back in your register"
+                    else:
+                        outcome = "was already in your register"
                     messages.success(
-                        request,
-                        f"The certificate for {stored.certificate.subject} has been added"
-                        if stored.created
-                        else f"The certificate for {stored.certificate.subject} was already "
-                        "in your register",
+                        request, f"The certificate for {stored.certificate.subject} {outcome}"
                     )
                     return redirect("certificates:detail", certificate_id=stored.certificate.pk)
         errors = [

@@ -133,3 +133,8 @@ def with_key_algorithm(certificate: x509.Certificate, oid: bytes) -> bytes:
     data = der(certificate)
     assert data.count(RSA_ENCRYPTION_OID) == 1 and len(oid) == len(RSA_ENCRYPTION_OID)
     return data.replace(RSA_ENCRYPTION_OID, oid)
+
+
+def fingerprint(certificate: x509.Certificate) -> str:
+    """The register's SHA-256 fingerprint: upper-case hexadecimal of the DER bytes."""
+    return certificate.fingerprint(hashes.SHA256()).hex().upper()

@@ -242,3 +242,31 @@ def test_the_suppliers_navigation_links_to_certificates(supplier, colleague):
 def test_a_certificate_the_register_cannot_hold_is_refused_not_an_error(supplier, settings, data):
     errors, _ = refused_with(supplier, data, settings, "client.cer")
     assert len(errors) == 1 and errors[0].startswith("The selected certificate ")
+
+
+def test_uploading_a_withdrawn_certificate_again_puts_it_back_in_the_register(supplier, member):
+    """A certificate withdrawn by mistake comes back by uploading it again: it is watched again,
+    and the page does not say it was already in the register while it shows it withdrawn."""
+    older = factory.make_certificate(days=100)
+    data = factory.pem(factory.make_certificate(days=200))
+    upload(supplier, data)
+    certificate = Certificate.objects.get()
+    assert supplier.post(f"/certificates/{certificate.pk}/withdraw").status_code == 302
+    upload(supplier, factory.pem(older))  # still in use, same subject, expires sooner
+
+    response = upload(supplier, data)
+    assert response["Location"] == f"/certificates/{certificate.pk}"
+    certificate.refresh_from_db()
+    assert certificate.withdrawn_at is None and certificate.withdrawn_by is None
+    entry = AuditEntry.objects.get(action="certificate.reinstate")
+    assert entry.actor == member and entry.object_id == str(certificate.pk)
+    page = supplier.get(response["Location"]).content.decode()
+    assert "has been put back in your register" in page
+    assert "Withdrawn" not in page
+    # Back in the register, it renews the older certificate of its subject as an upload does.
+    assert Certificate.objects.get(fingerprint_sha256=factory.fingerprint(older)).replaced_by == (
+        certificate
+    )
+    # A double submit changes nothing more.
+    assert upload(supplier, data).status_code == 302
+    assert AuditEntry.objects.filter(action="certificate.reinstate").count() == 1
