@@ -28,6 +28,7 @@ from workflow import documents, review
 from workflow import dspt_update as dspt_update_service
 from workflow import services as workflow
 from workflow.dspt import dspt_questions_of, dspt_summary, dspt_updatable
+from workflow.review_times import review_time
 from workflow.selectors import (
     AUP_QUESTION_ID,
     STAGE3_NEEDS_AUP,
@@ -120,6 +121,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "can_withdraw": can_withdraw(application),
             "dspt": dspt_summary(application, definitions.today()),
             "dspt_updatable": dspt_updatable(application),
+            "review_time": review_time(application, definitions.today()),
         },
     )
 

@@ -310,6 +310,8 @@ TASKS = {
 QUESTIONNAIRE_DIR = env_path("QUESTIONNAIRE_DIR", "questionnaire/definitions", base=BASE_DIR)
 QUESTIONNAIRE_CURRENT = env("QUESTIONNAIRE_CURRENT", "stage2-v1.yaml")
 DSPT_PUBLICATION_DEADLINE = env("DSPT_PUBLICATION_DEADLINE", "06-30")
+# The published target for a Stage 2 decision, in working days (ADR 0016).
+REVIEW_TARGET_WORKING_DAYS = env_int("REVIEW_TARGET_WORKING_DAYS", 10)
 
 LOGGING = {
     "version": 1,

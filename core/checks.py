@@ -70,6 +70,15 @@ def check_invitation_days() -> Problem:
     return None
 
 
+@setting_check("REVIEW_TARGET_WORKING_DAYS")
+def check_review_target_working_days() -> Problem:
+    if settings.REVIEW_TARGET_WORKING_DAYS < 1:
+        return (
+            f"must be a positive number of working days, not {settings.REVIEW_TARGET_WORKING_DAYS}"
+        )
+    return None
+
+
 @setting_check("PASSWORD_RESET_MINUTES")
 def check_password_reset_minutes() -> Problem:
     if settings.PASSWORD_RESET_MINUTES < 1:

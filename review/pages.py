@@ -16,12 +16,10 @@ from accounts.rules import can_review
 from questionnaire import definitions
 from workflow import review
 from workflow.dspt import dspt_for_review
+from workflow.review_times import review_time
 
 from .presenters import review_page_context
-from .selectors import (
-    application_for_review,
-    days_waiting,
-)
+from .selectors import application_for_review
 
 TITLE_MAX = 200
 TEXT_MAX = 2000
@@ -69,7 +67,7 @@ def application_page(
             "back_url": reverse("review:queue"),
             "errors": errors or [],
             "today": definitions.today(),
-            "days_waiting": days_waiting(application, definitions.today()),
+            "review_time": review_time(application, definitions.today()),
             "dspt": dspt,
             "dspt_updates": dspt_updates,
         },

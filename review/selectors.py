@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -176,16 +176,3 @@ def reviewers() -> list[User]:
             kind__in=[UserKind.REVIEWER, UserKind.ADMINISTRATOR], is_active=True
         ).order_by("email")
     )
-
-
-def days_waiting(application: Application, today: date) -> int | None:
-    """Days since the last submission, while the application is still waiting on someone."""
-    submitted_at = application.stage2_submitted_at
-    if submitted_at is None or application.stage2_state in (
-        Stage2State.APPROVED,
-        Stage2State.WITHDRAWN,
-    ):
-        return None
-    from django.utils import timezone
-
-    return (today - timezone.localtime(submitted_at).date()).days

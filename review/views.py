@@ -14,6 +14,7 @@ from applications.states import Role, Scope
 from questionnaire import definitions
 from workflow import review
 from workflow.models import HoldOrigin
+from workflow.review_times import review_target, review_time
 
 from .pages import (
     TEXT_MAX,
@@ -29,7 +30,6 @@ from .selectors import (
     QUEUE_STATES,
     QueueFilters,
     application_for_review,
-    days_waiting,
     queue_page,
     reviewers,
 )
@@ -41,7 +41,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilters.from_query(request.GET)
     page = queue_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
     today = definitions.today()
-    rows = [(application, days_waiting(application, today)) for application in page]
+    rows = [(application, review_time(application, today)) for application in page]
     query = filters.as_query()
     return render(
         request,
@@ -57,6 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "roles": Role.choices,
             "scopes": Scope.choices,
             "reviewers": reviewers(),
+            "target": review_target(),
         },
     )
 

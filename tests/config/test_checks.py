@@ -26,6 +26,11 @@ from tests.config.support import manage, python
         ("DJANGO_PROXY_COUNT", "0", "DJANGO_PROXY_COUNT: must be 1 or more"),
         ("SERVICE_URL", "nir.example.nhs.uk", "SERVICE_URL: must be the address people reach"),
         ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
+        (
+            "REVIEW_TARGET_WORKING_DAYS",
+            "0",
+            "REVIEW_TARGET_WORKING_DAYS: must be a positive number of working days",
+        ),
     ],
 )
 def test_manage_py_check_refuses_a_wrong_setting_and_names_it(variable, value, message):
