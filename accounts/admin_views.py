@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ods.selectors import ods_data
+
 from . import administration, forms, people, selectors
 from .models import UserKind
 from .rules import can_administer
@@ -38,21 +40,26 @@ def organisations(request: HttpRequest) -> HttpResponse:
         "accounts/admin/organisations.jinja",
         {
             "page_title": "Organisations",
+            "ods": ods_data(),
             "organisations": selectors.organisations_for_administrator(request.user),
             "full_width": True,
         },
     )
 
 
-def organisation_parse(data: Any) -> tuple[dict[str, str], forms.FieldErrors]:
+def organisation_parse(
+    data: Any, *, name_typed: bool = True
+) -> tuple[dict[str, str], forms.FieldErrors]:
+    """The organisation form. With ODS data imported the name is not asked (``name_typed``
+    False): it comes from ODS data, and anything posted as a name is ignored."""
     values = {
-        "name": forms.text(data, "name"),
+        "name": forms.text(data, "name") if name_typed else "",
         "ods_code": forms.text(data, "ods_code").upper(),
     }
     errors: forms.FieldErrors = {}
-    if not values["name"]:
+    if name_typed and not values["name"]:
         errors["name"] = "Enter the organisation's name"
-    elif len(values["name"]) > forms.NAME_MAX:
+    elif name_typed and len(values["name"]) > forms.NAME_MAX:
         errors["name"] = f"Name must be {forms.NAME_MAX} characters or less"
     if not values["ods_code"]:
         errors["ods_code"] = "Enter the organisation's ODS code"
@@ -66,10 +73,11 @@ def organisation_parse(data: Any) -> tuple[dict[str, str], forms.FieldErrors]:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     _administrator(request)
+    ods = ods_data()
     values: dict[str, str] = {"name": "", "ods_code": "", "lead_email": ""}
     errors: forms.FieldErrors = {}
     if request.method == "POST":
-        values, errors = organisation_parse(request.POST)
+        values, errors = organisation_parse(request.POST, name_typed=ods is None)
         if not errors:
             try:
                 organisation, _ = administration.organisation_create_with_lead(
@@ -98,6 +106,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Create an organisation",
             "back_url": "/administration",
+            "ods": ods,
             "values": values,
             "field_errors": errors,
             "errors": forms.error_list(errors),

@@ -4,14 +4,25 @@ member's access. Each is audited; invitations themselves are accounts/people.py.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
 from audit.services import Auditor
 from core.tokens import token_hash, token_new
+from ods.selectors import OdsCheck, OdsOutcome, ods_code_check
 
-from .models import Invitation, Organisation, User, UserKind
+from .models import (
+    ODS_CODE_PATTERN,
+    Invitation,
+    Organisation,
+    User,
+    UserKind,
+    ods_code_validator,
+)
 from .people import MembersRefused, invitation_create, invitation_fields, invitation_issue
 from .services import organisation_create
 
@@ -23,12 +34,30 @@ def organisation_create_with_lead(
     *, name: str, ods_code: str, lead_email: str, actor: User | None
 ) -> tuple[Organisation, Invitation]:
     """An administrator creates an organisation and invites its first member as its onboarding
-    lead. ValidationError from the organisation's checks (ODS code format, unique)."""
+    lead. ValidationError from the organisation's checks (ODS code format, unique), and when
+    ODS data has been imported (ADR 0017): the code must be an active organisation in it, whose
+    official name is used whatever ``name`` says. With no ODS data, ``name`` is used as typed."""
+    ods_code = ods_code.strip().upper()
+    if not re.match(ODS_CODE_PATTERN, ods_code):
+        raise ValidationError({"ods_code": str(ods_code_validator.message)})
+    check = ods_code_check(ods_code)
+    if check.refused:
+        raise ValidationError({"ods_code": ods_refusal_for_administrator(check)})
+    name = check.official_name or name
     organisation = organisation_create(name=name, ods_code=ods_code, actor=actor)
     invitation = invitation_create(
         email=lead_email, organisation=organisation, is_lead=True, actor=actor
     )
     return organisation, invitation
+
+
+def ods_refusal_for_administrator(check: OdsCheck) -> str:
+    if check.outcome == OdsOutcome.CLOSED and check.organisation is not None:
+        return (
+            f"Enter the ODS code of an open organisation: {check.organisation.name} "
+            f"({check.code}) is closed in the ODS data"
+        )
+    return f"Enter an ODS code from the ODS data: no organisation has the code {check.code}"
 
 
 @transaction.atomic

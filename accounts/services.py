@@ -126,6 +126,29 @@ def organisation_create(*, name: str, ods_code: str, actor: User | None) -> Orga
 
 
 @transaction.atomic
+def organisation_name_from_ods(
+    *, organisation: Organisation, name: str, actor: User | None
+) -> bool:
+    """Give the organisation the official name ODS data gives its code (ADR 0017): a renamed
+    organisation follows ODS. Audited (organisation.rename) when the name changes; True then."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if locked.name == name:
+        return False
+    before = locked.name
+    locked.name = name
+    locked.save(update_fields=["name", "updated_at"])
+    organisation.name = name
+    Auditor(actor).record(
+        action="organisation.rename",
+        obj=locked,
+        organisation=locked,
+        before={"name": before},
+        after={"name": name, "from": "ODS data"},
+    )
+    return True
+
+
+@transaction.atomic
 def user_create(
     *,
     email: str,

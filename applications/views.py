@@ -14,6 +14,7 @@ from attestations.selectors import attestations_asked_of
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.selectors import evidence_history
 from evidence.upload import evidence_upload_view, receive_file
+from ods.selectors import OdsCheck, OdsOutcome, ods_data
 from questionnaire import definitions
 from questionnaire.engine.answers import (
     DATE_PARTS,
@@ -76,23 +77,48 @@ def application_start(request: HttpRequest) -> HttpResponse:
     if not is_applicant(request.user):
         raise PermissionDenied
     errors = []
+    ods_refusal = ""
     scope = request.POST.get("scope", "")
     if request.method == "POST":
         if scope in Scope.values:
-            application = workflow.application_start(actor=request.user, scope=scope)
-            return redirect("applications:detail", application_id=application.pk)
-        errors = [{"text": SCOPE_REQUIRED, "href": "#scope"}]
+            try:
+                application = workflow.application_start(actor=request.user, scope=scope)
+            except workflow.OdsRefused as refused:
+                ods_refusal = ods_refusal_for_applicant(refused.check)
+                errors = [{"text": ods_refusal}]
+            else:
+                return redirect("applications:detail", application_id=application.pk)
+        else:
+            errors = [{"text": SCOPE_REQUIRED, "href": "#scope"}]
     return render(
         request,
         "applications/start.jinja",
         {
             "page_title": "Which NIR integration scope are you onboarding for?",
             "errors": errors,
+            "scope_error": errors[0]["text"] if errors and not ods_refusal else "",
+            "ods_refusal": ods_refusal,
+            "ods": ods_data(),
+            "organisation": request.user.membership.organisation,
             "scope": scope,
             "scopes": Scope.choices,
             "back_url": "/",
         },
         status=400 if errors else 200,
+    )
+
+
+def ods_refusal_for_applicant(check: OdsCheck) -> str:
+    """Applicants cannot change their organisation's ODS code: the message says who can."""
+    if check.outcome == OdsOutcome.CLOSED and check.organisation is not None:
+        return (
+            f"You cannot start an application: your organisation's ODS code, {check.code}, "
+            f"belongs to {check.organisation.name}, which is closed in the ODS data. Contact "
+            "NHS England to correct your organisation's ODS code"
+        )
+    return (
+        f"You cannot start an application: your organisation's ODS code, {check.code}, is not "
+        "in the ODS data. Contact NHS England to correct your organisation's ODS code"
     )
 
 

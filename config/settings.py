@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "evidence",
     "two_factor",
     "certificates",
+    "ods",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import User
-from accounts.rules import is_member_of
+from accounts.rules import is_applicant, is_member_of
+from accounts.services import organisation_name_from_ods
 from applications.models import Application
 from applications.services import application_create, application_lock, application_role_set
 from applications.states import Stage2State
@@ -26,6 +27,7 @@ from audit.services import Auditor
 from evidence.models import EvidenceFile
 from evidence.services import evidence_store
 from evidence.upload import Received
+from ods.selectors import OdsCheck, ods_code_check
 from questionnaire.engine.answers import display_value
 from questionnaire.engine.conditions import MAIN_FIELD
 from questionnaire.engine.journey import Journey
@@ -94,10 +96,31 @@ class SubmitStatus(StrEnum):
     DECLARATION_CHANGED = "declaration_changed"
 
 
+class OdsRefused(Exception):
+    """The organisation's ODS code is unknown or closed in the imported ODS data (ADR 0017)."""
+
+    def __init__(self, check: OdsCheck) -> None:
+        super().__init__(check.outcome.value)
+        self.check = check
+
+
 @transaction.atomic
 def application_start(*, actor: User, scope: str) -> Application:
     """Start an application for the actor's organisation, in draft, with its Stage 2 response
-    pinned to the current questionnaire version."""
+    pinned to the current questionnaire version.
+
+    When ODS data has been imported (ADR 0017), the organisation's ODS code must be an active
+    organisation in it: an unknown or closed one raises OdsRefused and nothing is written. An
+    active one gives the organisation ODS's official name (a renamed organisation follows)."""
+    if is_applicant(actor):
+        organisation = actor.membership.organisation
+        check = ods_code_check(organisation.ods_code)
+        if check.refused:
+            raise OdsRefused(check)
+        if check.official_name:
+            organisation_name_from_ods(
+                organisation=organisation, name=check.official_name, actor=actor
+            )
     application = application_create(actor=actor, scope=scope)
     response_create(application=application, actor=actor)
     return application

@@ -1,4 +1,8 @@
-"""Create the development demo organisations and users. Idempotent; refuses in production."""
+"""Create the development demo organisations and users, and import the demo ODS data when no
+ODS data has been imported (so the ODS check works in development). Idempotent; refuses in
+production."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -6,8 +10,11 @@ from django.db import transaction
 
 from accounts.models import Organisation, User, UserKind
 from accounts.services import organisation_create, user_create
+from ods.selectors import ods_data
+from ods.services import ods_import
 
 DEMO_PASSWORD = "Onboard-Demo-2026"
+DEMO_ODS_FILE = Path(settings.BASE_DIR) / "ods" / "fixtures" / "demo-ods.xml"
 DEMO_ORGANISATIONS = [
     ("Demo Imaging Systems Ltd", "8JD29", "supplier@example.com"),
     ("Demo Hospitals NHS Foundation Trust", "RXX", "trust@example.com"),
@@ -26,6 +33,9 @@ class Command(BaseCommand):
         if settings.IS_PRODUCTION:
             raise CommandError("Demo data is for development only: DJANGO_ENV is production")
         created = 0
+        if ods_data() is None:
+            with DEMO_ODS_FILE.open("rb") as stream:
+                self.stdout.write(str(ods_import(stream=stream, source=DEMO_ODS_FILE.name)))
         for name, ods_code, email in DEMO_ORGANISATIONS:
             organisation = Organisation.objects.filter(ods_code=ods_code).first()
             if organisation is None:
