@@ -86,8 +86,11 @@ serve: migrate ## Serve with gunicorn (config/gunicorn.conf.py, WEB_CONCURRENCY 
 	$(RUN) gunicorn --config config/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 # Without CLAMD_ADDRESS the tests start their own clamd (scripts/clamd-test) for the session.
-test: install browser clamav ## Install everything and run the whole suite (system tests included)
-	DJANGO_ENV=test $(RUN) pytest
+# pytest-xdist runs the suite in TEST_WORKERS processes (one per core by default), a test file
+# at a time per process; each has its own test database, browser and live server.
+TEST_WORKERS := $(or $(TEST_WORKERS),auto)
+test: install browser clamav ## Install everything and run the whole suite (system tests included), in parallel
+	DJANGO_ENV=test $(RUN) pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-system: install browser ## Run only the browser and accessibility tests (screenshots in test-artifacts/)
 	DJANGO_ENV=test $(RUN) pytest -m system
