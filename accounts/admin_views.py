@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ods.selectors import ods_data
+from ods.selectors import ods_data, ods_organisations_by_code
 
 from . import administration, forms, people, selectors
 from .models import UserKind
@@ -35,13 +35,16 @@ def _administrator(request: HttpRequest) -> None:
 @require_GET
 def organisations(request: HttpRequest) -> HttpResponse:
     _administrator(request)
+    found = selectors.organisations_for_administrator(request.user)
+    ods = ods_data()
     return render(
         request,
         "accounts/admin/organisations.jinja",
         {
             "page_title": "Organisations",
-            "ods": ods_data(),
-            "organisations": selectors.organisations_for_administrator(request.user),
+            "ods": ods,
+            "in_ods": ods_organisations_by_code(o.ods_code for o in found) if ods else {},
+            "organisations": found,
             "full_width": True,
         },
     )
@@ -121,6 +124,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     found, members, invitations = selectors.organisation_for_administrator(
         user=request.user, organisation_id=organisation_id
     )
+    ods = ods_data()
     return render(
         request,
         "accounts/admin/organisation.jinja",
@@ -128,6 +132,10 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "page_title": found.name,
             "back_url": "/administration",
             "organisation": found,
+            "ods": ods,
+            "in_ods": ods_organisations_by_code([found.ods_code]).get(found.ods_code)
+            if ods
+            else None,
             "members": members,
             "invitations": invitations,
             "full_width": True,

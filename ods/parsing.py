@@ -29,7 +29,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import IO
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,10}$")
@@ -50,6 +50,9 @@ class OdsRecord:
     primary_role: str
 
 
+RECORD_FIELDS = ("name", "is_active", "start_date", "end_date", "primary_role")
+
+
 @dataclass
 class OdsFile:
     """What a file says about itself, filled in as it is read."""
@@ -57,22 +60,28 @@ class OdsFile:
     file_format: str
     published_on: date | None = None
     skipped: int = 0
+    # The record fields the file gives; a CSV without a role or a date column leaves those as
+    # an earlier import set them.
+    fields: tuple[str, ...] = RECORD_FIELDS
 
 
 def ods_date(text: str | None) -> date | None:
-    text = (text or "").strip()
-    if not text:
+    """YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY (a time after the date is ignored); None if neither."""
+    text = (text or "").strip()[:10]
+    try:
+        if len(text) == 10 and text[4] == "-":
+            return date.fromisoformat(text)
+        if len(text) == 10 and text[2] == "/":
+            return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        if len(text) >= 8 and text[:8].isdigit():
+            return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
         return None
-    for pattern in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text[:10], pattern).date()
-        except ValueError:
-            continue
     return None
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1 :]
 
 
 def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | None:
@@ -118,59 +127,69 @@ def _entities_refused(*args: object) -> None:
     raise OdsFileInvalid("The XML file declares entities, which ODS files never do")
 
 
-def _xml_events(stream: IO[bytes]) -> Iterator[tuple[str, ElementTree.Element]]:
-    """("start"|"end", element) as ElementTree's iterparse gives them, from expat fed in 64 KiB
-    chunks, refusing any entity declaration or external reference as defusedxml does (no
-    entity expansion, no file or network read). ElementTree's own parser cannot be told to."""
-    builder = ElementTree.TreeBuilder()
-    events: list[tuple[str, ElementTree.Element]] = []
+class _OrgRefReader:
+    """Expat's handlers, building each ``Organisations/Organisation`` into an element with
+    ElementTree's TreeBuilder and handing it over once it ends, then dropping it from the tree:
+    the tree never holds more than one organisation. Everything else at the top (the manifest,
+    the code systems) is cleared as it ends, once its publication date has been read."""
+
+    def __init__(self) -> None:
+        self.builder = ElementTree.TreeBuilder()
+        self.depth = 0
+        self.container: ElementTree.Element | None = None
+        self.ended: list[ElementTree.Element] = []
+        self.published_on: date | None = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        element = self.builder.start(tag, attrs)
+        if self.depth == 2 and _local(tag) == "Organisations":
+            self.container = element
+
+    def end(self, tag: str) -> None:
+        element = self.builder.end(tag)
+        self.depth -= 1
+        if self.depth == 2 and self.container is not None and _local(tag) == "Organisation":
+            self.container.remove(element)
+            self.ended.append(element)
+        elif self.depth <= 3 and _local(tag) == "PublicationDate":
+            self.published_on = self.published_on or ods_date(element.get("value"))
+        elif self.depth == 1:
+            if element is self.container:
+                self.container = None
+            element.clear()
+
+
+def _xml_records(stream: IO[bytes], info: OdsFile, today: date) -> Iterator[OdsRecord]:
+    """Expat fed in 64 KiB chunks, refusing any entity declaration or external reference as
+    defusedxml does (no entity expansion, no file or network read): ElementTree's own parser
+    cannot be told to."""
+    reader = _OrgRefReader()
     expat = pyexpat.ParserCreate(namespace_separator="}")
     expat.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     expat.EntityDeclHandler = _entities_refused
     expat.UnparsedEntityDeclHandler = _entities_refused
     expat.ExternalEntityRefHandler = _entities_refused
-    expat.StartElementHandler = lambda tag, attrs: events.append(
-        ("start", builder.start(tag, attrs))
-    )
-    expat.EndElementHandler = lambda tag: events.append(("end", builder.end(tag)))
-    expat.CharacterDataHandler = builder.data
-    try:
-        while chunk := stream.read(1 << 16):
-            expat.Parse(chunk, False)
-            yield from events
-            events.clear()
-        expat.Parse(b"", True)
-        yield from events
-    except pyexpat.ExpatError as error:
-        raise OdsFileInvalid(f"The XML file cannot be read: {error}") from None
-
-
-def _xml_records(stream: IO[bytes], info: OdsFile, today: date) -> Iterator[OdsRecord]:
-    depth = 0
-    organisations: ElementTree.Element | None = None
-    for event, element in _xml_events(stream):
-        name = _local(element.tag)
-        if event == "start":
-            depth += 1
-            if name == "Organisations" and depth == 2:
-                organisations = element
-            continue
-        depth -= 1
-        if name == "PublicationDate" and info.published_on is None:
-            info.published_on = ods_date(element.get("value"))
-        elif name == "Organisations" and depth == 1:
-            organisations = None
-        elif name == "Organisation" and organisations is not None and depth == 2:
+    expat.StartElementHandler = reader.start
+    expat.EndElementHandler = reader.end
+    expat.CharacterDataHandler = reader.builder.data
+    expat.buffer_text = True
+    final = False
+    while not final:
+        chunk = stream.read(1 << 16)
+        final = not chunk
+        try:
+            expat.Parse(chunk, final)
+        except pyexpat.ExpatError as error:
+            raise OdsFileInvalid(f"The XML file cannot be read: {error}") from None
+        info.published_on = reader.published_on
+        for element in reader.ended:
             record = _record_from_xml(element, today)
-            # Read once, then dropped: the tree never holds more than one organisation.
-            organisations.remove(element)
             if record is None:
                 info.skipped += 1
             else:
                 yield record
-        elif depth <= 1:
-            # Manifest, CodeSystems and anything else at the top: never kept in memory.
-            element.clear()
+        reader.ended.clear()
 
 
 CODE_HEADERS = {"organisationcode", "orgcode", "odscode", "code", "organisationid", "orgid"}
@@ -208,11 +227,14 @@ def _csv_records(stream: IO[bytes], info: OdsFile, today: date) -> Iterator[OdsR
         start_at = _find(headers, START_HEADERS)
         end_at = _find(headers, END_HEADERS)
         role_at = _find(headers, ROLE_HEADERS)
+        given = {"start_date": start_at, "end_date": end_at, "primary_role": role_at}
+        info.fields = ("name", "is_active", *(f for f, at in given.items() if at is not None))
         body: Iterator[list[str]] = rows
     else:
         # No header: the predefined reports' (and the legacy files') fixed columns.
         name_at, status_at, start_at, end_at, role_at = 1, None, 10, 11, None
         code_at = 0
+        info.fields = ("name", "is_active", "start_date", "end_date")
         body = _chain_first(first, rows)
 
     def cell(row: list[str], at: int | None) -> str:

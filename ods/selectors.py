@@ -3,6 +3,7 @@ may see it: these selectors take no user; the pages that call them decide who ma
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -74,3 +75,8 @@ def ods_code_check(code: str, *, today: date | None = None) -> OdsCheck:
     if found is None:
         return OdsCheck(code, OdsOutcome.UNKNOWN, None, data)
     return OdsCheck(code, OdsOutcome.ACTIVE if found.is_active else OdsOutcome.CLOSED, found, data)
+
+
+def ods_organisations_by_code(codes: Iterable[str]) -> dict[str, OdsOrganisation]:
+    """What the imported ODS data says of each of ``codes`` (those it has), in one query."""
+    return {found.code: found for found in OdsOrganisation.objects.filter(code__in=set(codes))}

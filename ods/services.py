@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 BATCH = 1000
-FIELDS = ("name", "is_active", "start_date", "end_date", "primary_role")
 
 
 class _HashingReader(io.RawIOBase):
@@ -89,7 +88,7 @@ def ods_import(
         existing = {o.code: o for o in OdsOrganisation.objects.filter(code__in=list(batch))}
         new, changed = [], []
         for code, record in batch.items():
-            values = {field: getattr(record, field) for field in FIELDS}
+            values = {field: getattr(record, field) for field in info.fields}
             known = existing.get(code)
             if known is None:
                 new.append(OdsOrganisation(code=code, changed_in=done, **values))
@@ -99,7 +98,7 @@ def ods_import(
                 known.changed_in = done
                 changed.append(known)
         OdsOrganisation.objects.bulk_create(new)
-        OdsOrganisation.objects.bulk_update(changed, [*FIELDS, "changed_in"])
+        OdsOrganisation.objects.bulk_update(changed, [*info.fields, "changed_in"])
         done.record_count += len(batch)
         done.created_count += len(new)
         done.updated_count += len(changed)

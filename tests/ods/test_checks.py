@@ -2,6 +2,8 @@
 ODS code in the imported data, whose official name is used; with no ODS data, nothing is
 checked and staff pages say so."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -156,3 +158,34 @@ def test_an_application_is_not_started_for_an_unknown_or_closed_code(
     assert f"There is a problem {message}" in text_of(response)
     assert not Application.objects.exists()
     assert Organisation.objects.get(pk=organisation.pk).name == "Northern Imaging Trust"
+
+
+def test_the_administration_pages_say_what_ods_data_says_of_each_organisation(
+    client_admin,  # noqa: F811
+    organisation,
+    other_organisation,
+):
+    page = text_of(client_admin.get(f"/administration/organisations/{organisation.pk}"))
+    assert (
+        "No ODS data has been imported, so this organisation's ODS code has not been checked"
+        in page
+    )
+    closed_supplier = Org(other_organisation.ods_code, other_organisation.name, active=False)
+    import_bytes(ods_xml([Org("RNI", "Northern Imaging NHS Trust"), closed_supplier]))
+    listing = client_admin.get("/administration").content.decode()
+    rows = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", listing, re.S)
+    tags = {
+        re.search(r">(\w+ [\w ]+?)</a>", row).group(1): re.findall(
+            r"nhsuk-tag[^>]*>\s*([^<]+?)\s*<", row
+        )
+        for row in rows[1:]
+    }
+    assert tags == {"Northern Imaging Trust": ["Open"], "Southern Scans Ltd": ["Closed"]}
+    page = text_of(client_admin.get(f"/administration/organisations/{organisation.pk}"))
+    assert (
+        "In ODS data: Open as Northern Imaging NHS Trust (the name changes here when the "
+        "organisation next starts an application). Checked against the ODS data from ods.xml"
+    ) in page
+    Organisation.objects.filter(pk=other_organisation.pk).update(ods_code="RZZ")
+    listing = text_of(client_admin.get("/administration"))
+    assert "Not in ODS data" in listing

@@ -166,3 +166,31 @@ def test_seed_demo_leaves_ods_data_already_imported_alone():
     import_bytes(ods_xml([ACTIVE]))
     call_command("seed_demo")
     assert list(OdsImport.objects.values_list("source", flat=True)) == ["ods.xml"]
+
+
+def test_a_file_longer_than_a_batch_is_imported_whole_and_again_without_duplicates():
+    many = [Org(f"R{n:04d}", f"Trust number {n}") for n in range(2_100)]
+    # The same code in the first batch and the third: the later row wins, once.
+    many.append(Org("R0005", "Trust five, renamed"))
+    import_bytes(ods_xml(many))
+    assert OdsOrganisation.objects.count() == 2_100
+    assert OdsOrganisation.objects.get(code="R0005").name == "Trust five, renamed"
+    import_bytes(ods_csv(many), source="again.csv")
+    again = OdsImport.objects.latest()
+    # Counts are of rows read and writes made: R0005 is written back and forth, never twice.
+    assert (again.record_count, again.created_count, again.updated_count) == (2_101, 0, 2)
+    assert OdsOrganisation.objects.count() == 2_100
+
+
+def test_a_csv_without_role_or_date_columns_leaves_those_as_an_earlier_import_set_them():
+    import_bytes(ods_xml([ACTIVE, CLOSED]))
+    import_bytes(
+        b'"Organisation Code","Name","Status"\r\n'
+        b'"RNI","Northern Imaging NHS Trust","Active"\r\n'
+        b'"RCL","Closed Valley NHS Trust","Active"\r\n',
+        source="slim.csv",
+    )
+    latest = OdsImport.objects.latest()
+    assert (latest.created_count, latest.updated_count) == (0, 1)
+    assert rows()["RNI"] == ("Northern Imaging NHS Trust", True, date(2001, 4, 1), None, "RO197")
+    assert rows()["RCL"][1:] == (True, date(2001, 4, 1), date(2024, 3, 31), "RO197")

@@ -55,7 +55,11 @@ def test_an_administrator_creates_an_organisation_checked_against_ods_data(me, a
     me.fill("ODS code", "8jk01")
     me.press_button("Create the organisation")
     me.then_i_see_success("Kestrel Imaging Ltd has been created")
+    me.then_i_see("In ODS data: Open.")
     assert Organisation.objects.get(ods_code="8JK01").name == "Kestrel Imaging Ltd"
+    me.visit("/administration")
+    me.then_i_see("In ODS data")
+    me.then_i_see("Not in ODS data")  # the fixture's supplier, 8AB12
 
 
 def test_an_applicant_starts_under_the_ods_name_or_is_told_the_code_is_not_in_the_data(me, people):
