@@ -28,6 +28,7 @@ from questionnaire.views import STALE_ANSWER
 from workflow import documents, review
 from workflow import dspt_update as dspt_update_service
 from workflow import services as workflow
+from workflow.comments import review_comments_visible_to
 from workflow.dspt import dspt_questions_of, dspt_summary, dspt_updatable
 from workflow.review_times import review_time
 from workflow.selectors import (
@@ -148,6 +149,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "dspt": dspt_summary(application, definitions.today()),
             "dspt_updatable": dspt_updatable(application),
             "review_time": review_time(application, definitions.today()),
+            "comments": review_comments_visible_to(user=request.user, application=application),
         },
     )
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.rules import can_review
 from questionnaire import definitions
 from workflow import review
+from workflow.comments import review_comments_visible_to
 from workflow.dspt import dspt_for_review
 from workflow.review_times import review_time
 
@@ -48,6 +49,7 @@ def application_page(
     *,
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
+    comment_form: dict[str, Any] | None = None,
 ) -> HttpResponse:
     application = application_for_review(user=request.user, application_id=application_id)
     context = review_page_context(application)
@@ -70,6 +72,8 @@ def application_page(
             "review_time": review_time(application, definitions.today()),
             "dspt": dspt,
             "dspt_updates": dspt_updates,
+            "comments": review_comments_visible_to(user=request.user, application=application),
+            "comment_form": comment_form or {"text": "", "visibility": "", "errors": {}},
         },
         status=status,
     )

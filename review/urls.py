@@ -20,5 +20,6 @@ urlpatterns = [
         document_views.document_request,
         name="document_request",
     ),
+    path(f"{prefix}/comments", views.comment_add, name="comment_add"),
     path(f"{prefix}/stages/<int:stage>/complete", views.stage_complete, name="stage_complete"),
 ]

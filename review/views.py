@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from applications.states import Role, Scope
 from questionnaire import definitions
-from workflow import review
+from workflow import comments, review
 from workflow.models import HoldOrigin
 from workflow.review_times import review_target, review_time
 
@@ -279,3 +279,28 @@ def stage_complete(request: HttpRequest, application_id: uuid.UUID, stage: int) 
         error_href="#note",
         form=form,
     )
+
+
+@require_POST
+def comment_add(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    reviewer_only(request)
+    application = application_for_review(user=request.user, application_id=application_id)
+    text = request.POST.get("text", "")
+    visibility = request.POST.get("visibility", "")
+    try:
+        comments.review_comment_add(
+            application=application, actor=request.user, text=text, visibility=visibility
+        )
+    except comments.CommentRefused as refused:
+        errors = [
+            {"text": message, "href": f"#{field}"} for field, message in refused.errors.items()
+        ]
+        form = {"text": text, "visibility": visibility, "errors": refused.errors}
+        return application_page(
+            request, application_id, errors=errors, status=400, comment_form=form
+        )
+    if visibility == "internal":
+        messages.success(request, "Your internal comment has been added (NHS England only)")
+    else:
+        messages.success(request, "Your comment for the applicant has been added")
+    return redirect(application_url(application_id) + "#comments")

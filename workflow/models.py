@@ -288,3 +288,40 @@ class WarningSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}: {self.threshold} days"
+
+
+class CommentVisibility(models.TextChoices):
+    INTERNAL = "internal", "Internal (NHS England only)"
+    APPLICANT = "applicant", "For the applicant"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's note on an application, append-only. An internal one is for NHS England
+    alone: only reviewers' pages read it (``workflow.comments.review_comments_visible_to``), and
+    no email, export or applicant's page ever carries it (ADR 0018)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="review_comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visibility = models.CharField(max_length=20, choices=CommentVisibility.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=["internal", "applicant"]),
+                name="review_comment_visibility_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_visibility_display()} comment"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Review comments are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -188,6 +188,7 @@ URLS = {
         STAFF,
         False,
     ),
+    "review:comment_add": ("/review/applications/{app}/comments", ["POST"], STAFF, False),
     "review:stage_complete": (
         "/review/applications/{app}/stages/3/complete",
         ["GET", "POST"],

@@ -11,8 +11,9 @@ from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
 
 # The application page reads its attestations and key personnel as well (ADR 0012), and the
-# DSPT answers' revisions, for the DSPT today and its updates since submission (ADR 0014): 13.
-MAX_QUERIES = 13
+# DSPT answers' revisions, for the DSPT today and its updates since submission (ADR 0014), and
+# the reviewers' comments with their authors (ADR 0018): 14.
+MAX_QUERIES = 14
 
 
 def queries(client, url):
@@ -76,10 +77,13 @@ def test_the_application_page_does_not_grow_with_its_history(applicant, reviewer
             "/documents/new",
             {"title": f"Doc {round_}", "due-day": "1", "due-month": "1", "due-year": "2027"},
         )
+        desk.post("/comments", {"text": f"Note {round_}", "visibility": "internal"})
+        desk.post("/comments", {"text": f"Ask {round_}", "visibility": "applicant"})
     assert application.change_requests.count() == 3
     assert application.holds.count() == 3
     assert application.document_requests.count() == 3
     assert application.submissions.count() == 4
+    assert application.review_comments.count() == 6
     later = queries(client, url)
     assert later == first
     assert later <= MAX_QUERIES
