@@ -80,6 +80,13 @@ def ods_date(text: str | None) -> date | None:
     return None
 
 
+def clean_name(text: str | None) -> str:
+    """White space collapsed, and control and other unprintable characters dropped (ADR 0007):
+    a name from a file is shown on pages and in emails as any typed one is."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text or "")
+    return " ".join(printable.split())
+
+
 def _local(tag: str) -> str:
     return tag[tag.rfind("}") + 1 :]
 
@@ -100,7 +107,7 @@ def _record_from_xml(element: ElementTree.Element, today: date) -> OdsRecord | N
     org_id = _child(element, "OrgId")
     code = (org_id.get("extension") or "").strip().upper() if org_id is not None else ""
     name_element = _child(element, "Name")
-    name = " ".join((name_element.text or "").split()) if name_element is not None else ""
+    name = clean_name(name_element.text) if name_element is not None else ""
     if not CODE_PATTERN.match(code) or not name:
         return None
     dates: dict[str, tuple[date | None, date | None]] = {}
@@ -120,7 +127,7 @@ def _record_from_xml(element: ElementTree.Element, today: date) -> OdsRecord | N
             if candidate.get("primaryRole", "").lower() == "true":
                 role = (candidate.get("id") or "").strip()
                 break
-    return OdsRecord(code, name[:NAME_MAX], is_active, start, end, role[:20])
+    return OdsRecord(code, name[:NAME_MAX], is_active, start, end, clean_name(role)[:20])
 
 
 def _entities_refused(*args: object) -> None:
@@ -243,7 +250,7 @@ def _csv_records(stream: IO[bytes], info: OdsFile, today: date) -> Iterator[OdsR
     try:
         for row in body:
             code = cell(row, code_at).upper()
-            name = " ".join(cell(row, name_at).split())
+            name = clean_name(cell(row, name_at))
             if not CODE_PATTERN.match(code) or not name:
                 if any(c.strip() for c in row):
                     info.skipped += 1
@@ -257,7 +264,7 @@ def _csv_records(stream: IO[bytes], info: OdsFile, today: date) -> Iterator[OdsR
                 is_active,
                 ods_date(cell(row, start_at)),
                 end,
-                cell(row, role_at)[:20],
+                clean_name(cell(row, role_at))[:20],
             )
     except csv.Error as error:
         raise OdsFileInvalid(f"The CSV file cannot be read: {error}") from None

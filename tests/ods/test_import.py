@@ -194,3 +194,12 @@ def test_a_csv_without_role_or_date_columns_leaves_those_as_an_earlier_import_se
     assert (latest.created_count, latest.updated_count) == (0, 1)
     assert rows()["RNI"] == ("Northern Imaging NHS Trust", True, date(2001, 4, 1), None, "RO197")
     assert rows()["RCL"][1:] == (True, date(2001, 4, 1), date(2024, 3, 31), "RO197")
+
+
+def test_names_lose_control_characters_and_extra_white_space():
+    import_bytes(
+        b'"Organisation Code","Name","Primary Role"\r\n'
+        b'"RNI","  Northern\x07 Imaging\t\tTrust\x1b ","RO\x00197"\r\n'
+    )
+    assert rows()["RNI"][0] == "Northern Imaging Trust"
+    assert rows()["RNI"][4] == "RO 197"
