@@ -6,6 +6,7 @@ app_name = "review"
 prefix = "review/applications/<uuid:application_id>"
 urlpatterns = [
     path("review", views.queue, name="queue"),
+    path("review/dashboard", views.dashboard, name="dashboard"),
     path(prefix, views.application, name="application"),
     path(f"{prefix}/start", views.start, name="start"),
     path(f"{prefix}/request-changes", views.request_changes, name="request_changes"),

@@ -8,14 +8,17 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applications.states import Role, Scope
 from questionnaire import definitions
+from questionnaire.engine.answers import format_date
 from workflow import comments, review
 from workflow.models import HoldOrigin
 from workflow.review_times import review_target, review_time
 
+from .dashboard import review_dashboard, weekly_chart
 from .pages import (
     TEXT_MAX,
     application_page,
@@ -304,3 +307,35 @@ def comment_add(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse
     else:
         messages.success(request, "Your comment for the applicant has been added")
     return redirect(application_url(application_id) + "#comments")
+
+
+def _days_text(days: float) -> str:
+    number = f"{days:g}"
+    return f"{number} working day" + ("" if days == 1 else "s")
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    reviewer_only(request)
+    figures = review_dashboard(user=request.user, today=definitions.today())
+    chart = weekly_chart(figures.weeks, lambda day: f"{day.day} {day:%b}")
+    weeks = figures.weeks
+    description = (
+        f"Grouped bars for each of the {len(weeks)} weeks beginning "
+        f"{format_date(weeks[0].start)} to {format_date(weeks[-1].start)}: "
+        f"{sum(w.received for w in weeks)} received, {sum(w.approved for w in weeks)} approved "
+        f"and {sum(w.returned for w in weeks)} returned for changes in all. "
+        "The table beside the chart gives each week's numbers."
+    )
+    return render(
+        request,
+        "review/dashboard.jinja",
+        {
+            "page_title": "Review times",
+            "back_url": reverse("review:queue"),
+            "dashboard": figures,
+            "chart": chart,
+            "chart_description": description,
+            "days_text": _days_text,
+        },
+    )

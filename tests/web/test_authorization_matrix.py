@@ -160,6 +160,7 @@ URLS = {
         True,
     ),
     "review:queue": ("/review", ["GET"], STAFF, False),
+    "review:dashboard": ("/review/dashboard", ["GET"], STAFF, False),
     "review:application": ("/review/applications/{app}", ["GET"], STAFF, False),
     "review:start": ("/review/applications/{app}/start", ["POST"], STAFF, False),
     "review:request_changes": (
