@@ -42,13 +42,25 @@ def review_comment_add(
     *, application: Application, actor: User, text: str, visibility: str
 ) -> ReviewComment:
     """Add a reviewer's comment, audited. Only NHS England reviewers and administrators comment;
-    the comment is written under the application's row lock, once per call."""
+    the comment is written under the application's row lock, and a repeat of the latest comment
+    (a double submit) adds nothing."""
     if not can_review(actor):
         raise PermissionError("Only NHS England reviewers can comment")
     errors = comment_problems(text=text, visibility=visibility)
     if errors:
         raise CommentRefused(errors)
     application = application_lock(application)
+    # A double submit (the same words, for the same people, from the same reviewer, twice in a
+    # row) is one comment: the second finds the first under the lock and adds nothing.
+    latest = ReviewComment.objects.filter(application=application).order_by("-created_at", "-pk")
+    previous = latest.first()
+    if (
+        previous is not None
+        and previous.author_id == actor.pk
+        and previous.visibility == visibility
+        and previous.text == text.strip()
+    ):
+        return previous
     comment = ReviewComment.objects.create(
         application=application, author=actor, visibility=visibility, text=text.strip()
     )

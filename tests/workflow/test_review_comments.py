@@ -169,3 +169,16 @@ def test_comments_are_append_only_in_the_database(submitted, reviewer):
     with pytest.raises(DatabaseError), transaction.atomic():
         ReviewComment.objects.all().delete()
     assert ReviewComment.objects.get().visibility == "internal"
+
+
+def test_a_double_submit_adds_one_comment(submitted, reviewer):
+    desk = Reviewer(signed_in(reviewer), submitted)
+    assert comment(desk, FOR_APPLICANT, "applicant").status_code == 302
+    assert comment(desk, FOR_APPLICANT, "applicant").status_code == 302
+    assert ReviewComment.objects.count() == 1
+    assert AuditEntry.objects.filter(action="review_comment.add").count() == 1
+    # The same words again after another comment, or for other people, are a new comment.
+    comment(desk, INTERNAL, "internal")
+    comment(desk, FOR_APPLICANT, "applicant")
+    comment(desk, FOR_APPLICANT, "internal")
+    assert ReviewComment.objects.count() == 4
