@@ -8,6 +8,11 @@ urlpatterns = [
     path("applications/start", views.application_start, name="start"),
     path("applications/<uuid:application_id>", views.application_detail, name="detail"),
     path(
+        "applications/<uuid:application_id>/start-from",
+        views.application_start_from,
+        name="start_from",
+    ),
+    path(
         "applications/<uuid:application_id>/withdraw",
         views.application_withdraw,
         name="withdraw",

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import UserKind
@@ -21,11 +22,12 @@ from questionnaire.engine.answers import (
     MAIN_INPUT,
     FieldError,
     form_data_for,
+    format_date,
     parse_answer,
 )
 from questionnaire.presenters import application_page_context, question_url, stage_items
 from questionnaire.views import STALE_ANSWER
-from workflow import documents, review
+from workflow import documents, reuse, review
 from workflow import dspt_update as dspt_update_service
 from workflow import services as workflow
 from workflow.comments import review_comments_visible_to
@@ -40,6 +42,7 @@ from workflow.selectors import (
     stage3_blockers,
 )
 
+from .models import Application
 from .selectors import application_get_for_member, applications_visible_to
 from .states import Scope, Stage2State
 
@@ -88,6 +91,10 @@ def application_start(request: HttpRequest) -> HttpResponse:
                 ods_refusal = ods_refusal_for_applicant(refused.check)
                 errors = [{"text": ods_refusal}]
             else:
+                if reuse.reuse_offered(application, request.user):
+                    # Right after starting, the applicant decides whether to start from earlier
+                    # answers (ADR 0020).
+                    return redirect("applications:start_from", application_id=application.pk)
                 return redirect("applications:detail", application_id=application.pk)
         else:
             errors = [{"text": SCOPE_REQUIRED, "href": "#scope"}]
@@ -150,7 +157,72 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "dspt_updatable": dspt_updatable(application),
             "review_time": review_time(application, definitions.today()),
             "comments": review_comments_visible_to(user=request.user, application=application),
+            "start_from_offered": bool(reuse.reuse_offered(application, request.user)),
         },
+    )
+
+
+START_FROM_REQUIRED = "Select whether to start from the answers of an earlier application"
+START_FRESH = "none"
+
+
+def _source_label(source: Application) -> str:
+    product = (
+        f": {source.product_name} {source.product_version}".rstrip() if source.product_name else ""
+    )
+    submitted = source.stage2_submitted_at
+    when = format_date(timezone.localdate(submitted)) if submitted else ""
+    return (
+        f"{source.reference}, {source.get_role_display()}{product} "
+        f"({source.get_stage2_state_display().lower()}, submitted {when})"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_start_from(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """Start from the answers of an earlier application (issue 13, ADR 0020): offered right
+    after starting, and from the application page while the new one has no answers."""
+    application = application_get_for_member(user=request.user, application_id=application_id)
+    detail_url = reverse("applications:detail", kwargs={"application_id": application.pk})
+    overview_url = reverse("questionnaire:overview", kwargs={"application_id": application.pk})
+    sources = reuse.reuse_offered(application, request.user)
+    if not sources:
+        return redirect(detail_url)
+    choice = request.POST.get("source", "")
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        chosen = next((s for s in sources if str(s.pk) == choice), None)
+        if choice == START_FRESH:
+            return redirect(detail_url)
+        if chosen is None:
+            errors = [{"text": START_FROM_REQUIRED, "href": "#source"}]
+        else:
+            try:
+                result = reuse.answers_reuse(
+                    application=application, source=chosen, actor=request.user
+                )
+            except reuse.ReuseRefused:
+                return redirect(overview_url)
+            copied = result.response.answers.filter(copied_from__isnull=False).count()
+            messages.success(
+                request,
+                f"{copied} {'answer' if copied == 1 else 'answers'} copied from "
+                f"{chosen.reference}. Check and confirm each one before you submit",
+            )
+            return redirect(overview_url)
+    return render(
+        request,
+        "applications/start_from.jinja",
+        {
+            "application": application,
+            "page_title": "Do you want to start from the answers of an earlier application?",
+            "sources": [(str(s.pk), _source_label(s)) for s in sources],
+            "fresh": START_FRESH,
+            "choice": choice,
+            "errors": errors,
+            "back_url": detail_url,
+        },
+        status=400 if errors else 200,
     )
 
 

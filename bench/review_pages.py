@@ -1,6 +1,5 @@
 """Benchmark NHS England's pages over 10,000 submitted applications with their answers: the queue
-(unfiltered and filtered, first and deep pages), one application page and the review times
-dashboard. Prints median and p95
+(unfiltered and filtered, first and deep pages) and one application page. Prints median and p95
 server time (Django's test client, in process) and the SQL queries each page runs.
 
 Run with `make bench` (SQLite in memory) or against PostgreSQL:
@@ -162,9 +161,6 @@ def main():
         ("queue, filtered, deep page", "/review?state=approved&page=50"),
         ("queue, search by organisation name", "/review?q=Bench+Trust+17"),
         ("application page", f"/review/applications/{application.pk}"),
-        # Every application's submission is a transition of this week: the most the dashboard
-        # reads in one window.
-        ("review times dashboard", "/review/dashboard"),
     ]
     for name, url in pages:
         median, p95, queries = measure(client, url)

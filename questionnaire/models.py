@@ -31,6 +31,17 @@ class Answer(models.Model):
     )
     answered_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # Set while the answer is one copied from an earlier application of the same organisation
+    # and the applicant has not yet confirmed or changed it (ADR 0020): the application it came
+    # from and when it was answered there. Both are cleared when the applicant confirms it.
+    copied_from = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    copied_answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -87,3 +98,23 @@ class AnswerRevision(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Answer revisions are append-only")
+
+
+class AnswerReuse(models.Model):
+    """A response started from the answers of an earlier application of the same organisation
+    (ADR 0020): which one, who chose it and when, and the questions not copied, with why
+    (``changed``: the question's wording or options differ between the questionnaire versions;
+    ``dspt_not_current``: the DSPT publication is no longer current)."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="reuse")
+    source = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="+"
+    )
+    not_copied = models.JSONField(default=dict)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.response} from {self.source}"

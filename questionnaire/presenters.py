@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from applications.states import Stage2State
@@ -21,12 +22,12 @@ from workflow.selectors import (
     stages_completed,
 )
 
-from .engine.answers import display_value
+from .engine.answers import display_value, format_date
 from .engine.journey import Journey, is_answer_complete
 from .engine.rules import Evaluation, evaluate
 from .engine.schema import Question, QuestionKind, Rule
-from .models import Answer
-from .selectors import answers_by_question, response_for, response_journey
+from .models import Answer, AnswerReuse
+from .selectors import answers_by_question, response_for, response_journey, response_reuse
 
 STAGE_TITLES = [
     "Setup and eligibility",
@@ -45,6 +46,40 @@ STATE_TAGS = {
     Stage2State.WITHDRAWN: ("Withdrawn", "nhsuk-tag--grey"),
 }
 CANNOT_START = {"text": "Cannot start yet", "classes": "nhsuk-task-list__status--cannot-start-yet"}
+QUESTION_CHANGED = "The question has changed, answer again"
+
+
+@dataclass(frozen=True)
+class ReuseNote:
+    """What a page says of a question in an application started from earlier answers."""
+
+    text: str
+    copied: bool  # a copied answer still to be confirmed; otherwise one that was not copied
+
+
+def reuse_notes(reuse: AnswerReuse | None, answers: dict[str, Answer]) -> dict[str, ReuseNote]:
+    """By question id: each copied answer not yet confirmed ("Copied from NIR-…, answered on
+    …"), and each question left unanswered because it was not copied, with why (ADR 0020)."""
+    notes: dict[str, ReuseNote] = {}
+    for question_id, answer in answers.items():
+        if answer.copied_from is not None and answer.copied_answered_at is not None:
+            answered_on = format_date(timezone.localdate(answer.copied_answered_at))
+            notes[question_id] = ReuseNote(
+                f"Copied from {answer.copied_from.reference}, answered on {answered_on}", True
+            )
+    if reuse is None:
+        return notes
+    for question_id, why in reuse.not_copied.items():
+        if question_id in answers:
+            continue
+        text = (
+            QUESTION_CHANGED
+            if why == "changed"
+            else f"Not copied from {reuse.source.reference}: the DSPT publication is no longer "
+            "current, answer again"
+        )
+        notes[question_id] = ReuseNote(text, False)
+    return notes
 
 
 @dataclass(frozen=True)
@@ -105,6 +140,7 @@ def application_page_context(application: Application) -> dict[str, Any]:
     evaluation = evaluate(journey)
     editability = Editability(application)
     return {
+        "reuse_notes": reuse_notes(response_reuse(response), answers),
         "application": application,
         "response": response,
         "answers": answers,
@@ -156,7 +192,11 @@ def stage_items(application: Application, answers: dict[str, Answer]) -> list[di
 
 
 def question_items(
-    application: Application, journey: Journey, evaluation: Evaluation, editability: Editability
+    application: Application,
+    journey: Journey,
+    evaluation: Evaluation,
+    editability: Editability,
+    notes: dict[str, ReuseNote] | None = None,
 ) -> list[dict[str, Any]]:
     """The Stage 2 task list: one row per question on the route."""
     answers = journey.relevant_answers()
@@ -170,8 +210,13 @@ def question_items(
             continue
         status: dict[str, Any]
         comment = editability.comments.get(question.id)
+        note = (notes or {}).get(question.id)
         if comment is not None:
             status = {"tag": {"text": "Change requested", "classes": "nhsuk-tag--orange"}}
+        elif note is not None and note.copied:
+            status = {"tag": {"text": "Copied: confirm it", "classes": "nhsuk-tag--yellow"}}
+        elif note is not None and not is_answer_complete(question, answers.get(question.id)):
+            status = {"tag": {"text": "Answer again", "classes": "nhsuk-tag--orange"}}
         elif question.id in paused:
             status = {"tag": {"text": "Pauses onboarding", "classes": "nhsuk-tag--red"}}
         elif question.id in blocked:
@@ -187,12 +232,17 @@ def question_items(
         item: dict[str, Any] = {"title": {"text": title}, "href": href, "status": status}
         if comment is not None:
             item["hint"] = {"text": f"NHS England: {comment.comment}"}
+        elif note is not None:
+            item["hint"] = {"text": note.text}
         items.append(item)
     return items
 
 
 def summary_rows(
-    application: Application, journey: Journey, editability: Editability
+    application: Application,
+    journey: Journey,
+    editability: Editability,
+    notes: dict[str, ReuseNote] | None = None,
 ) -> list[dict[str, Any]]:
     """Check answers: every question on the route, with a Change link that comes back here
     where the answer can be changed, and NHS England's comment where it asked for a change."""
@@ -208,6 +258,15 @@ def summary_rows(
             if comment is not None
             else ""
         )
+        note = (notes or {}).get(question.id)
+        note_html = (
+            '<p class="nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">'
+            f"<strong>{_escape(note.text)}</strong>"
+            + (". Confirm it or change it" if note.copied else "")
+            + "</p>"
+            if note is not None
+            else ""
+        )
         if question.kind is QuestionKind.FILE:
             value, row_actions = _file_row(application, question, href)
             rows.append(
@@ -216,18 +275,22 @@ def summary_rows(
             )
             continue
         if lines:
-            value = {"html": "<br>".join(_escape(line) for line in lines) + comment_html}
+            value = {
+                "html": "<br>".join(_escape(line) for line in lines) + comment_html + note_html
+            }
         else:
             value = {
                 "html": f'<a class="nhsuk-link" href="{href}">Answer question {question.number}</a>'
+                + note_html
             }
         row: dict[str, Any] = {
             "key": {"text": f"{question.number}. {question.title}"},
             "value": value,
         }
         if editability.question(journey, question.id) and lines:
+            action = "Confirm or change" if note is not None and note.copied else "Change"
             row["actions"] = {
-                "items": [{"href": href, "text": "Change", "visuallyHiddenText": question.title}]
+                "items": [{"href": href, "text": action, "visuallyHiddenText": question.title}]
             }
         rows.append(row)
     return rows

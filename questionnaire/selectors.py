@@ -9,7 +9,7 @@ from . import definitions
 from .engine.journey import Journey
 from .engine.rules import Evaluation, evaluate
 from .engine.schema import Definition
-from .models import Answer, Response
+from .models import Answer, AnswerReuse, Response
 
 
 def response_for(application: Application) -> Response:
@@ -21,7 +21,12 @@ def response_definition(response: Response) -> Definition:
 
 
 def answers_by_question(response: Response) -> dict[str, Answer]:
-    return {a.question_id: a for a in response.answers.all()}
+    return {a.question_id: a for a in response.answers.select_related("copied_from")}
+
+
+def response_reuse(response: Response) -> AnswerReuse | None:
+    """Where the response's answers were copied from, if they were (ADR 0020)."""
+    return AnswerReuse.objects.filter(response=response).select_related("source").first()
 
 
 def response_journey(response: Response, answers: dict[str, Answer] | None = None) -> Journey:

@@ -6,6 +6,7 @@ these inside its transaction. Each records an audit entry and an append-only rev
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Max
@@ -130,3 +131,38 @@ def answer_discard(*, response: Response, answer: Answer, actor: User) -> None:
         before=answer.value,
     )
     answer.delete()
+
+
+def answer_confirm_copied(*, response: Response, answer: Answer, actor: User) -> Answer:
+    """The applicant has confirmed (or changed) an answer copied from an earlier application
+    (ADR 0020): it is theirs now, and no longer marked. Does nothing to an answer not marked."""
+    if answer.copied_from_id is None:
+        return answer
+    source = answer.copied_from
+    copied_answered_at = answer.copied_answered_at
+    answer.copied_from = None
+    answer.copied_answered_at = None
+    answer.save(update_fields=["copied_from", "copied_answered_at"])
+    Auditor(actor).record(
+        action="answer.confirm_copied",
+        obj=answer,
+        subject=answer.question_id,
+        organisation=response.application.organisation,
+        before={
+            "copied_from": source.reference if source else None,
+            "answered_at": copied_answered_at.isoformat() if copied_answered_at else None,
+        },
+        after=answer.value,
+    )
+    return answer
+
+
+def answer_mark_copied(
+    *, answer: Answer, source: Application, source_answered_at: datetime
+) -> Answer:
+    """Mark a just-recorded answer as copied from ``source`` (ADR 0020). The copy's own audit
+    entries are the answer's ``answer.create`` and the response's ``response.reuse``."""
+    answer.copied_from = source
+    answer.copied_answered_at = source_answered_at
+    answer.save(update_fields=["copied_from", "copied_answered_at"])
+    return answer

@@ -9,4 +9,5 @@ urlpatterns = [
     path(f"{prefix}/check-answers", views.check_answers, name="check_answers"),
     path(f"{prefix}/confirmation", views.confirmation, name="confirmation"),
     path(f"{prefix}/questions/<slug:question_id>", views.question, name="question"),
+    path(f"{prefix}/questions/<slug:question_id>/share", views.share, name="share"),
 ]

@@ -21,7 +21,13 @@ from evidence.selectors import evidence_latest
 from evidence.upload import evidence_upload_view, receive_file
 from workflow.attestations import attestation_needs_now
 from workflow.declaration import declaration_for
-from workflow.selectors import answers_editable, question_purpose, submission_ready
+from workflow.reuse import product_answer_share, product_siblings
+from workflow.selectors import (
+    answers_editable,
+    copied_unconfirmed,
+    question_purpose,
+    submission_ready,
+)
 from workflow.services import (
     AnswerNotEditable,
     DiscardNotConfirmed,
@@ -78,7 +84,11 @@ def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             "back_url": urls["detail"],
             "urls": urls,
             "items": question_items(
-                application, journey, context["evaluation"], context["editability"]
+                application,
+                journey,
+                context["evaluation"],
+                context["editability"],
+                context["reuse_notes"],
             ),
             "continue_url": question_url(application, next_question.id)
             if next_question
@@ -183,6 +193,14 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             except QuestionNotAvailable:
                 return redirect(urls["overview"])
             else:
+                if (stored is None or stored.value != parsed.value) and product_siblings(
+                    application, question_id
+                ):
+                    share = reverse(
+                        "questionnaire:share",
+                        kwargs={"application_id": application.pk, "question_id": question_id},
+                    )
+                    return redirect(f"{share}?return=check-answers" if returning else share)
                 return redirect(_after(application, saved.journey, question_id, returning, urls))
 
     if discard:
@@ -217,6 +235,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
             "page_title": the_question.text,
             "question": the_question,
             "comment": context["comments"].get(question_id),
+            "reuse_note": context["reuse_notes"].get(question_id),
             "data": data,
             "version": version,
             "errors": [{"text": e.message, "href": f"#{e.input_id}"} for e in errors],
@@ -344,6 +363,7 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
     evaluation = context["evaluation"]
     unanswered = journey.unanswered()
     ready = submission_ready(application, journey, evaluation)
+    copied = copied_unconfirmed(application, journey) if context["editable"] else []
     errors = []
     if submit_refused == SubmitStatus.DECLARATION_CHANGED and ready:
         errors = [
@@ -351,6 +371,14 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
                 "text": "The declaration has changed since you opened this page. Read it again, "
                 "then select Accept and send",
                 "href": "#declaration",
+            }
+        ]
+    elif submit_refused and copied and not unanswered:
+        errors = [
+            {
+                "text": "You cannot submit until you confirm the answers copied from an earlier "
+                "application",
+                "href": "#copied",
             }
         ]
     elif submit_refused:
@@ -368,7 +396,16 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
             "page_title": "Check your answers before submitting"
             if context["editable"]
             else "Your Stage 2 answers",
-            "rows": summary_rows(application, journey, context["editability"]),
+            "rows": summary_rows(
+                application, journey, context["editability"], context["reuse_notes"]
+            ),
+            "copied": [
+                (
+                    journey.definition.question(answer.question_id),
+                    question_url(application, answer.question_id, return_to_check=True),
+                )
+                for answer in copied
+            ],
             "blocks": rule_notices(application, journey, evaluation.blocks),
             "flags": rule_notices(application, journey, evaluation.flags),
             "unanswered": [
@@ -408,4 +445,60 @@ def confirmation(request: HttpRequest, application_id: uuid.UUID) -> HttpRespons
             "page_title": "Stage 2 submitted",
             "urls": _urls(application_id),
         },
+    )
+
+
+SHARE_REQUIRED = "Select whether to change this answer in your other applications"
+
+
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
+    """After a supplier changes a product-level answer (medical device, DCB0129, PKI): "Change
+    this answer in N other applications?" for the same product and version (ADR 0020)."""
+    application = application_get_for_member(user=request.user, application_id=application_id)
+    urls = _urls(application_id)
+    returning = request.GET.get("return") == "check-answers"
+    context = application_page_context(application)
+    journey = context["journey"]
+    the_question = journey.definition.question_or_none(question_id)
+    if the_question is None:
+        raise Http404
+    siblings = product_siblings(application, question_id)
+    onward = _after(application, journey, question_id, returning, urls)
+    if not siblings:
+        return redirect(onward)
+    choice = request.POST.get("share", "")
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if choice == "yes":
+            changed = product_answer_share(
+                application=application, question_id=question_id, actor=request.user
+            )
+            count = len(changed)
+            messages.success(
+                request,
+                f"Your answer to question {the_question.number} has been changed in {count} "
+                f"other {'application' if count == 1 else 'applications'}: "
+                + ", ".join(a.reference for a in changed),
+            )
+            return redirect(onward)
+        if choice == "no":
+            return redirect(onward)
+        errors = [{"text": SHARE_REQUIRED, "href": "#share"}]
+    count = len(siblings)
+    return render(
+        request,
+        "questionnaire/share.jinja",
+        {
+            **context,
+            "page_title": f"Change this answer in {count} other "
+            f"{'application' if count == 1 else 'applications'}?",
+            "question": the_question,
+            "answer": context["answers"].get(question_id),
+            "siblings": siblings,
+            "choice": choice,
+            "errors": errors,
+            "back_url": onward,
+        },
+        status=400 if errors else 200,
     )

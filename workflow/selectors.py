@@ -11,6 +11,7 @@ from evidence.models import ACCEPTED_STATUSES, EvidenceFile
 from evidence.selectors import evidence_latest
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import Evaluation
+from questionnaire.models import Answer
 
 from .models import (
     ChangeRequest,
@@ -124,14 +125,26 @@ def holds_all(application: Application) -> list[Hold]:
     return list(application.holds.select_related("raised_by", "lifted_by"))
 
 
+def copied_unconfirmed(application: Application, journey: Journey) -> list[Answer]:
+    """The answers on the route copied from an earlier application (ADR 0020) that the applicant
+    has not yet confirmed or changed, in the questionnaire's order."""
+    order = {q.id: i for i, q in enumerate(journey.applicable_questions())}
+    copied = Answer.objects.filter(
+        response__application=application, copied_from__isnull=False, question_id__in=order
+    ).select_related("copied_from")
+    return sorted(copied, key=lambda answer: order[answer.question_id])
+
+
 def submission_ready(application: Application, journey: Journey, evaluation: Evaluation) -> bool:
     """The one test of whether Stage 2 can be submitted now: in a submittable state (not
-    paused), every question on the route answered, and no answer that blocks or pauses."""
+    paused), every question on the route answered, no answer that blocks or pauses, and no
+    copied answer still to be confirmed (ADR 0020)."""
     return (
         application.stage2_state in SUBMITTABLE_STATES
         and journey.is_complete()
         and not evaluation.blocks
         and not evaluation.pauses
+        and not copied_unconfirmed(application, journey)
     )
 
 

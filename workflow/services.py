@@ -35,7 +35,12 @@ from questionnaire.engine.rules import Evaluation, evaluate
 from questionnaire.engine.schema import Question, QuestionKind
 from questionnaire.models import Answer, Response
 from questionnaire.selectors import answers_by_question, response_for, response_journey
-from questionnaire.services import answer_discard, answer_record, response_create
+from questionnaire.services import (
+    answer_confirm_copied,
+    answer_discard,
+    answer_record,
+    response_create,
+)
 
 from .attestations import attestations_void_stale
 from .declaration import Declaration, declaration_for
@@ -189,6 +194,8 @@ def answer_save(
     answer = answer_record(
         response=response, question=question, existing=existing, value=value, actor=actor
     )
+    # Saving a copied answer, changed or not, is the applicant confirming it (ADR 0020).
+    answer = answer_confirm_copied(response=response, answer=answer, actor=actor)
     stored[question.id] = answer
     # An attestation is of one revision of an answer: a change voids it, and a discard too.
     attestations_void_stale(application=application, stored=stored, actor=actor)

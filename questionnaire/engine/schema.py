@@ -148,6 +148,29 @@ class Question(_Strict):
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
 
+    def asked_as(self) -> tuple[object, ...]:
+        """What the applicant is asked, to compare one questionnaire version's question with
+        another's: its kind, exact wording, options and follow-ups with theirs. Two versions
+        ask the same question when these are equal; numbering, titles, hints and error
+        messages may change without changing the question."""
+        return (
+            self.kind,
+            self.wording(),
+            tuple((o.value, o.label) for o in self.options),
+            tuple(
+                (
+                    f.id,
+                    f.kind,
+                    f.label,
+                    tuple((o.value, o.label) for o in f.options),
+                    tuple(f.shown_when),
+                    f.max_length,
+                )
+                for f in self.follow_ups
+            ),
+            self.max_length,
+        )
+
     def follow_ups_for(self, value: object) -> list[FollowUp]:
         return [f for f in self.follow_ups if value in f.shown_when]
 

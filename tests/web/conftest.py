@@ -72,7 +72,9 @@ class Applicant:
     def start(self, scope="both"):
         response = self.client.post("/applications/start", {"scope": scope})
         assert response.status_code == 302, response.status_code
-        self.application_url = response["Location"]
+        # An organisation with a submitted application is asked next whether to start from its
+        # answers (ADR 0020); the application's own page is the same URL without /start-from.
+        self.application_url = response["Location"].removesuffix("/start-from")
         return self
 
     @property

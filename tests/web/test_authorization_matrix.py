@@ -105,6 +105,13 @@ URLS = {
     "applications:list": ("/", ["GET"], SIGNED_IN, False),
     "applications:start": ("/applications/start", ["GET", "POST"], APPLICANT | {"member_b"}, False),
     "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
+    # Start from an earlier application's answers (ADR 0020): the application's members only.
+    "applications:start_from": (
+        "/applications/{app}/start-from",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
     "applications:withdraw": ("/applications/{app}/withdraw", ["GET", "POST"], APPLICANT, False),
     "applications:dspt_update": ("/applications/{app}/dspt", ["GET", "POST"], APPLICANT, False),
     "applications:document_request": (
@@ -128,6 +135,13 @@ URLS = {
     ),
     "questionnaire:question": (
         "/applications/{app}/stage-2/questions/s_isms",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    # A supplier's product-level answer offered to its other applications (ADR 0020).
+    "questionnaire:share": (
+        "/applications/{app}/stage-2/questions/s_pki/share",
         ["GET", "POST"],
         APPLICANT,
         False,
