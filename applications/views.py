@@ -167,14 +167,16 @@ START_FRESH = "none"
 
 
 def _source_label(source: Application) -> str:
+    """The option's words: "NIR-…: Data Processor (Supplier), PACS One 4.2.1. Sent on 27
+    November 2026, now in review"."""
     product = (
-        f": {source.product_name} {source.product_version}".rstrip() if source.product_name else ""
+        f", {source.product_name} {source.product_version}".rstrip() if source.product_name else ""
     )
     submitted = source.stage2_submitted_at
-    when = format_date(timezone.localdate(submitted)) if submitted else ""
+    when = f". Sent on {format_date(timezone.localdate(submitted))}" if submitted else ""
     return (
-        f"{source.reference}, {source.get_role_display()}{product} "
-        f"({source.get_stage2_state_display().lower()}, submitted {when})"
+        f"{source.reference}: {source.get_role_display()}{product}{when}, "
+        f"now {source.get_stage2_state_display().lower()}"
     )
 
 
