@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "two_factor",
     "certificates",
     "ods",
+    "nhs_numbers",
     "django_tasks",
     "django_tasks_db",
 ]

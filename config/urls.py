@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("two_factor.urls")),
     path("", include("attestations.urls")),
     path("", include("certificates.urls")),
+    path("", include("nhs_numbers.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -12,6 +12,7 @@ caller keeps the file in quarantine and tries again later; it is never taken as 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 from dataclasses import dataclass
@@ -81,20 +82,64 @@ class ClamdClient:
 
     def instream(self, stream: BinaryIO) -> ClamdVerdict:
         """Scan what `stream` holds, sent in chunks (never read whole). Raises ClamdUnavailable."""
+        session = self.instream_open()
         try:
-            with self._connect() as connection:
-                try:
-                    connection.sendall(b"zINSTREAM\0")
-                    while chunk := stream.read(CHUNK_SIZE):
-                        connection.sendall(struct.pack("!L", len(chunk)) + chunk)
-                    connection.sendall(struct.pack("!L", 0))
-                except (BrokenPipeError, ConnectionResetError):
-                    # clamd stops reading when a stream passes its StreamMaxLength and says so.
-                    pass
-                reply = _read_reply(connection)
+            while chunk := stream.read(CHUNK_SIZE):
+                session.send(chunk)
+        except BaseException:
+            session.close()
+            raise
+        return session.finish()
+
+    def instream_open(self) -> InstreamSession:
+        """Start an INSTREAM scan to send a file to as it arrives (a file that is never kept).
+        Raises ClamdUnavailable."""
+        connection = self._connect()
+        session = InstreamSession(connection)
+        try:
+            connection.sendall(b"zINSTREAM\0")
+        except OSError as error:
+            session.close()
+            raise ClamdUnavailable(f"clamd did not answer: {error!r}") from error
+        return session
+
+
+class InstreamSession:
+    """One INSTREAM scan in progress: `send` each chunk, then `finish` for the verdict (or
+    `close` to abandon it). Raises ClamdUnavailable; the connection is closed after either."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.stopped = False  # clamd stopped reading (past its StreamMaxLength): it says why
+
+    def send(self, chunk: bytes) -> None:
+        if self.stopped or not chunk:
+            return
+        for start in range(0, len(chunk), CHUNK_SIZE):
+            part = chunk[start : start + CHUNK_SIZE]
+            try:
+                self.connection.sendall(struct.pack("!L", len(part)) + part)
+            except (BrokenPipeError, ConnectionResetError):
+                self.stopped = True
+                return
+            except OSError as error:  # timeouts included
+                self.close()
+                raise ClamdUnavailable(f"clamd did not answer: {error!r}") from error
+
+    def finish(self) -> ClamdVerdict:
+        try:
+            if not self.stopped:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.connection.sendall(struct.pack("!L", 0))
+            reply = _read_reply(self.connection)
         except OSError as error:  # timeouts included
             raise ClamdUnavailable(f"clamd did not answer: {error!r}") from error
+        finally:
+            self.close()
         return verdict_parse(reply)
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def _read_reply(connection: socket.socket) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .clamd import ClamdClient, ClamdUnavailable
+from .clamd import ClamdClient, ClamdUnavailable, InstreamSession
 from .models import ScanStatus
 
 NOT_CONFIGURED_MESSAGE = "Malware scanning is not configured"
@@ -56,3 +56,12 @@ def evidence_scan(path: Path) -> ScanOutcome:
     if verdict.infected:
         return ScanOutcome(ScanStatus.INFECTED, verdict.reply, verdict.signature)
     return ScanOutcome(ScanStatus.CLEAN, verdict.reply)
+
+
+def scan_stream_open() -> InstreamSession | None:
+    """Start scanning a file that arrives in chunks and is never kept (the NHS number checker's):
+    None when no scanner is configured. Raises ClamdUnavailable (or ValueError for a bad
+    address): with nothing kept there is no later rescan, so the caller refuses the file."""
+    if not scanner_configured():
+        return None
+    return scanner_client().instream_open()

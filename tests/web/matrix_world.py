@@ -58,6 +58,7 @@ def matrix_world(*, applicant, member, outsider, reviewer, settings, tmp_path) -
             **_attestation(application, member),
             **_certificate(application, member),
             **_people(application, member),
+            **_controller(application, member),
         },
     }
 
@@ -142,6 +143,14 @@ def _certificate(application: Application, member) -> dict[str, Any]:
         uploaded_by=member,
     )
     return {"certificate": certificate.pk}
+
+
+def _controller(application: Application, member) -> dict[str, Any]:
+    """A second application of organisation A, as a Data Controller: the NHS number checker's."""
+    controller = Application.objects.create(
+        organisation=application.organisation, scope="both", role="controller", created_by=member
+    )
+    return {"controller_app": controller.pk}
 
 
 def _people(application: Application, member) -> dict[str, Any]:

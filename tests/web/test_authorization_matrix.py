@@ -257,6 +257,13 @@ URLS = {
         False,
     ),
     "certificates:register": ("/review/certificates", ["GET"], STAFF, False),
+    # The NHS number checker (ADR 0017): a Data Controller application's members only.
+    "nhs_numbers:check": (
+        "/applications/{controller_app}/nhs-number-check",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
 }
 
 

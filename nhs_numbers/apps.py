@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NhsNumbersConfig(AppConfig):
+    name = "nhs_numbers"
+    verbose_name = "NHS number checker"
