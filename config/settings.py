@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "certificates",
     "ods",
     "nhs_numbers",
+    "hazards",
     "django_tasks",
     "django_tasks_db",
 ]

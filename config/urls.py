@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("attestations.urls")),
     path("", include("certificates.urls")),
     path("", include("nhs_numbers.urls")),
+    path("", include("hazards.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimestampedModel
+
+from .risk import Likelihood, Severity, risk
+
+LIKELIHOOD_CHOICES = [(x.value, x.value) for x in Likelihood]
+SEVERITY_CHOICES = [(x.value, x.value) for x in Severity]
+
+
+class HazardStatus(models.TextChoices):
+    OPEN = "Open", "Open"
+    MITIGATED = "Mitigated", "Mitigated"
+    CLOSED = "Closed", "Closed"
+
+
+class HazardLog(TimestampedModel):
+    """An application's hazard log. Approval by the CSO is cleared by any change to it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="hazard_log"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class Hazard(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    log = models.ForeignKey(HazardLog, on_delete=models.CASCADE, related_name="hazards")
+    position = models.PositiveIntegerField()
+    reference = models.CharField(max_length=20)
+    description = models.TextField()
+    causes = models.TextField()
+    effects = models.TextField()
+    initial_likelihood = models.CharField(max_length=20, choices=LIKELIHOOD_CHOICES)
+    initial_severity = models.CharField(max_length=20, choices=SEVERITY_CHOICES)
+    controls = models.TextField()
+    residual_likelihood = models.CharField(max_length=20, choices=LIKELIHOOD_CHOICES)
+    residual_severity = models.CharField(max_length=20, choices=SEVERITY_CHOICES)
+    justification = models.TextField(blank=True)
+    owner = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=HazardStatus.choices)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "reference"], name="hazard_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.description[:60]}"
+
+    @property
+    def initial_risk(self) -> int:
+        return risk(Likelihood(self.initial_likelihood), Severity(self.initial_severity))
+
+    @property
+    def residual_risk(self) -> int:
+        return risk(Likelihood(self.residual_likelihood), Severity(self.residual_severity))

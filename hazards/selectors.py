@@ -1,0 +1,28 @@
+"""Reads of hazard logs, scoped to the user: the application's members, and NHS England staff for
+an application they can review; anyone else gets a 404."""
+
+from __future__ import annotations
+
+import uuid
+
+from accounts.models import User
+from applications.models import Application
+from applications.selectors import application_get_for_member, application_get_for_reviewer
+
+from .models import Hazard, HazardLog
+
+
+def hazard_application_get_for_member(*, user: User, application_id: uuid.UUID) -> Application:
+    return application_get_for_member(user=user, application_id=application_id)
+
+
+def hazard_application_get_for_reviewer(*, user: User, application_id: uuid.UUID) -> Application:
+    return application_get_for_reviewer(user=user, application_id=application_id)
+
+
+def hazard_log_of(application: Application) -> HazardLog | None:
+    return HazardLog.objects.filter(application=application).select_related("approved_by").first()
+
+
+def hazards_of(application: Application) -> list[Hazard]:
+    return list(Hazard.objects.filter(log__application=application).order_by("position"))

@@ -1,0 +1,53 @@
+"""The hazard log in Chromium: from the application's page, an import with errors (each row named,
+nothing saved), then a valid import shown with its risk tags; axe on each page, with and without
+JavaScript."""
+
+import pytest
+
+from applications.models import Application
+from hazards.models import Hazard
+from tests.system.steps import controller_steps
+
+pytestmark = pytest.mark.system
+
+HEADER = (
+    "ID,Description,Causes,Effects,Initial likelihood,Initial severity,Controls,"
+    "Residual likelihood,Residual severity,Justification,Owner,Status\r\n"
+)
+GOOD = (
+    "H-001,Wrong patient's images shown,Manual entry,Misdiagnosis,High,Major,"
+    "Validated NHS numbers only,Low,Major,,CSO,Mitigated\r\n"
+)
+
+
+def test_a_controller_imports_a_hazard_log(me, definition, settings, tmp_path):
+    settings.CLAMD_ADDRESS = ""
+    settings.EVIDENCE_QUARANTINE_DIR = tmp_path / "quarantine"
+    me.given_i_have_signed_in_as("ig.lead@northern.example")
+    me.given_i_have_started_an_application("NIR XCA Provider")
+    me.press_button("Start now")
+    me.when_i_answer(controller_steps(definition)[0])  # the role: a Data Controller
+    application = Application.objects.get(role="controller")
+    me.visit(f"/applications/{application.pk}")
+    me.follow_link("Keep your hazard log")
+    me.then_i_see_heading("Hazard log")
+    me.then_i_see("Your hazard log has no hazards yet.")
+
+    # when I import a file with a bad row, then the row is named and nothing is saved
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + GOOD + "H-002,,c,e,Often,Major,x,Low,Major,,CSO,Open\r\n")
+    me.page.get_by_label("Upload a hazard log CSV file").set_input_files(bad)
+    me.press_button("Import hazards")
+    # (the error summary names each row; the field's own message says nothing was imported)
+    me.then_i_see("Row 3: Enter the description")
+    me.then_i_see("The file has errors: nothing was imported")
+    assert not Hazard.objects.exists()
+
+    # when I import a valid file, then the hazards show with their risk
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD)
+    me.page.get_by_label("Upload a hazard log CSV file").set_input_files(good)
+    me.press_button("Import hazards")
+    me.then_i_see_success("1 hazard imported")
+    me.then_i_see("4 Mandatory elimination or control")
+    me.then_i_see("Not approved by the Clinical Safety Officer yet.")
