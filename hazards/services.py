@@ -102,11 +102,13 @@ def hazard_log_approve(*, application: Application, actor: User) -> Approved:
     """Mark the log approved by `actor`, its CSO. Raises HazardApprovalRefused with the reasons;
     approving an approved log again changes nothing (a double submit)."""
     with transaction.atomic():
-        log = _lock(application)
-        hazards = list(log.hazards.order_by("position"))
+        Application.objects.select_for_update().get(pk=application.pk)
+        log = HazardLog.objects.filter(application=application).first()  # never made here
+        hazards = list(log.hazards.order_by("position")) if log is not None else []
         problems = approval_problems(application, hazards, actor)
         if problems:
             raise HazardApprovalRefused(problems)
+        assert log is not None  # it has hazards
         if log.approved_at is not None:
             return Approved(changed=False)
         log.approved_at = timezone.now()
