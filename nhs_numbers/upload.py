@@ -4,7 +4,7 @@
 (core/uploads.py). Each 64 KiB chunk of the file goes to the checker (nhs_numbers/checking.py)
 and, when a scanner is configured, to clamd over one INSTREAM connection, and is then dropped:
 nothing of the file is written to disk or kept in memory beyond the chunk and one unfinished line
-(ADR 0019). The file is refused, and its report thrown away, when it:
+(ADR 0021). The file is refused, and its report thrown away, when it:
 - reaches NHS_NUMBER_FILE_MAX_BYTES (counted as it streams; the rest is read past),
 - is not a CSV (NUL bytes, or the first bytes of a PDF, ZIP, image or old Office file),
 - is empty,

@@ -257,13 +257,13 @@ URLS = {
         False,
     ),
     "certificates:register": ("/review/certificates", ["GET"], STAFF, False),
-    # The hazard log (ADR 0020): the application's members keep it; staff read and export it.
+    # The hazard log (ADR 0022): the application's members keep it; staff read and export it.
     "hazards:log": ("/applications/{app}/hazard-log", ["GET", "POST"], APPLICANT, False),
     "hazards:approve": ("/applications/{app}/hazard-log/approve", ["POST"], APPLICANT, False),
     "hazards:csv": ("/applications/{app}/hazard-log.csv", ["GET"], APPLICANT | STAFF, False),
     "hazards:xlsx": ("/applications/{app}/hazard-log.xlsx", ["GET"], APPLICANT | STAFF, False),
     "hazards:review": ("/review/applications/{app}/hazard-log", ["GET"], STAFF, False),
-    # The NHS number checker (ADR 0019): a Data Controller application's members only.
+    # The NHS number checker (ADR 0021): a Data Controller application's members only.
     "nhs_numbers:check": (
         "/applications/{controller_app}/nhs-number-check",
         ["GET", "POST"],
