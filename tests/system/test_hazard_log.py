@@ -3,6 +3,7 @@ nothing saved), then a valid import shown with its risk tags; axe on each page, 
 JavaScript."""
 
 import pytest
+from django.utils import timezone
 
 from applications.models import Application
 from hazards.models import Hazard
@@ -51,3 +52,13 @@ def test_a_controller_imports_a_hazard_log(me, definition, settings, tmp_path):
     me.then_i_see_success("1 hazard imported")
     me.then_i_see("4 Mandatory elimination or control")
     me.then_i_see("Not approved by the Clinical Safety Officer yet.")
+
+    # when NHS England looks at the submitted application, then the reviewer sees the log
+    Application.objects.filter(pk=application.pk).update(stage2_submitted_at=timezone.now())
+    me.page.locator("header").get_by_role("button", name="Sign out").click()
+    me.then_i_see_heading("Sign in")
+    me.given_i_have_signed_in_as("reviewer@england.example", lands_on="Applications to review")
+    me.visit(f"/review/applications/{application.pk}/hazard-log")
+    me.then_i_see_heading("Hazard log")
+    me.then_i_see("Wrong patient's images shown")
+    me.then_i_see("4 Mandatory elimination or control")
