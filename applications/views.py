@@ -32,6 +32,7 @@ from workflow import dspt_update as dspt_update_service
 from workflow import services as workflow
 from workflow.comments import review_comments_visible_to
 from workflow.dspt import dspt_questions_of, dspt_summary, dspt_updatable
+from workflow.dspt_register_check import register_check_of
 from workflow.review_times import review_time
 from workflow.selectors import (
     AUP_QUESTION_ID,
@@ -134,6 +135,7 @@ def ods_refusal_for_applicant(check: OdsCheck) -> str:
 def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_get_for_member(user=request.user, application_id=application_id)
     context = application_page_context(application)
+    dspt = dspt_summary(application, definitions.today())
     return render(
         request,
         "applications/detail.jinja",
@@ -153,7 +155,8 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             else "",
             "today": definitions.today(),
             "can_withdraw": can_withdraw(application),
-            "dspt": dspt_summary(application, definitions.today()),
+            "dspt": dspt,
+            "dspt_register": register_check_of(application, dspt.standing if dspt else None),
             "dspt_updatable": dspt_updatable(application),
             "review_time": review_time(application, definitions.today()),
             "comments": review_comments_visible_to(user=request.user, application=application),
@@ -401,6 +404,7 @@ def dspt_update(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse
         }
         for name, error in field_errors.items()
     ]
+    dspt = dspt_summary(application, definitions.today())
     return render(
         request,
         "applications/dspt_update.jinja",
@@ -415,7 +419,8 @@ def dspt_update(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse
             "questions": questions,
             "errors": errors,
             "field_errors": field_errors,
-            "dspt": dspt_summary(application, definitions.today()),
+            "dspt": dspt,
+            "dspt_register": register_check_of(application, dspt.standing if dspt else None),
             "back_url": detail_url,
         },
         status=400 if errors else 200,

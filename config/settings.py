@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ods",
     "nhs_numbers",
     "hazards",
+    "dspt_register",
     "django_tasks",
     "django_tasks_db",
 ]

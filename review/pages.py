@@ -17,6 +17,7 @@ from questionnaire import definitions
 from workflow import review
 from workflow.comments import review_comments_visible_to
 from workflow.dspt import dspt_for_review
+from workflow.dspt_register_check import register_check_annotated
 from workflow.review_times import review_time
 
 from .presenters import review_page_context
@@ -74,6 +75,7 @@ def application_page(
             "dspt_updates": dspt_updates,
             "comments": review_comments_visible_to(user=request.user, application=application),
             "comment_form": comment_form or {"text": "", "visibility": "", "errors": {}},
+            "dspt_register": register_check_annotated(application, dspt.standing if dspt else None),
         },
         status=status,
     )

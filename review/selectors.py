@@ -27,6 +27,11 @@ from applications.models import Application
 from applications.selectors import application_get_for_reviewer, applications_visible_to
 from applications.states import Role, Scope, Stage2State
 from questionnaire import definitions
+from workflow.dspt_register_check import (
+    RegisterOutcome,
+    register_entry_annotations,
+    with_register_outcome,
+)
 from workflow.models import DocumentRequest, DocumentRequestStatus, Submission
 
 PAGE_SIZE = 25
@@ -47,6 +52,7 @@ class QueueFilters:
     scope: str = ""
     reviewer: str = ""  # "me", "none", or a reviewer's id
     flagged: bool = False
+    dspt: str = ""  # a RegisterOutcome value: the declared DSPT against the register
     search: str = ""
 
     @classmethod
@@ -64,6 +70,7 @@ class QueueFilters:
             scope=pick("scope", list(Scope.values)),
             reviewer=reviewer,
             flagged=query.get("flagged") == "yes",
+            dspt=pick("dspt", [o.value for o in RegisterOutcome]),
             search=str(query.get("q", "")).strip()[:100],
         )
 
@@ -74,14 +81,19 @@ class QueueFilters:
             "scope": self.scope,
             "reviewer": self.reviewer,
             "flagged": "yes" if self.flagged else "",
+            "dspt": self.dspt,
             "q": self.search,
         }
         return {key: value for key, value in pairs.items() if value}
 
 
 def queue_queryset(*, user: User, filters: QueueFilters) -> QuerySet[Application]:
-    """Every submitted application the filters match, longest waiting first."""
-    queryset = applications_visible_to(user).select_related("organisation", "stage2_reviewer")
+    """Every submitted application the filters match, longest waiting first, each with its
+    DSPT checked against the register in the same query (``dspt_register_outcome``,
+    ``dspt_declared_higher``)."""
+    queryset = with_register_outcome(
+        applications_visible_to(user).select_related("organisation", "stage2_reviewer")
+    )
     if filters.state:
         queryset = queryset.filter(stage2_state=filters.state)
     if filters.role:
@@ -95,7 +107,10 @@ def queue_queryset(*, user: User, filters: QueueFilters) -> QuerySet[Application
     elif filters.reviewer:
         queryset = queryset.filter(stage2_reviewer_id=int(filters.reviewer))
     if filters.flagged:
-        queryset = queryset.filter(stage2_flagged=True)
+        # Flagged by the rules at submission, or declaring a DSPT status above the register's.
+        queryset = queryset.filter(Q(stage2_flagged=True) | Q(dspt_declared_higher=True))
+    if filters.dspt:
+        queryset = queryset.filter(dspt_register_outcome=filters.dspt)
     if filters.search:
         term = filters.search
         queryset = queryset.filter(
@@ -148,9 +163,12 @@ LATEST_SUBMISSION = {
 
 
 def application_for_review(*, user: User, application_id: Any) -> Application:
-    """The application for its review page, with its latest submission read in the same query."""
+    """The application for its review page, with its latest submission and its organisation's
+    entry in the latest DSPT register snapshot read in the same query."""
     return application_get_for_reviewer(
-        user=user, application_id=application_id, annotations=LATEST_SUBMISSION
+        user=user,
+        application_id=application_id,
+        annotations={**LATEST_SUBMISSION, **register_entry_annotations()},
     )
 
 

@@ -15,6 +15,7 @@ from applications.states import Role, Scope
 from questionnaire import definitions
 from questionnaire.engine.answers import format_date
 from workflow import comments, review
+from workflow.dspt_register_check import OUTCOME_LABELS
 from workflow.models import HoldOrigin
 from workflow.review_times import review_target, review_time
 
@@ -59,6 +60,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "states": [(s.value, s.label) for s in QUEUE_STATES],
             "roles": Role.choices,
             "scopes": Scope.choices,
+            "dspt_outcomes": [(o.value, label) for o, label in OUTCOME_LABELS.items()],
+            "dspt_outcome_labels": {o.value: label for o, label in OUTCOME_LABELS.items()},
             "reviewers": reviewers(),
             "target": review_target(),
         },

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from applications.models import Application, Stage2Transition
 from questionnaire.definitions import current_definition
-from questionnaire.models import Answer, Response
+from questionnaire.models import Answer, AnswerRevision, Response
 from workflow.dspt import DSPT_QUESTIONS
 
 
@@ -38,12 +38,26 @@ def application_with_dspt(
     if published is not None:
         values[questions.published] = published
     for question_id, value in values.items():
+        wording = definition.question(question_id).wording()
         Answer.objects.create(
             response=response,
             question_id=question_id,
             definition_version=1,
-            wording=definition.question(question_id).wording(),
+            wording=wording,
             value={"value": value},
+            answered_by=member,
+            answered_at=now,
+        )
+        # NHS England's page reads the DSPT from the answers' revisions.
+        AnswerRevision.objects.create(
+            response=response,
+            question_id=question_id,
+            revision=1,
+            change="set",
+            definition_version=1,
+            wording=wording,
+            value={"value": value},
+            display=[value],
             answered_by=member,
             answered_at=now,
         )
