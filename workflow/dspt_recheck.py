@@ -27,13 +27,20 @@ from django_tasks import task
 from applications.models import Application
 from applications.states import Stage2State
 from audit.services import Auditor
+from dspt_register.models import DsptSnapshot
 from questionnaire import definitions
 from questionnaire.engine.answers import format_date
 from questionnaire.engine.dspt import MonthDay
 from questionnaire.selectors import answer_values_for_applications
 
 from .dspt import DSPT_QUESTION_IDS, DsptStanding, dspt_standing, dspt_warning_key
-from .holds import hold_raise
+from .dspt_register_check import (
+    REGISTER_HOLD_ACTION,
+    register_entries_in,
+    register_for,
+    register_objection,
+)
+from .holds import hold_lift, hold_raise
 from .models import Hold, HoldOrigin, WarningSent
 from .notices import notice_dspt_expiring, notice_dspt_lapsed
 from .warnings import warning_claim, warnings_sent
@@ -48,11 +55,16 @@ RECHECKED_STATES = (
     Stage2State.APPROVED,
 )
 WARNING_KIND = "dspt"
+REGISTER_HOLD_LIFTED = (
+    "Your organisation's DSPT is current and at Standards Met or higher, and the DSPT register "
+    "no longer shows it below."
+)
 BATCH_SIZE = 1000
 
 
 class Outcome(StrEnum):
     HOLD = "hold"
+    LIFTED = "lifted"
     WARNING = "warning"
     NOTHING = "nothing"
     SKIPPED = "skipped"
@@ -62,6 +74,7 @@ class Outcome(StrEnum):
 class RecheckSummary:
     checked: int = 0
     holds_raised: int = 0
+    holds_lifted: int = 0
     warnings_sent: int = 0
     # Locked by another run at that moment (it acts on them), or no longer re-checked.
     skipped: int = 0
@@ -69,7 +82,8 @@ class RecheckSummary:
     def __str__(self) -> str:
         return (
             f"Checked {self.checked}, holds raised {self.holds_raised}, "
-            f"warnings sent {self.warnings_sent}, skipped {self.skipped}."
+            f"holds lifted {self.holds_lifted}, warnings sent {self.warnings_sent}, "
+            f"skipped {self.skipped}."
         )
 
 
@@ -101,16 +115,19 @@ def dspt_recheck(today: date, *, batch_size: int = BATCH_SIZE) -> RecheckSummary
     once: see the module's docstring."""
     deadline = definitions.dspt_deadline()
     summary = RecheckSummary()
+    snapshot = DsptSnapshot.objects.order_by("-taken_on", "-imported_at").first()
     after = None
     while True:
         page = _rechecked().order_by("pk")
         if after is not None:
             page = page.filter(pk__gt=after)
-        rows = list(page.values_list("pk", "role")[:batch_size])
+        rows = list(page.values_list("pk", "role", "organisation__ods_code")[:batch_size])
         if not rows:
             break
         after = rows[-1][0]
-        ids = [pk for pk, _ in rows]
+        ids = [pk for pk, _, _ in rows]
+        codes = {pk: code for pk, _, code in rows}
+        register = register_entries_in(snapshot.pk, list(set(codes.values()))) if snapshot else {}
         answers = answer_values_for_applications(ids, DSPT_QUESTION_IDS)
         held = set(
             Hold.objects.filter(
@@ -119,7 +136,7 @@ def dspt_recheck(today: date, *, batch_size: int = BATCH_SIZE) -> RecheckSummary
         )
         standings = {
             pk: standing
-            for pk, role in rows
+            for pk, role, _ in rows
             if (standing := dspt_standing(role, answers.get(pk, {}), today, deadline))
         }
         keys = {
@@ -131,8 +148,13 @@ def dspt_recheck(today: date, *, batch_size: int = BATCH_SIZE) -> RecheckSummary
         for key, threshold in warnings_sent(kind=WARNING_KIND, keys=keys.values()):
             sent.setdefault(key, set()).add(threshold)
         for pk, standing in standings.items():
-            if standing.lapsed:
+            objection = register_objection(
+                standing, snapshot.taken_on if snapshot else None, register.get(codes[pk])
+            )
+            if standing.lapsed or objection:
                 due = pk not in held
+            elif pk in held and standing.acceptable:
+                due = True  # the register raised it, and no longer objects: lift it
             else:
                 due = pk in keys and standing.warning_due(sent.get(keys[pk], set())) is not None
             if due:
@@ -148,6 +170,8 @@ def dspt_recheck(today: date, *, batch_size: int = BATCH_SIZE) -> RecheckSummary
 def _count(summary: RecheckSummary, outcome: Outcome) -> None:
     if outcome == Outcome.HOLD:
         summary.holds_raised += 1
+    elif outcome == Outcome.LIFTED:
+        summary.holds_lifted += 1
     elif outcome == Outcome.WARNING:
         summary.warnings_sent += 1
     elif outcome == Outcome.SKIPPED:
@@ -156,8 +180,10 @@ def _count(summary: RecheckSummary, outcome: Outcome) -> None:
 
 @transaction.atomic
 def recheck_application(application_id: object, *, today: date, deadline: MonthDay) -> Outcome:
-    """Judge one application again with its row locked, and act: raise the hold, or send the
-    warning due. Nothing if another run holds the row, or has already done it."""
+    """Judge one application again with its row locked, and act: raise the hold (a lapsed
+    publication, or the register's objection), lift a hold the register raised once neither
+    holds, or send the warning due. Nothing if another run holds the row, or has already done
+    it."""
     application = (
         _rechecked()
         .select_for_update(skip_locked=True, of=("self",))
@@ -171,10 +197,28 @@ def recheck_application(application_id: object, *, today: date, deadline: MonthD
     standing = dspt_standing(application.role, answers.get(application.pk, {}), today, deadline)
     if standing is None or standing.published is None or standing.lapses_on is None:
         return Outcome.NOTHING
+    code = application.organisation.ods_code
+    taken_on, register = register_for([code])
+    objection = register_objection(standing, taken_on, register.get(code))
+    open_holds = application.holds.filter(origin=HoldOrigin.DSPT_RECHECK, lifted_at__isnull=True)
+    if not standing.lapsed and objection is not None:
+        if open_holds.exists():
+            return Outcome.NOTHING
+        hold_raise(
+            application=application,
+            origin=HoldOrigin.DSPT_RECHECK,
+            reason=objection.reason(standing),
+            action=REGISTER_HOLD_ACTION,
+            actor=None,
+        )
+        return Outcome.HOLD
+    if not standing.lapsed and standing.acceptable and open_holds.exists():
+        for hold in open_holds:
+            hold.application = application
+            hold_lift(hold=hold, actor=None, reason=REGISTER_HOLD_LIFTED)
+        return Outcome.LIFTED
     if standing.lapsed:
-        if application.holds.filter(
-            origin=HoldOrigin.DSPT_RECHECK, lifted_at__isnull=True
-        ).exists():
+        if open_holds.exists():
             return Outcome.NOTHING
         hold_raise(
             application=application,

@@ -36,7 +36,7 @@ from questionnaire.engine.answers import format_date
 from questionnaire.engine.conditions import MAIN_FIELD
 from questionnaire.models import Answer
 
-from .dspt import DSPT_QUESTIONS, DsptStanding
+from .dspt import DSPT_QUESTIONS, STANDARDS_MET, DsptStanding
 
 
 class RegisterOutcome(StrEnum):
@@ -289,3 +289,68 @@ def with_register_outcome(queryset: Any) -> Any:
         )
         .annotate(dspt_register_outcome=_outcome(), dspt_declared_higher=_higher())
     )
+
+
+# --- The daily re-check's use of the register (ADR 0023).
+
+
+@dataclass(frozen=True)
+class RegisterObjection:
+    """The register, taken on or after the declared publication, shows the organisation below
+    Standards Met while the application declares Standards Met or higher."""
+
+    taken_on: date
+    status: str
+    published: date | None
+
+    def reason(self, standing: DsptStanding) -> str:
+        return (
+            f"The DSPT register published on {format_date(self.taken_on)} shows your "
+            f"organisation's DSPT as {_value_text(self.status, self.published)}, below "
+            f"Standards Met. Your application says "
+            f"{_value_text(standing.status, standing.published)}."
+        )
+
+
+REGISTER_HOLD_ACTION = (
+    "If your organisation has published its DSPT since, update your DSPT status and publication "
+    "date on your application's page. Otherwise, publish it at Standards Met or higher first."
+)
+
+
+def register_objection(
+    standing: DsptStanding | None,
+    taken_on: date | None,
+    entry: tuple[str, date | None] | None,
+) -> RegisterObjection | None:
+    """Whether the latest register (taken on ``taken_on``; ``entry`` the organisation's status
+    and publication date in it) overrides a passing declaration. A declaration below Standards
+    Met is the questionnaire rules' business, a publication declared after the register was
+    taken is one the register cannot know yet, and an organisation not in the register is left
+    to the reviewer."""
+    if standing is None or taken_on is None or entry is None:
+        return None
+    status, published = entry
+    if not standing.at_least_standards_met or status in STANDARDS_MET:
+        return None
+    if standing.published is not None and standing.published > taken_on:
+        return None
+    return RegisterObjection(taken_on, status, published)
+
+
+def register_for(ods_codes: list[str]) -> tuple[date | None, dict[str, tuple[str, date | None]]]:
+    """The latest snapshot's date and these organisations' entries in it (status, publication
+    date), by code: for the service's own daily job, in two queries."""
+    snapshot = DsptSnapshot.objects.order_by("-taken_on", "-imported_at").first()
+    if snapshot is None:
+        return None, {}
+    return snapshot.taken_on, register_entries_in(snapshot.pk, ods_codes)
+
+
+def register_entries_in(
+    snapshot_id: Any, ods_codes: list[str]
+) -> dict[str, tuple[str, date | None]]:
+    rows = DsptRegisterEntry.objects.filter(
+        snapshot_id=snapshot_id, ods_code__in=ods_codes
+    ).values_list("ods_code", "status", "published")
+    return {code: (status, published) for code, status, published in rows}

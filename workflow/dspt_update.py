@@ -1,7 +1,8 @@
 """The applicant updates the DSPT of an application past draft (approved too), without reopening
 the rest of the questionnaire (issue 10). The two answers go through the questionnaire's own
 answer service, so they are revisions NHS England sees like any other, and the rules judge them;
-a current publication at Standards Met or higher lifts the daily re-check's hold."""
+a current publication at Standards Met or higher lifts the daily re-check's hold, unless the DSPT
+register still shows the organisation below Standards Met since that publication."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from questionnaire.services import answer_discard, answer_record
 
 from .attestations import attestations_void_stale
 from .dspt import DsptStanding, dspt_questions_of, dspt_standing, dspt_updatable
+from .dspt_register_check import register_for, register_objection
 from .holds import hold_lift, holds_sync_rules
 from .models import HoldOrigin
 from .services import StaleAnswer
@@ -114,7 +116,11 @@ def dspt_update(
     )
     assert standing is not None
     lifted = False
-    if standing.acceptable:
+    code = application.organisation.ods_code
+    taken_on, register = register_for([code])
+    # A passing declaration does not lift the hold while the register, taken since the declared
+    # publication, shows the organisation below Standards Met (ADR 0023).
+    if standing.acceptable and register_objection(standing, taken_on, register.get(code)) is None:
         for hold in application.holds.filter(
             origin=HoldOrigin.DSPT_RECHECK, lifted_at__isnull=True
         ):

@@ -275,13 +275,15 @@ def test_the_command_runs_it_for_a_given_day_and_prints_a_summary(organisation, 
     application_with_dspt(organisation, member)
     call_command("dspt_recheck", "--date", "2026-07-01")
     assert capsys.readouterr().out.strip() == (
-        "DSPT re-check for 2026-07-01: Checked 1, holds raised 1, warnings sent 0, skipped 0."
+        "DSPT re-check for 2026-07-01: Checked 1, holds raised 1, holds lifted 0, warnings sent 0, "
+        "skipped 0."
     )
     entry = AuditEntry.objects.get(action="dspt.recheck")
     assert entry.after == {
         "date": "2026-07-01",
         "checked": 1,
         "holds_raised": 1,
+        "holds_lifted": 0,
         "warnings_sent": 0,
         "skipped": 0,
     }
@@ -304,6 +306,7 @@ def test_the_task_runs_the_recheck_for_the_day_it_is_given(organisation, member)
     assert result.return_value == {
         "checked": 1,
         "holds_raised": 1,
+        "holds_lifted": 0,
         "warnings_sent": 0,
         "skipped": 0,
     }
