@@ -279,6 +279,8 @@ def review_page_context(application: Application) -> dict[str, Any]:
         "evaluation": evaluation,
         "answer_rows": rows,
         "latest_submission": latest,
+        # What the sender accepted, in the words shown and by whom (None before declarations).
+        "declaration": latest.snapshot.get("declaration") if latest else None,
         "being_changed": stage2_working_state(application) == Stage2State.CHANGES_REQUESTED,
         "people": [row for row in rows if row["id"] in PEOPLE_QUESTIONS],
         "holds_open": holds_open,

@@ -4,6 +4,7 @@ that bring new questions, limits, and what the reviewer reads while changes are 
 from datetime import date
 
 import pytest
+from django.utils.html import escape
 
 from accounts.models import UserKind
 from accounts.services import user_create
@@ -148,3 +149,17 @@ def test_approval_is_refused_while_a_pause_rule_applies_now(submitted, reviewer,
     assert "pauses onboarding now" in refused.content.decode()
     submitted.refresh_from_db()
     assert submitted.stage2_state == "in_review"
+
+
+def test_the_reviewer_reads_the_declaration_the_sender_accepted_in_its_words(
+    submitted, reviewer, member
+):
+    from workflow.models import Submission
+
+    snapshot = Submission.objects.get(application=submitted).snapshot
+    page = signed_in(reviewer).get(f"/review/applications/{submitted.pk}").content.decode()
+    assert "<h3>Declaration</h3>" in page
+    assert not member.full_name  # the sender has not given a name: the address alone says who
+    assert f"Accepted and sent by {member.email} on" in page
+    assert escape(snapshot["declaration"]["text"]) in page
+    assert "authorised" in snapshot["declaration"]["text"]
