@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "nhs_numbers",
     "hazards",
     "dspt_register",
+    "api",
+    # django-ninja: in INSTALLED_APPS so its docs page uses its own bundled Swagger UI files
+    # (served by whitenoise from this site), not a CDN the CSP would refuse (ADR 0024).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -209,6 +213,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The JSON API (ADR 0024): requests each personal API token may make a minute.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

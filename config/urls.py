@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from api.urls import api_urls
 from core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("nhs_numbers.urls")),
     path("", include("hazards.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", api_urls),
 ]
 
 handler400 = "core.views.bad_request"

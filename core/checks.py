@@ -70,6 +70,13 @@ def check_invitation_days() -> Problem:
     return None
 
 
+@setting_check("API_REQUESTS_PER_MINUTE")
+def check_api_requests_per_minute() -> Problem:
+    if settings.API_REQUESTS_PER_MINUTE < 1:
+        return f"must be a positive number of requests, not {settings.API_REQUESTS_PER_MINUTE}"
+    return None
+
+
 @setting_check("REVIEW_TARGET_WORKING_DAYS")
 def check_review_target_working_days() -> Problem:
     if settings.REVIEW_TARGET_WORKING_DAYS < 1:

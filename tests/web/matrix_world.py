@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, PasswordReset, UserKind, password_fingerprint
 from accounts.services import user_create
+from api.services import token_create
 from applications.models import Application
 from attestations.models import KeyPerson
 from certificates.models import Certificate
@@ -59,6 +60,7 @@ def matrix_world(*, applicant, member, outsider, reviewer, settings, tmp_path) -
             **_certificate(application, member),
             **_people(application, member),
             **_controller(application, member),
+            "api_token": token_create(user=member, name="matrix", days=7).token.pk,
         },
     }
 

@@ -13,6 +13,7 @@ from django.urls.converters import IntConverter, UUIDConverter
 
 from accounts.models import UserKind
 from accounts.services import user_create
+from api.services import token_create
 from tests.conftest import PASSWORD
 from tests.web.matrix_world import matrix_world
 
@@ -270,6 +271,24 @@ URLS = {
         APPLICANT,
         False,
     ),
+    # Personal API tokens (ADR 0024): everyone signed in manages their own.
+    "tokens:tokens": ("/account/api-tokens", ["GET", "POST"], SIGNED_IN, False),
+    "tokens:token_revoke": (
+        "/account/api-tokens/{api_token}/revoke",
+        ["POST"],
+        {"member_a"},
+        False,
+    ),
+    # The JSON API (ADR 0024), asked with each role's own personal API token; the anonymous get
+    # a 401, not the sign-in page. Its description and docs are public.
+    # ninja's root of the API: a 404 to everyone (the docs have their own URL).
+    "api:api-root": ("/api/v1/", ["GET"], set(), True),
+    "api:openapi-json": ("/api/v1/openapi.json", ["GET"], EVERYONE, True),
+    "api:openapi-view": ("/api/v1/docs", ["GET"], EVERYONE, True),
+    "api:applications_list": ("/api/v1/applications", ["GET"], SIGNED_IN, False),
+    "api:application_detail": ("/api/v1/applications/{app}", ["GET"], APPLICANT | STAFF, False),
+    "api:questionnaire_definition": ("/api/v1/questionnaire", ["GET"], SIGNED_IN, False),
+    "api:review_queue": ("/api/v1/review/queue", ["GET"], STAFF, False),
 }
 
 
@@ -316,7 +335,11 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
     )
 
 
-def client_for(role, world):
+def client_for(role, world, path=""):
+    """A browser signed in as the role; for the JSON API, a client with the role's own token."""
+    if path.startswith("/api/") and role != "anonymous":
+        secret = token_create(user=world["users"][role], name="matrix", days=7).secret
+        return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {secret}")
     client = Client(raise_request_exception=False)
     if role != "anonymous":
         client.force_login(world["users"][role])
@@ -331,7 +354,7 @@ def test_each_role_gets_only_what_is_theirs(world, name):
     # what a refused role would see.
     for role in sorted(ROLES, key=lambda r: r in allowed):
         for method in methods:
-            client = client_for(role, world)
+            client = client_for(role, world, path)
             response = client.get(path) if method == "GET" else client.post(path, {})
             status = response.status_code
             where = f"{method} {path} as {role}: {status}"
@@ -339,6 +362,8 @@ def test_each_role_gets_only_what_is_theirs(world, name):
             if role in allowed:
                 assert status != 404, where
                 assert status != 403, where
+            elif role == "anonymous" and not public and path.startswith("/api/"):
+                assert status == 401, where
             elif role == "anonymous" and not public:
                 assert status == 302 and "/sign-in" in response["Location"], where
             elif role == "member_b" and "{app}" in template:
@@ -370,6 +395,6 @@ def test_the_methods_listed_are_the_ones_each_url_accepts(users, name):
     role = sorted(signed_in)[0] if signed_in else ("anonymous" if allowed else "member_a")
     converters = dict(routes())[name]
     path = reverse(name, kwargs={key: placeholder(c) for key, c in converters.items()})
-    response = client_for(role, users).put(path)
+    response = client_for(role, users, path).put(path)
     assert response.status_code == 405, name
     assert set(response["Allow"].split(", ")) == set(methods), name

@@ -1,0 +1,176 @@
+"""The JSON API, version 1 (ADR 0024). Every read goes through the same selectors as the pages,
+scoped to the token's user; nothing here widens what that user could see in a browser."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, ValidationError
+
+from accounts.rules import can_review
+from applications.models import Application
+from applications.selectors import application_get_for_user, applications_visible_to
+from questionnaire import definitions
+from questionnaire.models import Response
+from questionnaire.selectors import answers_by_question, response_for
+from review.selectors import QueueFilters, queue_page
+
+from . import schemas
+from .auth import RateLimited, TokenAuth
+
+api = NinjaAPI(
+    title="NIR Stage 2 Governance Assurance API",
+    version="1",
+    description=(
+        "Applicants read their organisation's applications and the questionnaire; NHS England "
+        "reviewers read the queue and any submitted application. Authenticate with a personal "
+        "API token: `Authorization: Bearer nir_...`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "Too many requests: try again later"}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "Give a personal API token that is in date"}, status=401
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Invalid request", "errors": exc.errors}, 422)
+
+
+AUTH_ERRORS: dict[int, Any] = {401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+
+
+def _summary(application: Application) -> dict[str, Any]:
+    return {
+        "id": application.id,
+        "reference": application.reference,
+        "organisation": application.organisation.name,
+        "ods_code": application.organisation.ods_code,
+        "scope": application.scope,
+        "role": application.role,
+        "product_name": application.product_name,
+        "product_version": application.product_version,
+        "stage2_state": application.stage2_state,
+        "stage2_submitted_at": application.stage2_submitted_at,
+        "created_at": application.created_at,
+    }
+
+
+@api.get(
+    "/applications",
+    response={200: list[schemas.ApplicationSummary], **AUTH_ERRORS},
+    summary="Applications you can see",
+    tags=["applications"],
+)
+def applications_list(request: HttpRequest) -> Any:
+    """An applicant's organisation's applications; for NHS England, every submitted one."""
+    queryset = applications_visible_to(request.user).select_related("organisation")  # type: ignore[arg-type]
+    return [_summary(a) for a in queryset[:500]]
+
+
+@api.get(
+    "/applications/{application_id}",
+    response={200: schemas.ApplicationDetail, **AUTH_ERRORS},
+    summary="One application with its answers and Stage 2 timeline",
+    tags=["applications"],
+)
+def application_detail(request: HttpRequest, application_id: uuid.UUID) -> Any:
+    application = application_get_for_user(user=request.user, application_id=application_id)  # type: ignore[arg-type]
+    try:
+        response = response_for(application)
+    except Response.DoesNotExist:
+        answers: list[dict[str, Any]] = []
+    else:
+        answers = [
+            {"question_id": qid, "value": a.value}
+            for qid, a in sorted(answers_by_question(response).items())
+        ]
+    timeline = [
+        {
+            "from_state": t.from_state,
+            "to_state": t.to_state,
+            "actor": (t.actor.full_name or t.actor.email) if t.actor else None,
+            "reason": t.reason,
+            "at": t.at,
+        }
+        for t in application.stage2_transitions.select_related("actor").order_by("at", "pk")
+    ]
+    return {**_summary(application), "answers": answers, "timeline": timeline}
+
+
+@api.get(
+    "/questionnaire",
+    response={200: dict[str, Any], **AUTH_ERRORS},
+    summary="The current questionnaire definition",
+    tags=["questionnaire"],
+)
+def questionnaire_definition(request: HttpRequest) -> Any:
+    return definitions.current_definition().model_dump(mode="json")
+
+
+class QueueQuery(Schema):
+    state: str = ""
+    role: str = ""
+    scope: str = ""
+    reviewer: str = ""
+    flagged: str = ""
+    q: str = ""
+    page: int = 1
+
+
+@api.get(
+    "/review/queue",
+    response={200: schemas.QueuePage, **AUTH_ERRORS},
+    summary="NHS England's review queue (reviewers and administrators)",
+    tags=["review"],
+)
+def review_queue(request: HttpRequest, filters: Query[QueueQuery]) -> Any:
+    if not can_review(request.user):
+        raise Http404
+    page = queue_page(
+        user=request.user,  # type: ignore[arg-type]
+        filters=QueueFilters.from_query(filters.dict()),
+        page_number=filters.page,
+    )
+    results = [
+        {
+            **_summary(a),
+            "reviewer": (a.stage2_reviewer.full_name or a.stage2_reviewer.email)
+            if a.stage2_reviewer
+            else None,
+            "flagged": a.stage2_flagged,
+            "document_overdue": a.document_overdue,
+        }
+        for a in page.object_list
+    ]
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": results,
+    }

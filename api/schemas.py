@@ -1,0 +1,70 @@
+"""The API's typed request and response bodies (pydantic, through django-ninja)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class Error(Schema):
+    detail: str
+
+
+class ApplicationSummary(Schema):
+    id: uuid.UUID
+    reference: str
+    organisation: str
+    ods_code: str
+    scope: str
+    role: str
+    product_name: str
+    product_version: str
+    stage2_state: str
+    stage2_submitted_at: datetime | None
+    created_at: datetime
+
+
+class QueueEntry(ApplicationSummary):
+    reviewer: str | None
+    flagged: bool
+    document_overdue: bool
+
+
+class QueuePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[QueueEntry]
+
+
+class Transition(Schema):
+    from_state: str
+    to_state: str
+    actor: str | None
+    reason: str
+    at: datetime
+
+
+class Answer(Schema):
+    question_id: str
+    value: Any
+
+
+class ApplicationDetail(ApplicationSummary):
+    answers: list[Answer]
+    timeline: list[Transition]
+
+
+class Question(Schema):
+    id: str
+    type: str
+    text: str
+    required: bool
+
+
+class QuestionnaireDefinition(Schema):
+    version: str
+    questions: list[dict[str, Any]]
