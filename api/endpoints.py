@@ -7,16 +7,29 @@ import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 
-from accounts.rules import can_review
+from accounts.rules import can_review, is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_user, applications_visible_to
 from questionnaire import definitions
+from questionnaire.engine.answers import MAIN_INPUT, parse_answer
+from questionnaire.engine.schema import QuestionKind
 from questionnaire.models import Response
-from questionnaire.selectors import answers_by_question, response_for
+from questionnaire.selectors import answers_by_question, response_definition, response_for
 from review.selectors import QueueFilters, queue_page
+from workflow.declaration import declaration_for
+from workflow.services import (
+    AnswerNotEditable,
+    DiscardNotConfirmed,
+    QuestionNotAvailable,
+    StaleAnswer,
+    SubmitStatus,
+    answer_save,
+    stage2_submit,
+)
 
 from . import schemas
 from .auth import RateLimited, TokenAuth
@@ -41,6 +54,13 @@ def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(RawPostDataException)
+def _not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form-encoded or multipart body, already read as a form by the middleware: the API reads
+    # JSON only.
+    return api.create_response(request, {"detail": "Send the body as JSON"}, status=415)
 
 
 @api.exception_handler(Http404)
@@ -174,3 +194,108 @@ def review_queue(request: HttpRequest, filters: Query[QueueQuery]) -> Any:
         "pages": page.paginator.num_pages,
         "results": results,
     }
+
+
+# The pages' own words (questionnaire/views.py), so a client shows what a browser would.
+STALE_ANSWER = (
+    "Someone else in your organisation changed this answer while you were working on it. "
+    "Check the answer and continue to save your version"
+)
+SUBMIT_REFUSED = {
+    SubmitStatus.DECLARATION_CHANGED: "The declaration has changed since you opened this page. "
+    "Read it again, then select Accept and send",
+    SubmitStatus.NOT_READY: "You cannot submit yet. Put right the answers listed below",
+}
+WRITE_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 409: schemas.Problems, 422: schemas.Problems}
+
+
+def _member_application(request: HttpRequest, application_id: uuid.UUID) -> Application:
+    application = application_get_for_user(user=request.user, application_id=application_id)  # type: ignore[arg-type]
+    if not is_member_of(request.user, application.organisation):  # type: ignore[arg-type]
+        raise Http404
+    return application
+
+
+@api.post(
+    "/applications/{application_id}/answers/{question_id}",
+    response={200: schemas.AnswerSaved, **WRITE_ERRORS},
+    summary="Save one answer, checked as the question's page checks it",
+    tags=["applications"],
+)
+def answer_put(
+    request: HttpRequest, application_id: uuid.UUID, question_id: str, body: schemas.AnswerIn
+) -> Any:
+    """The same engine and service as the page: 422 with the page's error messages per field;
+    409 when someone changed the answer since ``version``, when the change would discard other
+    answers (send ``confirm_discard``), or when the answer cannot be changed now."""
+    application = _member_application(request, application_id)
+    try:
+        definition = response_definition(response_for(application))
+    except Response.DoesNotExist as exc:
+        raise Http404 from exc
+    question = definition.question_or_none(question_id)
+    if question is None or question.kind is QuestionKind.FILE:
+        raise Http404
+    parsed = parse_answer(question, body.data, definitions.today())
+    if not parsed.is_valid or parsed.value is None:
+        errors = [
+            {"field": e.field, "input_id": e.input_id, "message": e.message} for e in parsed.errors
+        ]
+        return 422, {"detail": "There is a problem", "errors": errors}
+    try:
+        saved = answer_save(
+            application=application,
+            question_id=question_id,
+            value=parsed.value,
+            expected_version=body.version,
+            actor=request.user,  # type: ignore[arg-type]
+            discard_confirmed=body.confirm_discard,
+        )
+    except StaleAnswer:
+        problem = {"field": "answer", "input_id": MAIN_INPUT, "message": STALE_ANSWER}
+        return 409, {"detail": STALE_ANSWER, "errors": [problem]}
+    except DiscardNotConfirmed as exc:
+        return 409, {
+            "detail": "This change removes other answers: send confirm_discard to go on",
+            "discards": [q.id for q in exc.discarded],
+        }
+    except (AnswerNotEditable, QuestionNotAvailable):
+        return 409, {"detail": "This answer cannot be changed now"}
+    return {
+        "question_id": question_id,
+        "version": saved.answer.version,
+        "value": saved.answer.value,
+        "paused": saved.paused,
+    }
+
+
+@api.get(
+    "/applications/{application_id}/declaration",
+    response={200: schemas.DeclarationOut, **AUTH_ERRORS},
+    summary="The declaration you accept by submitting, and its SHA-256",
+    tags=["applications"],
+)
+def declaration_get(request: HttpRequest, application_id: uuid.UUID) -> Any:
+    application = _member_application(request, application_id)
+    declaration = declaration_for(user=request.user, organisation=application.organisation)  # type: ignore[arg-type]
+    return {"text": declaration.text, "sha256": declaration.digest}
+
+
+@api.post(
+    "/applications/{application_id}/submit",
+    response={200: schemas.SubmitOut, **WRITE_ERRORS},
+    summary="Submit Stage 2, accepting the declaration by its SHA-256",
+    tags=["applications"],
+)
+def submit_post(request: HttpRequest, application_id: uuid.UUID, body: schemas.SubmitIn) -> Any:
+    """Read the declaration first (GET .../declaration) and send back its ``sha256``: that is
+    accepting it, as selecting Accept and send is on the page."""
+    application = _member_application(request, application_id)
+    status = stage2_submit(
+        application=application,
+        actor=request.user,  # type: ignore[arg-type]
+        declaration_digest=body.declaration_sha256,
+    )
+    if status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
+        return {"status": str(status)}
+    return 409, {"detail": SUBMIT_REFUSED.get(status, SUBMIT_REFUSED[SubmitStatus.NOT_READY])}

@@ -68,3 +68,44 @@ class Question(Schema):
 class QuestionnaireDefinition(Schema):
     version: str
     questions: list[dict[str, Any]]
+
+
+class AnswerIn(Schema):
+    """The same fields the question's page posts (for example ``{"answer": "yes"}``), and the
+    version of the answer the client last read (0 for a question not answered yet)."""
+
+    version: int = -1
+    data: dict[str, str] = {}
+    confirm_discard: bool = False
+
+
+class FieldProblem(Schema):
+    field: str
+    input_id: str
+    message: str
+
+
+class Problems(Schema):
+    detail: str
+    errors: list[FieldProblem] = []
+    discards: list[str] = []
+
+
+class AnswerSaved(Schema):
+    question_id: str
+    version: int
+    value: Any
+    paused: bool
+
+
+class DeclarationOut(Schema):
+    text: str
+    sha256: str
+
+
+class SubmitIn(Schema):
+    declaration_sha256: str = ""
+
+
+class SubmitOut(Schema):
+    status: str

@@ -1,6 +1,7 @@
 """The JSON API (ADR 0024): personal tokens made and revoked on the account page, and the
 version 1 endpoints answering with exactly what the token's user may see in a browser."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -153,3 +154,67 @@ def test_the_openapi_description_and_its_docs_page_are_served_from_this_site(db)
     # The CSP allows scripts and styles from this site only: the docs use ninja's bundled copy.
     assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert "'self'" in docs["Content-Security-Policy"]
+
+
+def post_json(path, body, secret):
+    return api_client().post(path, body, content_type="application/json", **bearer(secret))
+
+
+def test_an_answer_saved_through_the_api_is_checked_with_the_pages_words(applicant, member):
+    application = Application.objects.get()
+    secret = token_create(user=member, name="A", days=7).secret
+    url = f"/api/v1/applications/{application.pk}/answers"
+    applicant.answer("role", SUPPLIER[0][1])
+    missing = post_json(f"{url}/s_isms", {"version": 0, "data": {}}, secret)
+    assert missing.status_code == 422
+    # Word for word what the question's page says to the same empty answer.
+    page = applicant.answer("s_isms", {})
+    assert errors_on(page) and [e["message"] for e in missing.json()["errors"]] == [
+        html.unescape(text) for text in errors_on(page)
+    ]
+    saved = post_json(f"{url}/s_isms", {"version": 0, "data": {"answer": "yes"}}, secret)
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    assert Answer.objects.get(question_id="s_isms").value == saved.json()["value"]
+    stale = post_json(f"{url}/s_isms", {"version": 0, "data": {"answer": "no"}}, secret)
+    assert stale.status_code == 409
+    assert stale.json()["errors"][0]["message"].startswith("Someone else in your organisation")
+    assert Answer.objects.get(question_id="s_isms").version == 1
+
+
+def test_another_organisation_cannot_answer_or_submit(applicant, outsider):
+    application = Application.objects.get()
+    secret = token_create(user=outsider, name="B", days=7).secret
+    answer = post_json(
+        f"/api/v1/applications/{application.pk}/answers/role", {"version": 0, "data": {}}, secret
+    )
+    submit = post_json(f"/api/v1/applications/{application.pk}/submit", {}, secret)
+    assert answer.status_code == 404 and submit.status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_submitting_through_the_api_accepts_the_declaration_by_its_sha256(applicant, member):
+    applicant.answer_all(SUPPLIER)
+    application = Application.objects.get()
+    secret = token_create(user=member, name="A", days=7).secret
+    base = f"/api/v1/applications/{application.pk}"
+    declaration = api_client().get(f"{base}/declaration", **bearer(secret)).json()
+    assert member.email in declaration["text"]
+    wrong = post_json(f"{base}/submit", {"declaration_sha256": "0" * 64}, secret)
+    assert wrong.status_code == 409
+    assert wrong.json()["detail"].startswith("The declaration has changed")
+    application.refresh_from_db()
+    assert application.stage2_submitted_at is None
+    done = post_json(f"{base}/submit", {"declaration_sha256": declaration["sha256"]}, secret)
+    assert done.status_code == 200 and done.json() == {"status": "submitted"}
+    application.refresh_from_db()
+    assert application.stage2_state == "submitted"
+    assert AuditEntry.objects.filter(action="response.submit", actor=member).count() == 1
+
+
+def test_a_form_encoded_body_is_refused_as_not_json(applicant, member):
+    application = Application.objects.get()
+    secret = token_create(user=member, name="A", days=7).secret
+    response = api_client().post(
+        f"/api/v1/applications/{application.pk}/submit", {"x": "1"}, **bearer(secret)
+    )
+    assert response.status_code == 415 and response.json() == {"detail": "Send the body as JSON"}

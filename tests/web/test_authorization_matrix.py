@@ -288,6 +288,19 @@ URLS = {
     "api:applications_list": ("/api/v1/applications", ["GET"], SIGNED_IN, False),
     "api:application_detail": ("/api/v1/applications/{app}", ["GET"], APPLICANT | STAFF, False),
     "api:questionnaire_definition": ("/api/v1/questionnaire", ["GET"], SIGNED_IN, False),
+    "api:answer_put": (
+        "/api/v1/applications/{app}/answers/s_isms",
+        ["POST"],
+        APPLICANT,
+        False,
+    ),
+    "api:declaration_get": (
+        "/api/v1/applications/{app}/declaration",
+        ["GET"],
+        APPLICANT,
+        False,
+    ),
+    "api:submit_post": ("/api/v1/applications/{app}/submit", ["POST"], APPLICANT, False),
     "api:review_queue": ("/api/v1/review/queue", ["GET"], STAFF, False),
 }
 
@@ -355,7 +368,12 @@ def test_each_role_gets_only_what_is_theirs(world, name):
     for role in sorted(ROLES, key=lambda r: r in allowed):
         for method in methods:
             client = client_for(role, world, path)
-            response = client.get(path) if method == "GET" else client.post(path, {})
+            if method == "GET":
+                response = client.get(path)
+            elif path.startswith("/api/"):  # the API reads JSON bodies only
+                response = client.post(path, {}, content_type="application/json")
+            else:
+                response = client.post(path, {})
             status = response.status_code
             where = f"{method} {path} as {role}: {status}"
             assert status < 500, where
