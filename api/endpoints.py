@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.rules import can_review, is_member_of
@@ -241,7 +241,7 @@ def answer_put(
         errors = [
             {"field": e.field, "input_id": e.input_id, "message": e.message} for e in parsed.errors
         ]
-        return 422, {"detail": "There is a problem", "errors": errors}
+        return Status(422, {"detail": "There is a problem", "errors": errors})
     try:
         saved = answer_save(
             application=application,
@@ -253,14 +253,17 @@ def answer_put(
         )
     except StaleAnswer:
         problem = {"field": "answer", "input_id": MAIN_INPUT, "message": STALE_ANSWER}
-        return 409, {"detail": STALE_ANSWER, "errors": [problem]}
+        return Status(409, {"detail": STALE_ANSWER, "errors": [problem]})
     except DiscardNotConfirmed as exc:
-        return 409, {
-            "detail": "This change removes other answers: send confirm_discard to go on",
-            "discards": [q.id for q in exc.discarded],
-        }
+        return Status(
+            409,
+            {
+                "detail": "This change removes other answers: send confirm_discard to go on",
+                "discards": [q.id for q in exc.discarded],
+            },
+        )
     except (AnswerNotEditable, QuestionNotAvailable):
-        return 409, {"detail": "This answer cannot be changed now"}
+        return Status(409, {"detail": "This answer cannot be changed now"})
     return {
         "question_id": question_id,
         "version": saved.answer.version,
@@ -298,4 +301,6 @@ def submit_post(request: HttpRequest, application_id: uuid.UUID, body: schemas.S
     )
     if status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
         return {"status": str(status)}
-    return 409, {"detail": SUBMIT_REFUSED.get(status, SUBMIT_REFUSED[SubmitStatus.NOT_READY])}
+    return Status(
+        409, {"detail": SUBMIT_REFUSED.get(status, SUBMIT_REFUSED[SubmitStatus.NOT_READY])}
+    )
