@@ -21,6 +21,7 @@ from questionnaire.models import Response
 from questionnaire.selectors import answers_by_question, response_definition, response_for
 from review.selectors import QueueFilters, queue_page
 from workflow.declaration import declaration_for
+from workflow.selectors import holds_all
 from workflow.services import (
     AnswerNotEditable,
     DiscardNotConfirmed,
@@ -140,7 +141,23 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> Any:
         }
         for t in application.stage2_transitions.select_related("actor").order_by("at", "pk")
     ]
-    return {**_summary(application), "answers": answers, "timeline": timeline}
+    holds = [
+        {
+            "origin": h.origin,
+            "reason": h.reason,
+            "action": h.action,
+            "raised_at": h.raised_at,
+            "lifted_at": h.lifted_at,
+        }
+        for h in holds_all(application)
+    ]
+    return {
+        **_summary(application),
+        "flagged": application.stage2_flagged,
+        "answers": answers,
+        "holds": holds,
+        "timeline": timeline,
+    }
 
 
 @api.get(

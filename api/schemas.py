@@ -53,8 +53,18 @@ class Answer(Schema):
     value: Any
 
 
+class HoldOut(Schema):
+    origin: str
+    reason: str
+    action: str
+    raised_at: datetime
+    lifted_at: datetime | None
+
+
 class ApplicationDetail(ApplicationSummary):
+    flagged: bool
     answers: list[Answer]
+    holds: list[HoldOut]
     timeline: list[Transition]
 
 

@@ -218,3 +218,18 @@ def test_a_form_encoded_body_is_refused_as_not_json(applicant, member):
         f"/api/v1/applications/{application.pk}/submit", {"x": "1"}, **bearer(secret)
     )
     assert response.status_code == 415 and response.json() == {"detail": "Send the body as JSON"}
+
+
+def test_a_reviewer_reads_an_application_with_its_holds_and_flag(submitted, reviewer):
+    from workflow.review import reviewer_hold_raise
+
+    reviewer_hold_raise(
+        application=submitted,
+        actor=reviewer,
+        expected_version=submitted.stage2_version,
+        reason="Check the DPIA",
+    )
+    secret = token_create(user=reviewer, name="R", days=7).secret
+    body = api_client().get(f"/api/v1/applications/{submitted.pk}", **bearer(secret)).json()
+    assert body["flagged"] is submitted.stage2_flagged
+    assert [(h["reason"], h["lifted_at"]) for h in body["holds"]] == [("Check the DPIA", None)]
