@@ -41,6 +41,7 @@ from workflow.selectors import (
     document_requests_for,
     stage2_working_state,
     stage3_blockers,
+    submission_latest,
 )
 
 from .models import Application
@@ -161,6 +162,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "review_time": review_time(application, definitions.today()),
             "comments": review_comments_visible_to(user=request.user, application=application),
             "start_from_offered": bool(reuse.reuse_offered(application, request.user)),
+            "submission": submission_latest(application),
         },
     )
 

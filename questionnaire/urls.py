@@ -8,6 +8,12 @@ urlpatterns = [
     path(prefix, views.overview, name="overview"),
     path(f"{prefix}/check-answers", views.check_answers, name="check_answers"),
     path(f"{prefix}/confirmation", views.confirmation, name="confirmation"),
+    path(f"{prefix}/questionnaire-response.fhir.json", views.response_fhir, name="response_fhir"),
+    path(
+        "questionnaires/<slug:definition_id>/v<int:version>.fhir.json",
+        views.definition_fhir,
+        name="definition_fhir",
+    ),
     path(f"{prefix}/questions/<slug:question_id>", views.question, name="question"),
     path(f"{prefix}/questions/<slug:question_id>/share", views.share, name="share"),
 ]

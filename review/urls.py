@@ -8,6 +8,7 @@ urlpatterns = [
     path("review", views.queue, name="queue"),
     path("review/dashboard", views.dashboard, name="dashboard"),
     path(prefix, views.application, name="application"),
+    path(f"{prefix}/questionnaire-response.fhir.json", views.response_fhir, name="response_fhir"),
     path(f"{prefix}/start", views.start, name="start"),
     path(f"{prefix}/request-changes", views.request_changes, name="request_changes"),
     path(f"{prefix}/approve", views.approve, name="approve"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.states import Role, Scope
 from questionnaire import definitions
 from questionnaire.engine.answers import format_date
+from questionnaire.views import submission_fhir_download
 from workflow import comments, review
 from workflow.dspt_register_check import OUTCOME_LABELS
 from workflow.models import HoldOrigin
@@ -72,6 +73,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 def application(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     reviewer_only(request)
     return application_page(request, application_id)
+
+
+@require_GET
+def response_fhir(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """The latest submission as a FHIR R4 QuestionnaireResponse (ADR 0020)."""
+    reviewer_only(request)
+    application = application_for_review(user=request.user, application_id=application_id)
+    return submission_fhir_download(application)
 
 
 @require_POST

@@ -134,6 +134,19 @@ URLS = {
         APPLICANT,
         False,
     ),
+    "questionnaire:response_fhir": (
+        "/applications/{app}/stage-2/questionnaire-response.fhir.json",
+        ["GET"],
+        APPLICANT,
+        False,
+    ),
+    # The questions themselves are no secret, but only for signed-in users, as every page.
+    "questionnaire:definition_fhir": (
+        "/questionnaires/nir-stage2-governance-assurance/v1.fhir.json",
+        ["GET"],
+        SIGNED_IN,
+        False,
+    ),
     "questionnaire:question": (
         "/applications/{app}/stage-2/questions/s_isms",
         ["GET", "POST"],
@@ -177,6 +190,12 @@ URLS = {
     "review:queue": ("/review", ["GET"], STAFF, False),
     "review:dashboard": ("/review/dashboard", ["GET"], STAFF, False),
     "review:application": ("/review/applications/{app}", ["GET"], STAFF, False),
+    "review:response_fhir": (
+        "/review/applications/{app}/questionnaire-response.fhir.json",
+        ["GET"],
+        STAFF,
+        False,
+    ),
     "review:start": ("/review/applications/{app}/start", ["POST"], STAFF, False),
     "review:request_changes": (
         "/review/applications/{app}/request-changes",
