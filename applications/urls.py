@@ -13,6 +13,11 @@ urlpatterns = [
         name="start_from",
     ),
     path(
+        "applications/<uuid:application_id>/assurance-pack.zip",
+        views.assurance_pack,
+        name="assurance_pack",
+    ),
+    path(
         "applications/<uuid:application_id>/withdraw",
         views.application_withdraw,
         name="withdraw",

@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from questionnaire.views import STALE_ANSWER
 from workflow import documents, reuse, review
 from workflow import dspt_update as dspt_update_service
 from workflow import services as workflow
+from workflow.assurance_pack import pack_available, pack_download
 from workflow.comments import review_comments_visible_to
 from workflow.dspt import dspt_questions_of, dspt_summary, dspt_updatable
 from workflow.dspt_register_check import register_check_of
@@ -163,6 +164,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "comments": review_comments_visible_to(user=request.user, application=application),
             "start_from_offered": bool(reuse.reuse_offered(application, request.user)),
             "submission": submission_latest(application),
+            "pack_available": pack_available(application),
         },
     )
 
@@ -231,6 +233,18 @@ def application_start_from(request: HttpRequest, application_id: uuid.UUID) -> H
         },
         status=400 if errors else 200,
     )
+
+
+@require_GET
+def assurance_pack(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """The signed assurance pack (ADR 0026) once Stage 2 is approved; audited; 404 before."""
+    application = application_get_for_member(user=request.user, application_id=application_id)
+    if not pack_available(application):
+        raise Http404("Stage 2 is not approved")
+    pack = pack_download(application=application, actor=request.user)
+    response = HttpResponse(pack.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+    return response
 
 
 WITHDRAW_REASON_MAX = 2000

@@ -240,6 +240,14 @@ STORAGES = {
 }
 MEDIA_ROOT = env_path("MEDIA_ROOT", "var/media", base=BASE_DIR)
 
+# The assurance pack's Ed25519 signing key (ADR 0026): PEM (PKCS #8), that PEM base64-encoded, or
+# the raw 32-byte key base64-encoded. Required in production. Elsewhere, when empty, a
+# development key is generated once into ASSURANCE_DEV_KEY_FILE and kept.
+ASSURANCE_SIGNING_KEY = env("ASSURANCE_SIGNING_KEY", "")
+ASSURANCE_DEV_KEY_FILE = env_path(
+    "ASSURANCE_DEV_KEY_FILE", "var/dev-assurance-signing-key.pem", base=BASE_DIR
+)
+
 # Evidence (evidence/, README "Evidence"): uploads stream to a quarantine folder, are checked by
 # content and scanned by clamd, and only then go to the "evidence" storage: the local file
 # system under MEDIA_ROOT, or S3-compatible object storage (credentials from the environment,

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.utils.module_loading import import_string
 
+from core.signing import PackKeyError, parse_private_key
 from questionnaire.engine.dspt import MonthDay
 
 TAG = "settings"
@@ -147,4 +148,17 @@ def check_service_url() -> Problem:
         )
     if settings.IS_PRODUCTION and url.scheme != "https":
         return "must be an https address in production"
+    return None
+
+
+@setting_check("ASSURANCE_SIGNING_KEY")
+def check_assurance_signing_key() -> Problem:
+    if not settings.ASSURANCE_SIGNING_KEY:
+        if settings.IS_PRODUCTION:
+            return "must be set in production: the Ed25519 key that signs assurance packs"
+        return None
+    try:
+        parse_private_key(settings.ASSURANCE_SIGNING_KEY)
+    except PackKeyError as exc:
+        return str(exc)
     return None

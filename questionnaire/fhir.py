@@ -1,5 +1,5 @@
 """HL7 FHIR R4 exports: a questionnaire version as a ``Questionnaire`` and a submission's
-snapshot as a ``QuestionnaireResponse`` that refers to it (ADR 0023).
+snapshot as a ``QuestionnaireResponse`` that refers to it (ADR 0025).
 
 Plain dictionaries, ready for ``json.dumps``: the service does not need a FHIR library to write
 them; the tests validate them with ``fhir.resources``. What the engine can say that FHIR

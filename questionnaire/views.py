@@ -508,7 +508,7 @@ def share(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> 
     )
 
 
-# ------------------------------------------------------------------ FHIR R4 downloads (ADR 0023)
+# ------------------------------------------------------------------ FHIR R4 downloads (ADR 0025)
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 

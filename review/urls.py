@@ -9,6 +9,12 @@ urlpatterns = [
     path("review/dashboard", views.dashboard, name="dashboard"),
     path(prefix, views.application, name="application"),
     path(f"{prefix}/questionnaire-response.fhir.json", views.response_fhir, name="response_fhir"),
+    path(f"{prefix}/assurance-pack.zip", views.assurance_pack, name="assurance_pack"),
+    path(
+        ".well-known/nir-assurance-pack-key.pem",
+        views.assurance_pack_key,
+        name="assurance_pack_key",
+    ),
     path(f"{prefix}/start", views.start, name="start"),
     path(f"{prefix}/request-changes", views.request_changes, name="request_changes"),
     path(f"{prefix}/approve", views.approve, name="approve"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from questionnaire import definitions
 from questionnaire.engine.answers import format_date
 from questionnaire.views import submission_fhir_download
 from workflow import comments, review
+from workflow.assurance_pack import pack_available, pack_download, public_key_pem
 from workflow.dspt_register_check import OUTCOME_LABELS
 from workflow.models import HoldOrigin
 from workflow.review_times import review_target, review_time
@@ -73,6 +75,30 @@ def queue(request: HttpRequest) -> HttpResponse:
 def application(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     reviewer_only(request)
     return application_page(request, application_id)
+
+
+def pack_response(application, user) -> HttpResponse:
+    """The signed assurance pack (ADR 0026) once Stage 2 is approved; 404 before."""
+    if not pack_available(application):
+        raise Http404("Stage 2 is not approved")
+    pack = pack_download(application=application, actor=user)
+    response = HttpResponse(pack.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
+    return response
+
+
+@require_GET
+def assurance_pack(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    reviewer_only(request)
+    application = application_for_review(user=request.user, application_id=application_id)
+    return pack_response(application, request.user)
+
+
+@login_not_required
+@require_GET
+def assurance_pack_key(request: HttpRequest) -> HttpResponse:
+    """The public key that verifies assurance packs: anyone may fetch it."""
+    return HttpResponse(public_key_pem(), content_type="application/x-pem-file")
 
 
 @require_GET

@@ -113,6 +113,12 @@ URLS = {
         APPLICANT,
         False,
     ),
+    "applications:assurance_pack": (
+        "/applications/{app}/assurance-pack.zip",
+        ["GET"],
+        set(),
+        False,
+    ),
     "applications:withdraw": ("/applications/{app}/withdraw", ["GET", "POST"], APPLICANT, False),
     "applications:dspt_update": ("/applications/{app}/dspt", ["GET", "POST"], APPLICANT, False),
     "applications:document_request": (
@@ -195,6 +201,21 @@ URLS = {
         ["GET"],
         STAFF,
         False,
+    ),
+    # The signed assurance pack (ADR 0026): the organisation's members and staff; the key is
+    # public. (The matrix's application is not approved: the pack itself answers 404 to all, so
+    # its test, tests/workflow/test_assurance_pack.py, downloads it from an approved one.)
+    "review:assurance_pack": (
+        "/review/applications/{app}/assurance-pack.zip",
+        ["GET"],
+        set(),
+        False,
+    ),
+    "review:assurance_pack_key": (
+        "/.well-known/nir-assurance-pack-key.pem",
+        ["GET"],
+        EVERYONE,
+        True,
     ),
     "review:start": ("/review/applications/{app}/start", ["POST"], STAFF, False),
     "review:request_changes": (

@@ -1,4 +1,4 @@
-"""FHIR R4 exports (ADR 0023): each questionnaire version as a Questionnaire and a submission as
+"""FHIR R4 exports (ADR 0025): each questionnaire version as a Questionnaire and a submission as
 a QuestionnaireResponse that refers to it, both validated by fhir.resources' R4B models (R4B
 changed neither resource from R4), for both roles' full answer sets."""
 

@@ -1,0 +1,196 @@
+"""The signed assurance pack of an approved Stage 2 (ADR 0026): who may download it (audited),
+what it holds, and that verification catches a changed byte in any part, a changed manifest or
+signature, a doctored audit entry, and the wrong key."""
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+
+import pypdfium2
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from applications.models import Application
+from applications.states import Stage2State
+from audit.models import AuditEntry
+from core.checks import check_assurance_signing_key
+from tests.answer_sets import SUPPLIER
+from tests.attestations.support import attest_all
+from tests.web.conftest import signed_in
+from tests.workflow.test_review_cycle import Reviewer
+from workflow.assurance_pack import (
+    MANIFEST,
+    SIGNATURE,
+    PackMismatch,
+    load_public_key,
+    pack_build,
+    public_key_pem,
+    verify_pack,
+)
+
+KEY = Ed25519PrivateKey.generate()
+KEY_SETTING = base64.b64encode(KEY.private_bytes_raw()).decode()
+
+
+@pytest.fixture(autouse=True)
+def signing_key_set(settings):
+    settings.ASSURANCE_SIGNING_KEY = KEY_SETTING
+
+
+@pytest.fixture
+def submitted(applicant):
+    applicant.answer_all(SUPPLIER)
+    assert applicant.submit().status_code == 302
+    return Application.objects.get()
+
+
+@pytest.fixture
+def approved(submitted, reviewer):
+    attest_all(submitted)
+    desk = Reviewer(signed_in(reviewer), submitted)
+    assert desk.post("/start").status_code == 302
+    assert desk.post("/approve").status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.stage2_state == Stage2State.APPROVED
+    return submitted
+
+
+def published_key():
+    response = Client().get("/.well-known/nir-assurance-pack-key.pem")
+    assert response.status_code == 200
+    return load_public_key(response.content)
+
+
+def parts_of(content):
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def zipped(parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def with_byte_changed(content, name, at=None):
+    parts = parts_of(content)
+    data = bytearray(parts[name])
+    index = len(data) // 2 if at is None else at
+    data[index] ^= 0x01
+    parts[name] = bytes(data)
+    return zipped(parts)
+
+
+def test_the_organisation_and_staff_download_it_audited_and_it_verifies_with_the_published_key(
+    approved, applicant, member, reviewer, outsider
+):
+    url = f"/applications/{approved.pk}/assurance-pack.zip"
+    assert "assurance-pack.zip" in applicant.client.get(applicant.application_url).content.decode()
+    ours = applicant.client.get(url)
+    theirs = signed_in(reviewer).get(f"/review/applications/{approved.pk}/assurance-pack.zip")
+    for response in (ours, theirs):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/zip"
+        manifest = verify_pack(response.content, published_key())
+        assert manifest["reference"] == approved.reference
+    assert signed_in(outsider).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to sign in
+    downloads = AuditEntry.objects.filter(action="assurance_pack.download")
+    assert downloads.count() == 2
+    assert sorted(d.actor_id for d in downloads) == sorted([member.pk, reviewer.pk])
+    assert {d.object_id for d in downloads} == {str(approved.pk)}
+
+
+def test_there_is_no_pack_before_stage_2_is_approved(submitted, applicant):
+    response = applicant.client.get(f"/applications/{submitted.pk}/assurance-pack.zip")
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action="assurance_pack.download").exists()
+
+
+def test_it_holds_the_answers_decision_and_audit_chain(approved, reviewer):
+    parts = parts_of(pack_build(approved).content)
+    assert set(parts) == {"summary.pdf", "application.json", "audit.json", MANIFEST, SIGNATURE}
+    data = json.loads(parts["application.json"])
+    assert data["organisation"] == {"name": "Northern Imaging Trust", "ods_code": "RNI"}
+    assert data["decision"]["by"] == reviewer.email
+    assert [a["question_id"] for a in data["answers"]] == [q for q, _ in SUPPLIER]
+    assert data["answers"][0]["answer"][0] == "Data Processor (Supplier)"
+    audit = json.loads(parts["audit.json"])
+    assert "submission.record" in {e["action"] for e in audit}
+    assert all(len(e["entry_hash"]) == 64 and len(e["previous_hash"]) == 64 for e in audit)
+    manifest = json.loads(parts[MANIFEST])
+    assert set(manifest["parts"]) == {"summary.pdf", "application.json", "audit.json"}
+    text = "".join(
+        page.get_textpage().get_text_bounded()
+        for page in pypdfium2.PdfDocument(parts["summary.pdf"])
+    )
+    for words in ("Northern Imaging Trust", "Stage 2 approved", reviewer.email, "PACS One"):
+        assert words in text, words
+
+
+@pytest.mark.parametrize("name", ["summary.pdf", "application.json", "audit.json"])
+def test_a_byte_changed_in_any_part_is_caught_and_named(approved, name):
+    content = with_byte_changed(pack_build(approved).content, name)
+    with pytest.raises(PackMismatch, match=f"^{name}: its SHA-256"):
+        verify_pack(content, KEY.public_key())
+
+
+@pytest.mark.parametrize("name", [MANIFEST, SIGNATURE])
+def test_a_changed_manifest_or_signature_fails_the_signature(approved, name):
+    content = with_byte_changed(pack_build(approved).content, name, at=5)
+    with pytest.raises(PackMismatch, match="manifest.sig does not verify"):
+        verify_pack(content, KEY.public_key())
+
+
+def test_an_audit_entry_changed_and_the_manifest_signed_again_is_caught_by_its_hash(approved):
+    """Even with the signing key, an audit entry cannot be altered: its chain hash says so."""
+    parts = parts_of(pack_build(approved).content)
+    audit = json.loads(parts["audit.json"])
+    audit[0]["action"] = "nothing.happened"
+    parts["audit.json"] = json.dumps(audit).encode()
+    manifest = json.loads(parts[MANIFEST])
+    manifest["parts"]["audit.json"] = hashlib.sha256(parts["audit.json"]).hexdigest()
+    parts[MANIFEST] = json.dumps(manifest).encode()
+    parts[SIGNATURE] = base64.b64encode(KEY.sign(parts[MANIFEST]))
+    with pytest.raises(PackMismatch, match=f"entry {audit[0]['sequence']} does not match"):
+        verify_pack(zipped(parts), KEY.public_key())
+
+
+def test_a_pack_signed_with_another_key_is_refused(approved):
+    content = pack_build(approved, key=Ed25519PrivateKey.generate()).content
+    with pytest.raises(PackMismatch, match="does not verify"):
+        verify_pack(content, KEY.public_key())
+
+
+def test_verify_pack_command_says_verified_or_exits_non_zero_naming_the_mismatch(
+    approved, tmp_path, capsys
+):
+    good = tmp_path / "pack.zip"
+    good.write_bytes(pack_build(approved).content)
+    call_command("verify_pack", str(good))
+    assert "verified" in capsys.readouterr().out
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(with_byte_changed(good.read_bytes(), "application.json"))
+    with pytest.raises(CommandError, match="application.json: its SHA-256"):
+        call_command("verify_pack", str(bad))
+    other = tmp_path / "other.pem"
+    other.write_bytes(public_key_pem(Ed25519PrivateKey.generate().public_key()))
+    with pytest.raises(CommandError, match="does not verify"):
+        call_command("verify_pack", str(good), "--public-key", str(other))
+
+
+def test_production_refuses_a_missing_or_unreadable_key(settings):
+    settings.IS_PRODUCTION = True
+    settings.ASSURANCE_SIGNING_KEY = ""
+    assert "must be set in production" in check_assurance_signing_key()
+    settings.ASSURANCE_SIGNING_KEY = "not a key"
+    assert "is not an Ed25519 private key" in check_assurance_signing_key()
+    settings.ASSURANCE_SIGNING_KEY = KEY_SETTING
+    assert check_assurance_signing_key() is None

@@ -1,0 +1,298 @@
+"""The signed assurance pack of an approved Stage 2 (ADR 0026).
+
+One zip: ``summary.pdf`` (for people), ``application.json`` (the same data for machines),
+``audit.json`` (the application's audit entries with their hash-chain values, ADR 0009),
+``manifest.json`` (the SHA-256 of each of those parts and of every evidence file) and
+``manifest.sig`` (a detached Ed25519 signature over the manifest's bytes). ``verify_pack``
+checks the signature, every part's hash and every audit entry's hash, and names the first
+mismatch.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Application
+from applications.states import Stage2State
+from audit.chain import entry_hash
+from audit.models import AuditEntry
+from audit.services import Auditor
+from core.signing import PackKeyError, parse_private_key
+
+from .models import Hold, Submission
+
+FORMAT = "nir-assurance-pack/1"
+PARTS = ("summary.pdf", "application.json", "audit.json")
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+
+
+def _development_key() -> Ed25519PrivateKey:
+    """Outside production, with no key set: one generated once and kept in a file, so the
+    published key and verify_pack agree across restarts. Never used in production."""
+    if settings.IS_PRODUCTION:
+        raise PackKeyError("ASSURANCE_SIGNING_KEY must be set in production")
+    path = Path(settings.ASSURANCE_DEV_KEY_FILE)
+    if path.exists():
+        return parse_private_key(path.read_text())
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.write_bytes(pem)
+    path.chmod(0o600)
+    return key
+
+
+@cache
+def _key_for(configured: str) -> Ed25519PrivateKey:
+    return parse_private_key(configured) if configured else _development_key()
+
+
+def signing_key() -> Ed25519PrivateKey:
+    return _key_for(settings.ASSURANCE_SIGNING_KEY)
+
+
+def public_key_pem(key: Ed25519PublicKey | None = None) -> bytes:
+    key = key or signing_key().public_key()
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def load_public_key(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise PackKeyError("the public key is not Ed25519")
+    return key
+
+
+# --------------------------------------------------------------------------------- the data
+
+
+def pack_available(application: Application) -> bool:
+    return application.stage2_state == Stage2State.APPROVED
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def pack_data(application: Application) -> dict[str, Any]:
+    """What the pack says: the approved submission, holds, flags, the decision, evidence."""
+    submission = application.submissions.order_by("-number").first()
+    assert submission is not None, "an approved application has a submission"
+    snapshot = submission.snapshot
+    decision = (
+        application.stage2_transitions.filter(to_state=Stage2State.APPROVED)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    holds = Hold.objects.filter(application=application).order_by("raised_at", "pk")
+    evidence = application.evidence_files.order_by("purpose", "revision")
+    return {
+        "format": FORMAT,
+        "reference": application.reference,
+        "organisation": snapshot["organisation"],
+        "role": application.role,
+        "scope": application.scope,
+        "product": snapshot.get("product"),
+        "questionnaire": snapshot["questionnaire"],
+        "submission": {
+            "number": submission.number,
+            "submitted_by": snapshot["submitted_by"],
+            "submitted_at": snapshot["submitted_at"],
+            "sha256": submission.sha256,
+        },
+        "answers": [
+            {
+                "number": a["number"],
+                "question_id": a["question_id"],
+                "wording": a["wording"],
+                "answer": a["display"],
+                "answered_by": a["answered_by"],
+                "answered_at": a["answered_at"],
+            }
+            for a in snapshot["answers"]
+        ],
+        "flags": snapshot.get("flags", []),
+        "holds": [
+            {
+                "origin": h.origin,
+                "reason": h.reason,
+                "action": h.action,
+                "raised_at": _iso(h.raised_at),
+                "lifted_at": _iso(h.lifted_at),
+                "lift_reason": h.lift_reason,
+            }
+            for h in holds
+        ],
+        "decision": {
+            "decision": "Stage 2 approved",
+            "by": decision.actor.email if decision and decision.actor else None,
+            "at": _iso(decision.at) if decision else None,
+        },
+        "evidence": [
+            {
+                "purpose": f.purpose,
+                "revision": f.revision,
+                "name": f.download_name,
+                "size": f.size,
+                "sha256": f.sha256,
+                "scan_status": f.scan_status,
+            }
+            for f in evidence
+        ],
+    }
+
+
+def audit_data(application: Application) -> list[dict[str, Any]]:
+    """The audit entries about the application and the rows that belong to it, in order."""
+    ids = {str(application.pk)}
+    ids |= {
+        str(pk)
+        for pk in Submission.objects.filter(application=application).values_list("pk", flat=True)
+    }
+    ids |= {
+        str(pk) for pk in Hold.objects.filter(application=application).values_list("pk", flat=True)
+    }
+    ids |= {str(pk) for pk in application.evidence_files.values_list("pk", flat=True)}
+    entries = AuditEntry.objects.filter(Q(object_id__in=ids)).order_by("sequence")
+    return [
+        {
+            "sequence": e.sequence,
+            "at": e.at.isoformat(),
+            "actor_id": e.actor_id,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "subject": e.subject,
+            "organisation_id": e.organisation_id,
+            "before": e.before,
+            "after": e.after,
+            "previous_hash": e.previous_hash,
+            "entry_hash": e.entry_hash,
+        }
+        for e in entries
+    ]
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------------- the pack
+
+
+@dataclass(frozen=True)
+class Pack:
+    filename: str
+    content: bytes
+
+
+def pack_build(
+    application: Application, *, key: Ed25519PrivateKey | None = None, now: datetime | None = None
+) -> Pack:
+    from .assurance_pdf import summary_pdf
+
+    data = pack_data(application)
+    parts = {
+        "summary.pdf": summary_pdf(data),
+        "application.json": _json_bytes(data),
+        "audit.json": _json_bytes(audit_data(application)),
+    }
+    manifest = {
+        "format": FORMAT,
+        "reference": application.reference,
+        "created_at": (now or timezone.now()).isoformat(),
+        "parts": {name: _sha256(content) for name, content in parts.items()},
+        "evidence": {f"{e['purpose']}#{e['revision']}": e["sha256"] for e in data["evidence"]},
+    }
+    manifest_bytes = _json_bytes(manifest)
+    signature = (key or signing_key()).sign(manifest_bytes)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(SIGNATURE, base64.b64encode(signature) + b"\n")
+    return Pack(f"{application.reference}-assurance-pack.zip", buffer.getvalue())
+
+
+def pack_download(*, application: Application, actor: User) -> Pack:
+    """Build the pack for someone allowed to read the application, and audit that they did."""
+    pack = pack_build(application)
+    Auditor(actor).record(
+        action="assurance_pack.download",
+        obj=application,
+        organisation=application.organisation,
+        after={"sha256": _sha256(pack.content)},
+    )
+    return pack
+
+
+# ----------------------------------------------------------------------------- verification
+
+
+class PackMismatch(Exception):
+    """What is wrong with a pack, in words: the first mismatch found."""
+
+
+def verify_pack(content: bytes, public_key: Ed25519PublicKey) -> dict[str, Any]:
+    """The pack's manifest when its signature, every part and every audit entry check out;
+    otherwise PackMismatch naming the first thing that does not."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        files = {name: archive.read(name) for name in archive.namelist()}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as exc:
+        raise PackMismatch(f"not a readable zip: {exc}") from exc
+    for name in (MANIFEST, SIGNATURE, *PARTS):
+        if name not in files:
+            raise PackMismatch(f"{name} is missing")
+    try:
+        signature = base64.b64decode(files[SIGNATURE].strip(), validate=True)
+        public_key.verify(signature, files[MANIFEST])
+    except (InvalidSignature, ValueError) as exc:
+        raise PackMismatch(f"{SIGNATURE} does not verify {MANIFEST} with this key") from exc
+    manifest = json.loads(files[MANIFEST])
+    for name in PARTS:
+        if _sha256(files[name]) != manifest["parts"].get(name):
+            raise PackMismatch(f"{name}: its SHA-256 is not the manifest's")
+    extra = sorted(set(files) - {MANIFEST, SIGNATURE, *PARTS})
+    if extra:
+        raise PackMismatch(f"{extra[0]} is not in the manifest")
+    data = json.loads(files["application.json"])
+    listed = {f"{e['purpose']}#{e['revision']}": e["sha256"] for e in data["evidence"]}
+    if listed != manifest["evidence"]:
+        raise PackMismatch("application.json: its evidence hashes are not the manifest's")
+    for entry in json.loads(files["audit.json"]):
+        fields = {**entry, "at": datetime.fromisoformat(entry["at"])}
+        if entry_hash(SimpleNamespace(**fields), entry["previous_hash"]) != entry["entry_hash"]:
+            raise PackMismatch(f"audit.json: entry {entry['sequence']} does not match its hash")
+    return manifest
