@@ -7,6 +7,7 @@ urlpatterns = [
     path("sign-in", views.sign_in, name="sign_in"),
     path("sign-out", views.sign_out, name="sign_out"),
     path("session/keep-alive", views.session_keep_alive, name="session_keep_alive"),
+    path("account", views.account, name="account"),
     path("password-reset", password_views.password_reset, name="password_reset"),
     path(
         "password-reset/new-password",

@@ -2,10 +2,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from two_factor.sign_in import sign_in_continue
 
+from . import selectors
 from .device_cookies import device_cookie_issue
 from .services import SIGN_IN_LOCKOUT, SignInLocked, sign_in_attempt, user_sign_out
 
@@ -77,3 +78,17 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     moved. Signed out, LoginRequiredMiddleware redirects it to sign-in."""
     request.session.modified = True  # always move the expiry on, whenever it last moved
     return HttpResponse(status=204)
+
+
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: who you are signed in as, and where to manage two-factor sign-in and API
+    tokens (the header's email address links here)."""
+    return render(
+        request,
+        "accounts/account.jinja",
+        {
+            "page_title": "Your account",
+            "organisation": selectors.organisation_for_user(request.user),
+        },
+    )

@@ -49,10 +49,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             "name": name,
             "days": days,
             "field_errors": errors,
-            "errors": [
-                {"text": text, "href": "#days-1" if field == "days" else f"#{field}"}
-                for field, text in errors.items()
-            ],
+            "errors": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
             "secret": secret,
         },
         status=400 if errors else 200,

@@ -30,6 +30,7 @@ URLS = {
     "accounts:sign_in": ("/sign-in", ["GET", "POST"], EVERYONE, True),
     "accounts:sign_out": ("/sign-out", ["POST"], SIGNED_IN, False),
     "accounts:session_keep_alive": ("/session/keep-alive", ["POST"], SIGNED_IN, False),
+    "accounts:account": ("/account", ["GET"], SIGNED_IN, False),
     # Organisations and members (ADR 0011): every member sees their organisation's members; only
     # its onboarding leads (member_a is one) manage them.
     "accounts:members": ("/organisation/members", ["GET"], APPLICANT | {"member_b"}, False),
