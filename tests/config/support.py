@@ -17,6 +17,10 @@ def setting_names() -> list[str]:
     return names
 
 
+# A throwaway Ed25519 key (base64 of its raw 32 bytes) that production's start-up check accepts:
+# production refuses to start without ASSURANCE_SIGNING_KEY (ADR 0026). For tests only.
+THROWAWAY_SIGNING_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
 # What the test run itself sets, which a started service must not inherit: the browser tests
 # allow Django's ORM in Playwright's event loop, and production's deploy check refuses that.
 TEST_HARNESS = frozenset({"DJANGO_ALLOW_ASYNC_UNSAFE"})

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from tests.config.support import REPOSITORY, clean_environment, setting_names
+from tests.config.support import (
+    REPOSITORY,
+    THROWAWAY_SIGNING_KEY,
+    clean_environment,
+    setting_names,
+)
 
 GUNICORN_CONF = REPOSITORY / "config" / "gunicorn.conf.py"
 
@@ -161,8 +166,7 @@ def test_the_deploy_check_passes_with_a_whole_production_environment():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="q7Vx-2mLw9pZk4Rt8yBn3Hs6Jd1Fg5Ca0Ue7Io2Ny4Tb9Wm6Xr3Kv8Pz1Lj5Qh",
         DJANGO_ALLOWED_HOSTS="nir-onboarding.example.nhs.uk",
-        # A throwaway Ed25519 key (base64 of its raw 32 bytes), for this test only.
-        ASSURANCE_SIGNING_KEY="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        ASSURANCE_SIGNING_KEY=THROWAWAY_SIGNING_KEY,
         DJANGO_CSRF_TRUSTED_ORIGINS="https://nir-onboarding.example.nhs.uk",
         DJANGO_BEHIND_PROXY="true",
         SERVICE_URL="https://nir-onboarding.example.nhs.uk",

@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from questionnaire.models import Answer
+from tests.config.support import THROWAWAY_SIGNING_KEY
 from tests.conftest import PASSWORD
 from tests.web.conftest import Applicant
 
@@ -206,6 +207,8 @@ def test_the_production_deploy_check_finds_no_issues(preload):
         "DJANGO_SECURE_HSTS_PRELOAD": preload,
         # Production refuses to start without a malware scanner (evidence/checks.py).
         "CLAMD_ADDRESS": "unix:///run/clamav/clamd.ctl",
+        # Nor without the key that signs assurance packs (ADR 0026).
+        "ASSURANCE_SIGNING_KEY": THROWAWAY_SIGNING_KEY,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
