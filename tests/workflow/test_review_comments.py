@@ -1,7 +1,7 @@
 """Reviewers' comments are internal (NHS England only) or for the applicant. The applicant sees
 only the latter, and an internal comment never reaches an applicant's page, an email (the outbox
-and the mail sent) or anything the service exports. There is no export of applications today:
-the submission snapshot and the audit entry are checked instead."""
+and the mail sent) or anything the service exports: the submission snapshot, the audit entry, and the exports an
+applicant can download (the assurance pack, the FHIR QuestionnaireResponse and the API)."""
 
 import json
 
@@ -182,3 +182,65 @@ def test_a_double_submit_adds_one_comment(submitted, reviewer):
     comment(desk, FOR_APPLICANT, "applicant")
     comment(desk, FOR_APPLICANT, "internal")
     assert ReviewComment.objects.count() == 4
+
+
+def test_an_internal_comment_is_in_none_of_the_exports_an_applicant_can_download(
+    applicant, submitted, reviewer, member, settings
+):
+    """The assurance pack (PDF, JSON, audit entries), the FHIR QuestionnaireResponse and the
+    API's application, as the applicant's organisation gets each, never hold an internal
+    comment's words; the comment meant for them is shown on their page, not exported."""
+    import base64
+    import io
+    import zipfile
+
+    import pypdfium2
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from django.test import Client
+
+    from api.services import token_create
+
+    settings.ASSURANCE_SIGNING_KEY = base64.b64encode(
+        Ed25519PrivateKey.generate().private_bytes_raw()
+    ).decode()
+    desk = Reviewer(signed_in(reviewer), submitted)
+    assert desk.post("/start").status_code == 302
+    assert comment(desk, INTERNAL, "internal").status_code == 302
+    assert desk.post("/approve").status_code == 302
+
+    pack = applicant.client.get(f"/applications/{submitted.pk}/assurance-pack.zip")
+    assert pack.status_code == 200
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(pack.streaming_content) if pack.streaming else pack.content)
+    )
+    exported = {name: archive.read(name) for name in archive.namelist()}
+    assert {"summary.pdf", "application.json", "audit.json"} <= set(exported)
+    pdf_text = " ".join(
+        page.get_textpage().get_text_bounded()
+        for page in pypdfium2.PdfDocument(exported["summary.pdf"])
+    )
+    assert (
+        "Northern Imaging Trust" in pdf_text
+    )  # the text is readable, so its absence means something
+    fhir = applicant.client.get(
+        f"/applications/{submitted.pk}/stage-2/questionnaire-response.fhir.json"
+    )
+    assert fhir.status_code == 200
+    secret = token_create(user=member, name="check", days=7).secret
+    api = Client().get(
+        f"/api/v1/applications/{submitted.pk}", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert api.status_code == 200
+    texts = {
+        "summary.pdf": pdf_text,
+        **{
+            name: data.decode("utf-8", "replace")
+            for name, data in exported.items()
+            if name != "summary.pdf"
+        },
+        "fhir": fhir.content.decode(),
+        "api": api.content.decode(),
+    }
+    for where, text in texts.items():
+        assert INTERNAL not in text, where
+        assert "their CSO looked unsure" not in text, where
