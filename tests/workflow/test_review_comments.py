@@ -1,7 +1,8 @@
 """Reviewers' comments are internal (NHS England only) or for the applicant. The applicant sees
 only the latter, and an internal comment never reaches an applicant's page, an email (the outbox
-and the mail sent) or anything the service exports: the submission snapshot, the audit entry, and the exports an
-applicant can download (the assurance pack, the FHIR QuestionnaireResponse and the API)."""
+and the mail sent) or anything the service exports: the submission snapshot, the audit entry,
+and the exports an applicant can download (the assurance pack, the FHIR QuestionnaireResponse
+and the API)."""
 
 import json
 
