@@ -1,6 +1,5 @@
 """Stage 2 pages. Each view parses input, calls a service, and renders."""
 
-import json
 import uuid
 from typing import Any
 
@@ -27,7 +26,6 @@ from workflow.selectors import (
     answers_editable,
     copied_unconfirmed,
     question_purpose,
-    submission_latest,
     submission_ready,
 )
 from workflow.services import (
@@ -43,10 +41,8 @@ from workflow.services import (
 
 from . import definitions
 from .engine.answers import MAIN_INPUT, FieldError, form_data_for, parse_answer
-from .engine.errors import DefinitionError
 from .engine.journey import Journey
 from .engine.schema import Question, QuestionKind
-from .fhir import questionnaire_resource, questionnaire_response_resource
 from .presenters import (
     application_page_context,
     question_items,
@@ -506,46 +502,3 @@ def share(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> 
         },
         status=400 if errors else 200,
     )
-
-
-# ------------------------------------------------------------------ FHIR R4 downloads (ADR 0025)
-
-FHIR_JSON = "application/fhir+json; charset=utf-8"
-
-
-def fhir_download(resource: dict[str, Any], filename: str) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(resource, indent=2, ensure_ascii=False), content_type=FHIR_JSON
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def submission_fhir_download(application: Application) -> HttpResponse:
-    """The application's latest submission as a FHIR QuestionnaireResponse, or 404 before any."""
-    submission = submission_latest(application)
-    if submission is None:
-        raise Http404("Not submitted yet")
-    version = submission.snapshot["questionnaire"]
-    definition = definitions.definition_for(version["id"], version["version"])
-    return fhir_download(
-        questionnaire_response_resource(definition, submission.snapshot),
-        f"{application.reference}-submission-{submission.number}.fhir.json",
-    )
-
-
-@require_GET
-def definition_fhir(request: HttpRequest, definition_id: str, version: int) -> HttpResponse:
-    try:
-        definition = definitions.definition_for(definition_id, version)
-    except DefinitionError as exc:
-        raise Http404("No such questionnaire version") from exc
-    return fhir_download(
-        questionnaire_resource(definition), f"{definition.id}-v{definition.version}.fhir.json"
-    )
-
-
-@require_GET
-def response_fhir(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_member(user=request.user, application_id=application_id)
-    return submission_fhir_download(application)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.states import Role, Scope
 from questionnaire import definitions
 from questionnaire.engine.answers import format_date
-from questionnaire.views import submission_fhir_download
+from questionnaire.fhir_views import submission_fhir_download
 from workflow import comments, review
 from workflow.assurance_pack import pack_available, pack_download, public_key_pem
 from workflow.dspt_register_check import OUTCOME_LABELS
