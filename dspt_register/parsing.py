@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
+from core.middleware import clean_text
+
 from .models import RegisterStatus
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,10}$")
@@ -131,7 +133,9 @@ def register_rows(binary: BinaryIO) -> Iterator[RegisterRow]:
                     f"Line {line}: the publication date {cells['published']!r} is not a date "
                     "as YYYY-MM-DD or DD/MM/YYYY"
                 ) from None
-            yield RegisterRow(line, code, cells["name"].strip()[:NAME_MAX], status, published)
+            # A name as the service keeps text (ADR 0007): PostgreSQL refuses a NUL in it.
+            name = " ".join(clean_text(cells["name"]).split())[:NAME_MAX]
+            yield RegisterRow(line, code, name, status, published)
     except UnicodeDecodeError:
         raise RegisterFileError("The file is not UTF-8 text") from None
     except csv.Error as error:

@@ -212,3 +212,10 @@ def test_an_empty_file_is_refused():
 
     with pytest.raises(RegisterFileError, match="The file is empty"):
         list(register_rows(io.BytesIO(b"")))
+
+
+@pytest.mark.django_db
+def test_control_characters_in_a_name_are_dropped_not_a_database_error(tmp_path):
+    path = register_csv(tmp_path, [("RNI", "Northern\x00 Imaging\x07  Trust", "Standards Met", "")])
+    run(path, "--date", "2026-11-01")
+    assert DsptRegisterEntry.objects.get().name == "Northern Imaging Trust"
