@@ -42,12 +42,14 @@ class TokenAuth(HttpBearer):
         found = selectors.token_for_secret(token)
         if found is None:
             return None
+        # Counted before the refusal: each refused use is audited, and a leaked revoked token
+        # must not write to the audit log faster than a live one may ask.
+        _count_request(found.key_hash)
         if found.revoked_at is not None or found.expires_at <= timezone.now():
             services.token_refused(token=found, why="revoked" if found.revoked_at else "expired")
             return None
         if not found.user.is_active:
             return None
-        _count_request(found.key_hash)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         return found.user

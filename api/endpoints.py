@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Query, Schema, Status
@@ -14,6 +15,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from accounts.rules import can_review, is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_user, applications_visible_to
+from core.middleware import clean_text
 from questionnaire import definitions
 from questionnaire.engine.answers import MAIN_INPUT, parse_answer
 from questionnaire.engine.schema import QuestionKind
@@ -78,12 +80,39 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Over DATA_UPLOAD_MAX_MEMORY_SIZE, as a page's form would be.
+    return api.create_response(request, {"detail": "The request is too large"}, status=413)
+
+
+def _where(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """ninja names a body parameter inside the body (``body.body.version``): say it once."""
+    return ("body", *loc[2:]) if loc[:2] == ("body", "body") else loc
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "Invalid request", "errors": exc.errors}, 422)
+    """A path, query or body the description refuses (a malformed UUID, a word for a number,
+    JSON that does not parse): 422 in the same shape as an answer's problems, each naming where
+    it is (``body.data.answer``) and what is wrong."""
+    errors = [
+        {
+            "field": ".".join(str(part) for part in _where(tuple(error.get("loc", ())))),
+            "input_id": "",
+            "message": str(error.get("msg", "Invalid value")),
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Invalid request", "errors": errors}, status=422)
 
 
-AUTH_ERRORS: dict[int, Any] = {401: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+AUTH_ERRORS: dict[int, Any] = {
+    401: schemas.Error,
+    404: schemas.Error,
+    422: schemas.Problems,
+    429: schemas.Error,
+}
 
 
 def _summary(application: Application) -> dict[str, Any]:
@@ -128,7 +157,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> Any:
         answers: list[dict[str, Any]] = []
     else:
         answers = [
-            {"question_id": qid, "value": a.value}
+            {"question_id": qid, "version": a.version, "value": a.value}
             for qid, a in sorted(answers_by_question(response).items())
         ]
     timeline = [
@@ -223,7 +252,13 @@ SUBMIT_REFUSED = {
     "Read it again, then select Accept and send",
     SubmitStatus.NOT_READY: "You cannot submit yet. Put right the answers listed below",
 }
-WRITE_ERRORS: dict[int, Any] = {**AUTH_ERRORS, 409: schemas.Problems, 422: schemas.Problems}
+WRITE_ERRORS: dict[int, Any] = {
+    **AUTH_ERRORS,
+    400: schemas.Error,
+    409: schemas.Problems,
+    413: schemas.Error,
+    415: schemas.Error,
+}
 
 
 def _member_application(request: HttpRequest, application_id: uuid.UUID) -> Application:
@@ -253,7 +288,9 @@ def answer_put(
     question = definition.question_or_none(question_id)
     if question is None or question.kind is QuestionKind.FILE:
         raise Http404
-    parsed = parse_answer(question, body.data, definitions.today())
+    # Cleaned as the middleware cleans a page's form (ADR 0007): no NUL reaches the database.
+    data = {clean_text(key): clean_text(value) for key, value in body.data.items()}
+    parsed = parse_answer(question, data, definitions.today())
     if not parsed.is_valid or parsed.value is None:
         errors = [
             {"field": e.field, "input_id": e.input_id, "message": e.message} for e in parsed.errors

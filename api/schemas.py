@@ -50,6 +50,8 @@ class Transition(Schema):
 
 class Answer(Schema):
     question_id: str
+    # Send it back as ``version`` to change the answer (a stale one is a 409).
+    version: int
     value: Any
 
 

@@ -105,7 +105,8 @@ def test_an_applicant_reads_their_organisations_applications_and_no_other(
     assert body["stage2_state"] == submitted.stage2_state
     stored = Answer.objects.filter(response__application=submitted)
     assert body["answers"] == [
-        {"question_id": a.question_id, "value": a.value} for a in stored.order_by("question_id")
+        {"question_id": a.question_id, "version": a.version, "value": a.value}
+        for a in stored.order_by("question_id")
     ]
     assert body["timeline"][-1]["to_state"] == submitted.stage2_state
     hidden = api_client().get(f"/api/v1/applications/{submitted.pk}", **bearer(other))
