@@ -43,12 +43,43 @@ class ParsedTable:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _choice_error(label: str, value: str, options: tuple[str, ...]) -> str | None:
+def _choice_error(label: str, value: str, options: tuple[str, ...], missing: str) -> str | None:
     if value in options:
         return None
     if not value:
-        return f"Enter the {label.lower()}"
+        return f"{missing} the {label.lower()}"
     return f"{label} must be one of {', '.join(options)}"
+
+
+LIKELIHOODS = tuple(x.value for x in Likelihood)
+SEVERITIES = tuple(x.value for x in Severity)
+_CHOICES = {
+    "initial_likelihood": LIKELIHOODS,
+    "residual_likelihood": LIKELIHOODS,
+    "initial_severity": SEVERITIES,
+    "residual_severity": SEVERITIES,
+    "status": STATUSES,
+}
+
+
+def hazard_row_problems(row: dict[str, str], *, missing_choice: str = "Enter") -> dict[str, str]:
+    """What is wrong with one hazard's values (stripped), by field name in the columns' order:
+    the one check of a CSV row and of the hazard form, so the two cannot disagree. A choice left
+    empty is "Enter the ..." in a CSV and "Select the ..." (`missing_choice`) on the form."""
+    problems = {}
+    for _, name, label, limit in COLUMNS:
+        value = row.get(name, "")
+        if name in _CHOICES:
+            problem = _choice_error(label, value, _CHOICES[name], missing_choice)
+        elif not value and name not in OPTIONAL:
+            problem = f"Enter the {label.lower()}" if name != "reference" else "Enter the ID"
+        elif limit is not None and len(value) > limit:
+            problem = f"{label} must be {limit} characters or less"
+        else:
+            problem = None
+        if problem:
+            problems[name] = problem
+    return problems
 
 
 def hazard_rows_parse(data: bytes) -> ParsedTable:
@@ -76,8 +107,6 @@ def hazard_rows_parse(data: bytes) -> ParsedTable:
         return parsed
     index = {name: names.index(name) for name in names}
     seen: dict[str, int] = {}
-    likelihoods = tuple(x.value for x in Likelihood)
-    severities = tuple(x.value for x in Severity)
     while True:
         line = reader.line_num + 1
         try:
@@ -101,23 +130,7 @@ def hazard_rows_parse(data: bytes) -> ParsedTable:
             )
             for header_name, name, _, _ in COLUMNS
         }
-        errors = []
-        for _, name, label, limit in COLUMNS:
-            value = row[name]
-            if name in ("initial_likelihood", "residual_likelihood"):
-                problem = _choice_error(label, value, likelihoods)
-            elif name in ("initial_severity", "residual_severity"):
-                problem = _choice_error(label, value, severities)
-            elif name == "status":
-                problem = _choice_error(label, value, STATUSES)
-            elif not value and name not in OPTIONAL:
-                problem = f"Enter the {label.lower()}" if name != "reference" else "Enter the ID"
-            elif limit is not None and len(value) > limit:
-                problem = f"{label} must be {limit} characters or less"
-            else:
-                problem = None
-            if problem:
-                errors.append(problem)
+        errors = list(hazard_row_problems(row).values())
         if row["reference"] and row["reference"] in seen:
             errors.append(f"ID {row['reference']} is already used on row {seen[row['reference']]}")
         if row["reference"]:
