@@ -48,6 +48,9 @@ class Hazard(models.Model):
     justification = models.TextField(blank=True)
     owner = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=HazardStatus.choices)
+    # One more at each change through the form, so that a form loaded before someone else's
+    # change is refused rather than overwriting it (hazards.services.StaleHazard).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position"]

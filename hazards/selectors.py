@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.shortcuts import get_object_or_404
+
 from accounts.models import User
 from applications.models import Application
 from applications.selectors import application_get_for_member, application_get_for_reviewer
@@ -26,3 +28,9 @@ def hazard_log_of(application: Application) -> HazardLog | None:
 
 def hazards_of(application: Application) -> list[Hazard]:
     return list(Hazard.objects.filter(log__application=application).order_by("position"))
+
+
+def hazard_get(*, application: Application, hazard_id: uuid.UUID) -> Hazard:
+    """One of the application's hazards (the application already scoped to the user); a hazard
+    of any other application, another organisation's too, is a 404."""
+    return get_object_or_404(Hazard, log__application=application, pk=hazard_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -13,16 +14,35 @@ from audit.services import Auditor
 
 from .models import Hazard, HazardLog
 from .risk import RISK_NEEDS_JUSTIFICATION
-from .table import RowError, hazard_rows_parse
+from .table import COLUMNS, MAX_ROWS, RowError, hazard_row_problems, hazard_rows_parse
 
 NOT_THE_CSO = "Only the Clinical Safety Officer named in your key personnel can approve the log"
-NO_HAZARDS = "Import at least one hazard before approving the log"
+NO_HAZARDS = "Add or import at least one hazard before approving the log"
+REFERENCE_TAKEN = "A hazard with this ID already exists in the log"
+LOG_FULL = f"The hazard log already has {MAX_ROWS} hazards, the most it can have"
+FIELDS = [name for _, name, _, _ in COLUMNS]
 
 
 class HazardImportRefused(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} errors")
         self.errors = errors
+
+
+class HazardInvalid(Exception):
+    """What is wrong with a hazard's values, by field name; nothing was saved."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+class StaleHazard(Exception):
+    """Someone else changed the hazard since the form was loaded; nothing was saved."""
+
+    def __init__(self, current: Hazard) -> None:
+        super().__init__("The hazard changed since the form was loaded")
+        self.current = current
 
 
 class HazardApprovalRefused(Exception):
@@ -123,3 +143,137 @@ def hazard_log_approve(*, application: Application, actor: User) -> Approved:
             after={"approved": True, "hazards": len(hazards)},
         )
     return Approved(changed=True)
+
+
+def hazard_values(hazard: Hazard) -> dict[str, str]:
+    """A hazard's values as the form and the CSV hold them."""
+    return {name: getattr(hazard, name) for name in FIELDS}
+
+
+def _row(values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The values stripped, every field present, and their problems by field: the CSV import's
+    row check (ADR 0022), a choice left empty being "Select the ..." on the form."""
+    row = {name: str(values.get(name, "")).strip() for name in FIELDS}
+    return row, hazard_row_problems(row, missing_choice="Select")
+
+
+def _refuse(
+    log: HazardLog | None,
+    row: dict[str, str],
+    problems: dict[str, str],
+    hazard_id: uuid.UUID | None = None,
+) -> None:
+    """Raise HazardInvalid with the row's problems and an ID another hazard of the log has."""
+    taken = (
+        log is not None
+        and log.hazards.filter(reference=row["reference"]).exclude(pk=hazard_id).exists()
+    )
+    if taken:
+        problems = {"reference": REFERENCE_TAKEN, **problems}
+    if problems:
+        raise HazardInvalid(problems)
+
+
+def _clear_approval(log: HazardLog) -> bool:
+    """Any change to the log clears its approval (ADR 0022); saves the log. Whether it was
+    approved."""
+    was_approved = log.approved_at is not None
+    log.approved_at = None
+    log.approved_by = None
+    log.save()
+    return was_approved
+
+
+def hazard_add(*, application: Application, values: dict[str, str], actor: User) -> Hazard:
+    """Add one hazard at the end of the log (made with its first hazard). Raises HazardInvalid
+    with every field's problem, or a taken ID, and saves nothing. Clears an approval."""
+    row, problems = _row(values)
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=application.pk)
+        existing = HazardLog.objects.filter(application=application).first()
+        _refuse(existing, row, problems)
+        if existing is not None and existing.hazards.count() >= MAX_ROWS:
+            raise HazardInvalid({"reference": LOG_FULL})
+        log = existing or HazardLog.objects.create(application=application)
+        last = log.hazards.order_by("-position").values_list("position", flat=True).first()
+        hazard = Hazard.objects.create(log=log, position=(last or 0) + 1, **row)
+        was_approved = _clear_approval(log)
+        Auditor(actor).record(
+            action="hazard.add",
+            obj=hazard,
+            subject=application.reference,
+            organisation=application.organisation,
+            before={"approved": was_approved},
+            after={**row, "approved": False},
+        )
+    return hazard
+
+
+def hazard_change(
+    *,
+    application: Application,
+    hazard_id: uuid.UUID,
+    values: dict[str, str],
+    expected_version: int,
+    actor: User,
+) -> bool:
+    """Change one of the application's hazards. Raises Hazard.DoesNotExist when it is not one of
+    them (any more), HazardInvalid as `hazard_add` does, and StaleHazard when its version is not
+    `expected_version` (someone saved it since the form was loaded). Saving it unchanged changes
+    nothing; a change clears an approval. Whether it changed."""
+    row, problems = _row(values)
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=application.pk)
+        hazard = Hazard.objects.select_related("log").get(
+            log__application=application, pk=hazard_id
+        )
+        _refuse(hazard.log, row, problems, hazard_id=hazard.pk)
+        if hazard.version != expected_version:
+            raise StaleHazard(hazard)
+        before = hazard_values(hazard)
+        changed = [name for name in FIELDS if before[name] != row[name]]
+        if not changed:
+            return False
+        for name in changed:
+            setattr(hazard, name, row[name])
+        hazard.version += 1
+        hazard.save()
+        was_approved = _clear_approval(hazard.log)
+        Auditor(actor).record(
+            action="hazard.change",
+            obj=hazard,
+            subject=application.reference,
+            organisation=application.organisation,
+            before={
+                "reference": before["reference"],
+                **{name: before[name] for name in changed},
+                "approved": was_approved,
+            },
+            after={
+                "reference": row["reference"],
+                **{name: row[name] for name in changed},
+                "approved": False,
+            },
+        )
+    return True
+
+
+def hazard_remove(*, application: Application, hazard_id: uuid.UUID, actor: User) -> Hazard:
+    """Remove one of the application's hazards (Hazard.DoesNotExist when it is not one of them).
+    Clears an approval. The hazard as it was."""
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=application.pk)
+        hazard = Hazard.objects.select_related("log").get(
+            log__application=application, pk=hazard_id
+        )
+        was_approved = _clear_approval(hazard.log)
+        Auditor(actor).record(
+            action="hazard.remove",
+            obj=hazard,
+            subject=application.reference,
+            organisation=application.organisation,
+            before={**hazard_values(hazard), "approved": was_approved},
+            after={"approved": False},
+        )
+        hazard.delete()
+    return hazard

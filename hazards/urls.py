@@ -10,6 +10,17 @@ urlpatterns = [
         views.hazard_log_approve_view,
         name="approve",
     ),
+    path("applications/<uuid:application_id>/hazard-log/add", views.hazard_add_view, name="add"),
+    path(
+        "applications/<uuid:application_id>/hazard-log/<uuid:hazard_id>/change",
+        views.hazard_change_view,
+        name="change",
+    ),
+    path(
+        "applications/<uuid:application_id>/hazard-log/<uuid:hazard_id>/remove",
+        views.hazard_remove_view,
+        name="remove",
+    ),
     path("applications/<uuid:application_id>/hazard-log.csv", views.hazard_log_csv, name="csv"),
     path("applications/<uuid:application_id>/hazard-log.xlsx", views.hazard_log_xlsx, name="xlsx"),
     path(

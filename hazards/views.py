@@ -4,9 +4,10 @@ NHS England's (the log with the application). Views parse, call a service or sel
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,17 +23,25 @@ from .risk import RISK_NEEDS_JUSTIFICATION, risk_tag
 from .selectors import (
     hazard_application_get_for_member,
     hazard_application_get_for_reviewer,
+    hazard_get,
     hazard_log_of,
     hazards_of,
 )
 from .services import (
+    FIELDS,
     HazardApprovalRefused,
     HazardImportRefused,
+    HazardInvalid,
+    StaleHazard,
     approval_problems,
+    hazard_add,
+    hazard_change,
     hazard_log_approve,
     hazard_log_import,
+    hazard_remove,
+    hazard_values,
 )
-from .table import hazards_csv, hazards_xlsx
+from .table import LIKELIHOODS, SEVERITIES, STATUSES, hazards_csv, hazards_xlsx
 from .upload import (
     FILE_FIELD,
     HAZARD_LOG_MAX_BYTES,
@@ -42,6 +51,10 @@ from .upload import (
 
 ROWS_IN_ERROR = (
     "The file has errors: nothing was imported. Correct the rows listed and import it again"
+)
+STALE_HAZARD = (
+    "Someone else in your organisation changed this hazard while you were working on it. "
+    "Check the hazard and save it to keep your version"
 )
 
 
@@ -113,6 +126,154 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             else [],
         },
         status=400 if errors else 200,
+    )
+
+
+def _radio_items(options: tuple[str, ...], chosen: str) -> list[dict[str, Any]]:
+    return [{"value": value, "text": value, "checked": value == chosen} for value in options]
+
+
+def _form(
+    request: HttpRequest,
+    application: Application,
+    *,
+    data: dict[str, str],
+    problems: dict[str, str],
+    hazard: Hazard | None = None,
+    version: int | None = None,
+    stale: bool = False,
+) -> HttpResponse:
+    """The hazard form, to add one (`hazard` None) or change one."""
+    # A radios' first item has the field's name as its id (the NHS.UK macro's idPrefix).
+    errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
+    if stale:
+        errors.insert(0, {"text": STALE_HAZARD, "href": "#reference"})
+    title = "Add a hazard" if hazard is None else f"Change hazard {hazard.reference}"
+    return render(
+        request,
+        "hazards/hazard_form.jinja",
+        {
+            "application": application,
+            "hazard": hazard,
+            "page_title": title,
+            "back_url": reverse("hazards:log", kwargs={"application_id": application.pk}),
+            "data": data,
+            "version": version,
+            "field_errors": problems,
+            "errors": errors,
+            "items": {
+                "initial_likelihood": _radio_items(LIKELIHOODS, data["initial_likelihood"]),
+                "initial_severity": _radio_items(SEVERITIES, data["initial_severity"]),
+                "residual_likelihood": _radio_items(LIKELIHOODS, data["residual_likelihood"]),
+                "residual_severity": _radio_items(SEVERITIES, data["residual_severity"]),
+                "status": _radio_items(STATUSES, data["status"]),
+            },
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _posted(request: HttpRequest) -> dict[str, str]:
+    return {name: request.POST.get(name, "") for name in FIELDS}
+
+
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_http_methods(["GET", "POST"])
+def hazard_add_view(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = hazard_application_get_for_member(
+        user=request.user, application_id=application_id
+    )
+    data = {name: "" for name in FIELDS}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        data = _posted(request)
+        try:
+            hazard = hazard_add(application=application, values=data, actor=request.user)
+        except HazardInvalid as refused:
+            problems = refused.problems
+        else:
+            messages.success(request, f"Hazard {hazard.reference} added")
+            return redirect("hazards:log", application_id=application.pk)
+    return _form(request, application, data=data, problems=problems)
+
+
+@require_http_methods(["GET", "POST"])
+def hazard_change_view(
+    request: HttpRequest, application_id: uuid.UUID, hazard_id: uuid.UUID
+) -> HttpResponse:
+    application = hazard_application_get_for_member(
+        user=request.user, application_id=application_id
+    )
+    hazard = hazard_get(application=application, hazard_id=hazard_id)
+    data = hazard_values(hazard)
+    version = hazard.version
+    problems: dict[str, str] = {}
+    stale = False
+    if request.method == "POST":
+        data = _posted(request)
+        try:
+            changed = hazard_change(
+                application=application,
+                hazard_id=hazard.pk,
+                values=data,
+                expected_version=_posted_version(request),
+                actor=request.user,
+            )
+        except Hazard.DoesNotExist:  # removed, or replaced by an import, since it was read
+            raise Http404 from None
+        except HazardInvalid as refused:
+            problems = refused.problems
+        except StaleHazard as refused:
+            # The form keeps what was typed, now against the hazard as it is: saving it again
+            # is a choice made knowing someone else changed it.
+            stale = True
+            hazard = refused.current
+            version = refused.current.version
+        else:
+            if changed:
+                messages.success(request, f"Hazard {data['reference'].strip()} changed")
+            return redirect("hazards:log", application_id=application.pk)
+    return _form(
+        request,
+        application,
+        data=data,
+        problems=problems,
+        hazard=hazard,
+        version=version,
+        stale=stale,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hazard_remove_view(
+    request: HttpRequest, application_id: uuid.UUID, hazard_id: uuid.UUID
+) -> HttpResponse:
+    application = hazard_application_get_for_member(
+        user=request.user, application_id=application_id
+    )
+    hazard = hazard_get(application=application, hazard_id=hazard_id)
+    if request.method == "POST":
+        try:
+            hazard_remove(application=application, hazard_id=hazard.pk, actor=request.user)
+        except Hazard.DoesNotExist:
+            raise Http404 from None
+        messages.success(request, f"Hazard {hazard.reference} removed")
+        return redirect("hazards:log", application_id=application.pk)
+    return render(
+        request,
+        "hazards/hazard_remove.jinja",
+        {
+            "application": application,
+            "hazard": hazard,
+            "page_title": f"Are you sure you want to remove hazard {hazard.reference}?",
+            "back_url": reverse("hazards:log", kwargs={"application_id": application.pk}),
+        },
     )
 
 

@@ -287,6 +287,19 @@ URLS = {
     # The hazard log (ADR 0022): the application's members keep it; staff read and export it.
     "hazards:log": ("/applications/{app}/hazard-log", ["GET", "POST"], APPLICANT, False),
     "hazards:approve": ("/applications/{app}/hazard-log/approve", ["POST"], APPLICANT, False),
+    "hazards:add": ("/applications/{app}/hazard-log/add", ["GET", "POST"], APPLICANT, False),
+    "hazards:change": (
+        "/applications/{app}/hazard-log/{hazard}/change",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "hazards:remove": (
+        "/applications/{app}/hazard-log/{hazard}/remove",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
     "hazards:csv": ("/applications/{app}/hazard-log.csv", ["GET"], APPLICANT | STAFF, False),
     "hazards:xlsx": ("/applications/{app}/hazard-log.xlsx", ["GET"], APPLICANT | STAFF, False),
     "hazards:review": ("/review/applications/{app}/hazard-log", ["GET"], STAFF, False),

@@ -2,9 +2,9 @@
 a URL names, all belonging to organisation A, so that each URL can be asked of every role.
 
 Organisation A's supplier application is submitted, with a reviewer's hold, a document request,
-an accepted evidence file, a key person asked to attest, a certificate, a colleague, an
-invitation, a password reset and a staff invitation. Tokens are fixed strings: only their hashes
-are stored, as the service stores them."""
+an accepted evidence file, a key person asked to attest, a certificate, a hazard in its log, a
+colleague, an invitation, a password reset and a staff invitation. Tokens are fixed strings: only
+their hashes are stored, as the service stores them."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from certificates.models import Certificate
 from core.tokens import token_hash
 from evidence.services import evidence_store
 from evidence.upload import quarantine_file
+from hazards.services import hazard_add
 from tests.answer_sets import SUPPLIER
 from tests.conftest import PASSWORD
 from tests.web.conftest import make_member
@@ -60,6 +61,7 @@ def matrix_world(*, applicant, member, outsider, reviewer, settings, tmp_path) -
             **_certificate(application, member),
             **_people(application, member),
             **_controller(application, member),
+            **_hazard(application, member),
             "api_token": token_create(user=member, name="matrix", days=7).token.pk,
         },
     }
@@ -153,6 +155,28 @@ def _controller(application: Application, member) -> dict[str, Any]:
         organisation=application.organisation, scope="both", role="controller", created_by=member
     )
     return {"controller_app": controller.pk}
+
+
+def _hazard(application: Application, member) -> dict[str, Any]:
+    """A hazard in the supplier application's log, for its change and remove pages."""
+    hazard = hazard_add(
+        application=application,
+        values={
+            "reference": "H-001",
+            "description": "Wrong patient's images shown",
+            "causes": "Manual entry",
+            "effects": "Misdiagnosis",
+            "initial_likelihood": "High",
+            "initial_severity": "Major",
+            "controls": "Validated NHS numbers only",
+            "residual_likelihood": "Low",
+            "residual_severity": "Major",
+            "owner": "CSO",
+            "status": "Open",
+        },
+        actor=member,
+    )
+    return {"hazard": hazard.pk}
 
 
 def _people(application: Application, member) -> dict[str, Any]:
