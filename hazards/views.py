@@ -144,10 +144,10 @@ def _form(
     stale: bool = False,
 ) -> HttpResponse:
     """The hazard form, to add one (`hazard` None) or change one."""
+    if stale:  # shown on the form's first field, as the questionnaire shows a stale answer
+        problems = {"reference": STALE_HAZARD}
     # A radios' first item has the field's name as its id (the NHS.UK macro's idPrefix).
     errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
-    if stale:
-        errors.insert(0, {"text": STALE_HAZARD, "href": "#reference"})
     title = "Add a hazard" if hazard is None else f"Change hazard {hazard.reference}"
     return render(
         request,
