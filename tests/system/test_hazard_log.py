@@ -1,9 +1,12 @@
 """The hazard log in Chromium: from the application's page, an import with errors (each row named,
-nothing saved), then a valid import shown with its risk tags; axe on each page, with and without
-JavaScript."""
+nothing saved), then a valid import shown with its risk tags; a hazard added on the form, refused
+first with its errors; axe on each page, with and without JavaScript."""
+
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from applications.models import Application
 from hazards.models import Hazard
@@ -62,3 +65,48 @@ def test_a_controller_imports_a_hazard_log(me, definition, settings, tmp_path):
     me.then_i_see_heading("Hazard log")
     me.then_i_see("Wrong patient's images shown")
     me.then_i_see("4 Mandatory elimination or control")
+
+
+def test_a_controller_adds_a_hazard_on_the_form(me, definition):
+    me.given_i_have_signed_in_as("ig.lead@northern.example")
+    me.given_i_have_started_an_application("NIR XCA Provider")
+    me.press_button("Start now")
+    me.when_i_answer(controller_steps(definition)[0])  # the role: a Data Controller
+    application = Application.objects.get(role="controller")
+    me.visit(f"/applications/{application.pk}/hazard-log")
+    me.press_button("Add a hazard")
+    me.then_i_see_heading("Add a hazard")
+
+    # when I add it without choosing the residual risk, then I am told, and nothing is saved
+    # (axe runs on the form with its errors)
+    me.fill("ID", "H-001")
+    me.fill("Description", "Wrong patient's images shown")
+    me.fill("Causes", "Manual entry")
+    me.fill("Effects", "Misdiagnosis")
+    choose_in(me, "Initial likelihood", "High")
+    choose_in(me, "Initial severity", "Major")
+    me.fill("Controls", "Validated NHS numbers only")
+    me.fill("Owner", "Clinical Safety Officer")
+    choose_in(me, "Status", "Open")
+    me.press_button("Add hazard")
+    me.then_i_see_the_error("Select the residual likelihood")
+    me.then_i_see_the_error("Select the residual severity")
+    assert not Hazard.objects.exists()
+
+    # when I choose them, then the hazard is in the log with its risks as tags
+    choose_in(me, "Residual likelihood", "Very High")
+    choose_in(me, "Residual severity", "Catastrophic")
+    me.press_button("Add hazard")
+    me.then_i_see_heading("Hazard log")
+    me.then_i_see_success("Hazard H-001 added")
+    row = me.page.get_by_role("row", name=re.compile("H-001"))
+    expect(row.locator(".nhsuk-tag--orange")).to_have_text("4 Mandatory elimination or control")
+    expect(row.locator(".nhsuk-tag--red")).to_have_text("5 Unacceptable")
+    expect(row).to_contain_text("Needs a justification")
+    assert Hazard.objects.get().residual_risk == 5
+
+
+def choose_in(me, legend: str, label: str) -> None:
+    """Choose a radio in one group of the hazard form: likelihood and severity are asked twice."""
+    group = me.page.get_by_role("group", name=legend, exact=True)
+    group.get_by_role("radio", name=label, exact=True).check()
