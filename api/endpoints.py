@@ -18,7 +18,10 @@ from applications.selectors import application_get_for_user, applications_visibl
 from core.middleware import clean_text
 from questionnaire import definitions
 from questionnaire.engine.answers import MAIN_INPUT, parse_answer
+from questionnaire.engine.errors import DefinitionError
 from questionnaire.engine.schema import QuestionKind
+from questionnaire.fhir import questionnaire_resource
+from questionnaire.fhir_views import submission_fhir_resource
 from questionnaire.models import Response
 from questionnaire.selectors import answers_by_question, response_definition, response_for
 from review.selectors import QueueFilters, queue_page
@@ -197,6 +200,33 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> Any:
 )
 def questionnaire_definition(request: HttpRequest) -> Any:
     return definitions.current_definition().model_dump(mode="json")
+
+
+@api.get(
+    "/questionnaires/{definition_id}/{version}/fhir",
+    response={200: dict[str, Any], **AUTH_ERRORS},
+    summary="A questionnaire version as a FHIR R4 Questionnaire",
+    tags=["questionnaire"],
+)
+def questionnaire_fhir(request: HttpRequest, definition_id: str, version: int) -> Any:
+    """The same resource as the page's download (ADR 0025); a QuestionnaireResponse names the
+    version it answers in its ``questionnaire`` (``<url>|<version>``)."""
+    try:
+        definition = definitions.definition_for(definition_id, version)
+    except DefinitionError as exc:
+        raise Http404 from exc
+    return questionnaire_resource(definition)
+
+
+@api.get(
+    "/applications/{application_id}/questionnaire-response/fhir",
+    response={200: dict[str, Any], **AUTH_ERRORS},
+    summary="The latest submission as a FHIR R4 QuestionnaireResponse (404 before any)",
+    tags=["applications"],
+)
+def questionnaire_response_fhir(request: HttpRequest, application_id: uuid.UUID) -> Any:
+    application = application_get_for_user(user=request.user, application_id=application_id)  # type: ignore[arg-type]
+    return submission_fhir_resource(application)
 
 
 class QueueQuery(Schema):

@@ -28,17 +28,21 @@ def fhir_download(resource: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
-def submission_fhir_download(application: Application) -> HttpResponse:
-    """The application's latest submission as a FHIR QuestionnaireResponse, or 404 before any."""
+def submission_fhir_resource(application: Application) -> dict[str, Any]:
+    """The application's latest submission as a FHIR QuestionnaireResponse, or 404 before any
+    (for the pages' downloads and the API)."""
     submission = submission_latest(application)
     if submission is None:
         raise Http404("Not submitted yet")
     version = submission.snapshot["questionnaire"]
     definition = definitions.definition_for(version["id"], version["version"])
-    return fhir_download(
-        questionnaire_response_resource(definition, submission.snapshot),
-        f"{application.reference}-submission-{submission.number}.fhir.json",
-    )
+    return questionnaire_response_resource(definition, submission.snapshot)
+
+
+def submission_fhir_download(application: Application) -> HttpResponse:
+    resource = submission_fhir_resource(application)
+    number = resource["identifier"]["value"].rsplit("/", 1)[1]
+    return fhir_download(resource, f"{application.reference}-submission-{number}.fhir.json")
 
 
 @require_GET

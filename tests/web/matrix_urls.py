@@ -327,6 +327,18 @@ URLS = {
     "api:applications_list": ("/api/v1/applications", ["GET"], SIGNED_IN, False),
     "api:application_detail": ("/api/v1/applications/{app}", ["GET"], APPLICANT | STAFF, False),
     "api:questionnaire_definition": ("/api/v1/questionnaire", ["GET"], SIGNED_IN, False),
+    "api:questionnaire_fhir": (
+        "/api/v1/questionnaires/nir-stage2-governance-assurance/1/fhir",
+        ["GET"],
+        SIGNED_IN,
+        False,
+    ),
+    "api:questionnaire_response_fhir": (
+        "/api/v1/applications/{app}/questionnaire-response/fhir",
+        ["GET"],
+        APPLICANT | STAFF,
+        False,
+    ),
     "api:answer_put": (
         "/api/v1/applications/{app}/answers/s_isms",
         ["POST"],

@@ -203,3 +203,95 @@ def test_before_any_submission_there_is_no_questionnaire_response(applicant):
 def test_an_unknown_questionnaire_version_is_not_found(client_member):
     response = client_member.get("/questionnaires/nir-stage2-governance-assurance/v99.fhir.json")
     assert response.status_code == 404
+
+
+def test_the_api_serves_the_same_fhir_resources_as_the_pages_to_each_role(
+    applicant, member, outsider, reviewer
+):
+    """Issue 11: both resources are downloadable from the pages and the API."""
+    from django.test import Client
+
+    from api.services import token_create
+
+    def api_get(user, path):
+        secret = token_create(user=user, name="FHIR", days=7).secret
+        return Client(raise_request_exception=False).get(
+            f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        )
+
+    definition = api_get(member, "/questionnaires/nir-stage2-governance-assurance/1/fhir")
+    assert definition.status_code == 200
+    assert definition.json() == download(applicant.client, DEFINITION_URL)
+    Questionnaire.model_validate(definition.json())
+    unknown = api_get(member, "/questionnaires/nir-stage2-governance-assurance/99/fhir")
+    assert unknown.status_code == 404
+
+    application_id = applicant.application_url.rsplit("/", 1)[1]
+    path = f"/applications/{application_id}/questionnaire-response/fhir"
+    assert api_get(member, path).status_code == 404  # not submitted yet
+    applicant.answer_all(SUPPLIER)
+    assert applicant.submit().status_code == 302
+    page = download(applicant.client, f"{applicant.stage2}/questionnaire-response.fhir.json")
+    for user in (member, reviewer):
+        response = api_get(user, path)
+        assert response.status_code == 200 and response.json() == page
+    QuestionnaireResponse.model_validate(page)
+    hidden = api_get(outsider, path)
+    assert hidden.status_code == 404 and page["id"] not in hidden.content.decode()
+
+
+def _fhir_enabled(item, answers):
+    """R4's enableWhen as a FHIR renderer judges it, for the operators the export uses."""
+    from questionnaire.engine.conditions import MAIN_FIELD
+
+    def holds(clause):
+        question, _, field = clause["question"].partition(".")
+        got = answers.get(question, {}).get(field or MAIN_FIELD)
+        if clause["operator"] == "exists":
+            return (got not in (None, "")) is clause["answerBoolean"]
+        want = clause.get("answerCoding", {}).get("code", clause.get("answerString"))
+        return (got == want) if clause["operator"] == "=" else (got != want)
+
+    results = [holds(clause) for clause in item.get("enableWhen", [])]
+    if not results:
+        return True
+    return all(results) if item.get("enableBehavior", "all") == "all" else any(results)
+
+
+def test_every_enable_when_shows_a_question_exactly_when_the_engine_does():
+    """Every combination of the answers the conditions refer to (each option, or none): the
+    exported enableWhen and the engine's applies_when (and each follow-up's reveal) agree."""
+    import itertools
+
+    from questionnaire.engine.conditions import MAIN_FIELD, EvaluationContext
+    from questionnaire.fhir import link_id, questionnaire_resource
+    from tests.conftest import TODAY
+
+    definition = definitions.definition_for("nir-stage2-governance-assurance", 1)
+    items = items_by_link_id(questionnaire_resource(definition)["item"])
+    referred = sorted(
+        {
+            ref.question
+            for q in definition.questions
+            if q.applies_when
+            for ref in q.applies_when.references()
+        }
+        | {q.id for q in definition.questions if q.follow_ups}
+    )
+    choices = [[None, *[o.value for o in definition.question(r).options]] for r in referred]
+    checked = 0
+    for combination in itertools.product(*choices):
+        answers = {r: {MAIN_FIELD: v} for r, v in zip(referred, combination) if v is not None}
+        context = EvaluationContext(answers=answers, today=TODAY)
+        for question in definition.questions:
+            if question.applies_when is not None:
+                engine = question.applies_when.evaluate(context)
+                assert _fhir_enabled(items[question.id], answers) is engine, (question.id, answers)
+                checked += 1
+            main = answers.get(question.id, {}).get(MAIN_FIELD)
+            for follow_up in question.follow_ups:
+                shown = follow_up in question.follow_ups_for(main)
+                item = items[link_id(question.id, follow_up.id)]
+                assert _fhir_enabled(item, answers) is shown, (item["linkId"], answers)
+                checked += 1
+    assert checked > 1000
