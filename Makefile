@@ -32,7 +32,10 @@ python-deps: uv
 frontend: ## Install the NHS.UK frontend from npm and copy its CSS, JS and assets into build/
 	@[ -d node_modules/nhsuk-frontend ] && [ package-lock.json -ot node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --silent
 	@rm -rf build/nhsuk build/webroot && mkdir -p build/nhsuk build/webroot
-	@cp $(FRONTEND)/nhsuk-frontend.min.css $(FRONTEND)/nhsuk-frontend.min.js build/nhsuk/
+	@# The source maps too: the minified files name them, and production's collectstatic
+	@# (WhiteNoise's manifest storage) refuses a file that refers to one it cannot find.
+	@cp $(FRONTEND)/nhsuk-frontend.min.css $(FRONTEND)/nhsuk-frontend.min.css.map \
+	  $(FRONTEND)/nhsuk-frontend.min.js $(FRONTEND)/nhsuk-frontend.min.js.map build/nhsuk/
 	@cp -r $(FRONTEND)/assets build/webroot/assets
 
 install: python-deps frontend ## Install everything the service needs
