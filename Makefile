@@ -18,7 +18,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser clamav run serve test test-system lint format migrate seed check-migrations bench
+.PHONY: help install uv python-deps frontend browser clamav wrk run serve test test-system lint format migrate seed check-migrations bench bench-load
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,6 +55,15 @@ clamav: ## Install Debian's clamd for the malware-scanning tests, where this mac
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon; \
 	  else \
 	    echo "clamd is missing: install Debian's clamav-daemon package (sudo apt-get install clamav-daemon)"; \
+	  fi; \
+	fi
+
+wrk: ## Install Debian's wrk (the HTTP load generator of make bench-load), where this machine can install packages
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else \
+	    echo "wrk is missing: install Debian's wrk package (sudo apt-get install wrk)"; \
 	  fi; \
 	fi
 
@@ -114,6 +123,13 @@ bench: install ## Print benchmark figures (engine, pages, reviewer pages and the
 	DJANGO_ENV=test $(RUN) python bench/ods_import.py
 	$(RUN) python bench/upload.py
 	$(RUN) python bench/nhs_numbers.py
+
+# The question pages under load beside a bare Django hello (issue 12, bench/load/run.py): gunicorn
+# with config/gunicorn.conf.py and one sync worker a core, DJANGO_ENV=production, PostgreSQL, wrk
+# with 32 clients each signed in to its own application. A database of its own, dropped and
+# created (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_load). Not a test.
+bench-load: install wrk ## Load-test the question pages (gunicorn, PostgreSQL, wrk, 32 signed-in clients) beside a bare Django hello; record them in docs/benchmarks.md
+	$(RUN) python bench/load/run.py
 
 format: python-deps ## Format the code
 	$(RUN) ruff format .
