@@ -43,6 +43,9 @@ FORMAT = "nir-assurance-pack/1"
 PARTS = ("summary.pdf", "application.json", "audit.json")
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+# No part of a real pack comes near this: a larger entry is refused before it is read (a zip
+# bomb handed to verify_pack).
+MAX_PART_BYTES = 256 * 1024 * 1024
 
 
 def _development_key() -> Ed25519PrivateKey:
@@ -269,7 +272,17 @@ def verify_pack(content: bytes, public_key: Ed25519PublicKey) -> dict[str, Any]:
     otherwise PackMismatch naming the first thing that does not."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        files = {name: archive.read(name) for name in archive.namelist()}
+        entries = archive.infolist()
+        seen: set[str] = set()
+        for entry in entries:
+            # Two entries of one name: an unzip tool may show one copy while this reads the
+            # other, so a forged part could sit beside the signed one.
+            if entry.filename in seen:
+                raise PackMismatch(f"{entry.filename} is in the zip more than once")
+            seen.add(entry.filename)
+            if entry.file_size > MAX_PART_BYTES:
+                raise PackMismatch(f"{entry.filename} is larger than any pack's part can be")
+        files = {entry.filename: archive.read(entry) for entry in entries}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as exc:
         raise PackMismatch(f"not a readable zip: {exc}") from exc
     for name in (MANIFEST, SIGNATURE, *PARTS):

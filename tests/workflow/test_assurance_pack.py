@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import warnings
 import zipfile
 
 import pypdfium2
@@ -194,3 +195,60 @@ def test_production_refuses_a_missing_or_unreadable_key(settings):
     assert "is not an Ed25519 private key" in check_assurance_signing_key()
     settings.ASSURANCE_SIGNING_KEY = KEY_SETTING
     assert check_assurance_signing_key() is None
+
+
+def test_a_missing_part_is_named(approved):
+    for name in ("summary.pdf", "application.json", "audit.json", MANIFEST, SIGNATURE):
+        parts = parts_of(pack_build(approved).content)
+        del parts[name]
+        with pytest.raises(PackMismatch, match=f"^{name} is missing"):
+            verify_pack(zipped(parts), KEY.public_key())
+
+
+def test_an_extra_part_is_named(approved):
+    parts = parts_of(pack_build(approved).content)
+    parts["readme.txt"] = b"trust me"
+    with pytest.raises(PackMismatch, match="^readme.txt is not in the manifest"):
+        verify_pack(zipped(parts), KEY.public_key())
+
+
+def test_a_part_twice_in_the_zip_is_refused_whichever_copy_a_reader_would_open(approved):
+    """A zip may hold two entries of one name: a reader opens one, the checker another. A pack
+    with a forged summary.pdf beside the signed one must not verify, in either order."""
+    parts = parts_of(pack_build(approved).content)
+    for forged_first in (True, False):
+        buffer = io.BytesIO()
+        with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+            if forged_first:
+                archive.writestr("summary.pdf", b"%PDF-1.4 forged")
+            for name, data in parts.items():
+                archive.writestr(name, data)
+            if not forged_first:
+                archive.writestr("summary.pdf", b"%PDF-1.4 forged")
+        with pytest.raises(PackMismatch, match="^summary.pdf is in the zip more than once"):
+            verify_pack(buffer.getvalue(), KEY.public_key())
+
+
+def test_a_part_larger_than_any_pack_holds_is_refused_unread(approved, monkeypatch):
+    from workflow import assurance_pack
+
+    monkeypatch.setattr(assurance_pack, "MAX_PART_BYTES", 1000)
+    with pytest.raises(PackMismatch, match="^summary.pdf is larger than"):
+        verify_pack(pack_build(approved).content, KEY.public_key())
+
+
+def test_verify_pack_command_names_a_public_key_that_is_not_ed25519(approved, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, generate_private_key
+
+    good = tmp_path / "pack.zip"
+    good.write_bytes(pack_build(approved).content)
+    other = tmp_path / "ec.pem"
+    other.write_bytes(
+        generate_private_key(SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    with pytest.raises(CommandError, match="not Ed25519"):
+        call_command("verify_pack", str(good), "--public-key", str(other))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.signing import PackKeyError
 from workflow.assurance_pack import PackMismatch, load_public_key, signing_key, verify_pack
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
                 if public_key
                 else signing_key().public_key()
             )
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, PackKeyError) as exc:
             raise CommandError(str(exc)) from exc
         try:
             manifest = verify_pack(content, key)
