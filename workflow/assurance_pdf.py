@@ -25,6 +25,19 @@ _FONT_CANDIDATES = (
         "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
     ),
 )
+# Drawn where the body font has no glyph (DejaVu Sans covers Greek, Cyrillic, Hebrew, Arabic and
+# many symbols that Arial and Liberation Sans do not).
+_FALLBACK_CANDIDATES = (
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+)
+# What no font here can draw is shown as this, never left out without a trace.
+NOT_DRAWN = "?"
+NOT_DRAWN_NOTE = (
+    "A ? stands for a character this PDF cannot draw; application.json holds every answer exactly."
+)
 # What Helvetica (Latin-1 only) cannot draw, in its nearest Latin-1 spelling.
 _LATIN1 = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
@@ -35,24 +48,41 @@ class _Summary(FPDF):
         self.reference = reference
         self.family = "Helvetica"
         self.unicode = False
+        # Set when a character was shown as NOT_DRAWN: the summary then says so.
+        self.replaced = False
+        self.drawable: set[int] = set()
         for regular, bold in _FONT_CANDIDATES:
             if Path(regular).exists() and Path(bold).exists():
-                self.add_font("Body", "", regular)
-                self.add_font("Body", "B", bold)
+                self.drawable = self._add_family("Body", regular, bold)
                 self.family, self.unicode = "Body", True
                 break
+        if self.unicode:
+            for regular, bold in _FALLBACK_CANDIDATES:
+                if Path(regular).exists() and Path(bold).exists():
+                    self.drawable |= self._add_family("Fallback", regular, bold)
+                    self.set_fallback_fonts(["Fallback"])
+                    break
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(True, margin=20)
         self.set_title(f"Stage 2 assurance pack {reference}")
         self.set_author("NHS England")
 
+    def _add_family(self, family: str, regular: str, bold: str) -> set[int]:
+        """Add the font's two styles; give the characters both can draw."""
+        self.add_font(family, "", regular)
+        self.add_font(family, "B", bold)
+        key = family.lower()
+        return set(self.fonts[key].cmap) & set(self.fonts[f"{key}B"].cmap)  # type: ignore[union-attr]
+
     def text_of(self, value: Any) -> str:
-        text = "" if value is None else str(value)
-        return (
-            text
-            if self.unicode
-            else text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
-        )
+        text = ("" if value is None else str(value)).replace("\t", " ")
+        if not self.unicode:
+            drawn = text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+        else:
+            drawn = "".join(c if c == "\n" or ord(c) in self.drawable else NOT_DRAWN for c in text)
+        if drawn.count(NOT_DRAWN) > text.count(NOT_DRAWN):
+            self.replaced = True
+        return drawn
 
     def footer(self) -> None:
         self.set_y(-14)
@@ -176,6 +206,8 @@ def summary_pdf(data: dict[str, Any]) -> bytes:
         pdf.para(f"SHA-256 {item['sha256']}", size=9, grey=True)
         pdf.ln(1)
     pdf.ln(2)
+    if pdf.replaced:
+        pdf.para(NOT_DRAWN_NOTE, size=9, grey=True)
     pdf.para(
         "This summary is one part of a signed pack. The manifest lists the SHA-256 of every part "
         "and evidence file; manifest.sig is its Ed25519 signature. Check it with "

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import warnings
 import zipfile
 
@@ -252,3 +253,21 @@ def test_verify_pack_command_names_a_public_key_that_is_not_ed25519(approved, tm
     )
     with pytest.raises(CommandError, match="not Ed25519"):
         call_command("verify_pack", str(good), "--public-key", str(other))
+
+
+def test_the_summary_never_drops_a_character_silently(approved):
+    """Text the PDF's fonts cannot draw (here Chinese and an emoji, beside Hebrew and Greek that
+    a fallback font may draw) was left out without a trace, so the signed summary said
+    something other than the answer. Each character is drawn or shown as ?, and the summary
+    then says so and points to application.json."""
+    from workflow.assurance_pack import pack_data
+    from workflow.assurance_pdf import summary_pdf
+
+    data = pack_data(approved)
+    data["answers"][5]["answer"] = ["Dr Ada 中文 Lovelace 😀 end", "tab\there"]
+    pdf = pypdfium2.PdfDocument(summary_pdf(data))
+    text = " ".join(page.get_textpage().get_text_bounded() for page in pdf).replace("\r", "")
+    assert re.search(r"Dr Ada (中文|\?\?) Lovelace (😀|\?) end", text), text[-2000:]
+    assert "tab here" in text
+    if "?" in re.search(r"Dr Ada .* end", text).group(0):
+        assert "application.json holds every answer exactly" in " ".join(text.split())
