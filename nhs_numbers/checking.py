@@ -50,6 +50,7 @@ _BINARY_STARTS = (
     b"\xd0\xcf\x11\xe0",  # an old Office (OLE) document, .xls
 )
 _GROUPED = re.compile(r"\d{3}([ -])\d{3}\1\d{4}", re.ASCII)
+_DIGITS_SPACES_DASHES = re.compile(r"[0-9 -]*")
 
 
 def digit_count_reason(count: int) -> str:
@@ -83,8 +84,8 @@ def nhs_number_problem(value: str) -> str | None:
         digits = value
     elif len(value) == 12 and _GROUPED.fullmatch(value):
         digits = value.replace(value[3], "")
-    elif all(c in "0123456789 -" for c in value):
-        count = sum(c.isdigit() for c in value)
+    elif _DIGITS_SPACES_DASHES.fullmatch(value):
+        count = len(value) - value.count(" ") - value.count("-")
         return WRONG_GROUPING if count == 10 else digit_count_reason(count)
     else:
         return NOT_NUMBERS
@@ -144,7 +145,9 @@ class NhsNumberFileCheck:
         self.max_listed = max_listed
         self._head: bytes | None = b""  # the first bytes, until there are enough to sniff
         self._seen_row = False
-        self._tail = b""
+        # The unfinished line, as the chunks it came in: joined once, when it ends, so a line
+        # as long as the whole file costs one copy, not one per chunk.
+        self._tail: list[bytes] = []
         self._line = 0
         self._newline: bytes | None = None
 
@@ -161,30 +164,34 @@ class NhsNumberFileCheck:
         self._take(chunk)
 
     def _take(self, chunk: bytes) -> None:
+        if not chunk:
+            return
         if self._newline is None:
-            pending = self._tail + chunk
-            if b"\n" in pending:
+            # What is held has no LF and no CR but perhaps its last byte: look at the new bytes.
+            if b"\n" in chunk:
                 self._newline = b"\n"
-            elif b"\r" in pending[:-1]:  # a CR at the end may be a CRLF's first half
-                self._newline = b"\r"
+            elif b"\r" in chunk[:-1] or (self._tail and self._tail[-1].endswith(b"\r")):
+                self._newline = b"\r"  # a CR at the very end may be a CRLF's first half
             else:
-                self._tail = pending
+                self._tail.append(chunk)
                 return
-            self._tail, chunk = b"", pending
-        lines = (self._tail + chunk).split(self._newline)
-        self._tail = lines.pop()
+        elif self._newline not in chunk:
+            self._tail.append(chunk)
+            return
+        lines = b"".join([*self._tail, chunk]).split(self._newline)
+        self._tail = [lines.pop()]
         self._check_lines(lines)
 
     def finish(self) -> CheckReport:
         """Check the last line (one without a line ending) and give the report."""
         if self._head is not None:
             self._take(self._begin())
-        if self._newline is None and self._tail.endswith(b"\r"):
+        tail, self._tail = b"".join(self._tail), []
+        if self._newline is None and tail.endswith(b"\r"):
             self._newline = b"\r"  # the file's only line ending is its last byte
-            self._tail = self._tail[:-1]
-        if self._tail:
-            self._check_lines([self._tail])
-            self._tail = b""
+            tail = tail[:-1]
+        if tail:
+            self._check_lines([tail])
         return self.report
 
     def _begin(self) -> bytes:

@@ -156,3 +156,49 @@ def test_what_is_not_a_csv_is_refused(data):
 def test_an_empty_or_blank_file_has_nothing_to_check():
     assert check(b"").checked == 0
     assert check(b"\r\n\r\n").blank_lines == 2
+
+
+def _fed(data: bytes, chunk: int) -> "CheckReport":
+    check = NhsNumberFileCheck()
+    for offset in range(0, len(data), chunk):
+        check.feed(data[offset : offset + chunk])
+    return check.finish()
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64 * 1024])
+def test_a_line_longer_than_many_chunks_is_one_row_and_the_lines_after_it_are_numbered_right(
+    newline, chunk
+):
+    """A huge line is held as it streams and judged once it ends (kept in its chunks, so a 19MB
+    line is checked in one pass rather than copied once per chunk: bench/nhs_numbers.py)."""
+    long_line = b"9" * (3 * 64 * 1024 + 5) if chunk == 64 * 1024 else b"9" * 40
+    data = newline.join([b"NHS number", b"9434765919", long_line, b"", b"9434765918", b"x"])
+    report = _fed(data, chunk)
+    assert (report.header_line, report.valid, report.invalid, report.blank_lines) == (1, 1, 3, 1)
+    assert [(row.line, row.reason) for row in report.invalid_rows] == [
+        (3, f"Has {len(long_line)} digits: an NHS number has 10"),
+        (5, "The check digit is wrong (Modulus 11)"),
+        (6, "Contains characters other than numbers, spaces and dashes"),
+    ]
+
+
+@pytest.mark.parametrize("chunk", [1, 11, 12, 13, 64 * 1024])
+def test_a_cr_only_file_whose_first_cr_ends_a_chunk_is_split_at_it(chunk):
+    data = b"9434765919\r" + b"9434765918\r" + b"943 476 5919"
+    report = _fed(data, chunk)
+    assert (report.valid, report.invalid) == (2, 1)
+    assert [(row.line, row.reason) for row in report.invalid_rows] == [
+        (2, "The check digit is wrong (Modulus 11)")
+    ]
+
+
+def test_a_cr_at_the_end_of_a_chunk_then_a_chunk_without_one_is_a_line_ending():
+    check = NhsNumberFileCheck()
+    for chunk in (b"9434765919\r", b"94347659", b"18"):
+        check.feed(chunk)
+    report = check.finish()
+    assert (report.valid, report.invalid) == (1, 1)
+    assert [(row.line, row.reason) for row in report.invalid_rows] == [
+        (2, "The check digit is wrong (Modulus 11)")
+    ]
