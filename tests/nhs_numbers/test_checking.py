@@ -13,6 +13,7 @@ from nhs_numbers.checking import (
     NOT_NUMBERS,
     NOT_UTF8,
     WRONG_GROUPING,
+    CheckReport,
     InvalidRow,
     NhsNumberFileCheck,
     NotACsv,
@@ -158,7 +159,7 @@ def test_an_empty_or_blank_file_has_nothing_to_check():
     assert check(b"\r\n\r\n").blank_lines == 2
 
 
-def _fed(data: bytes, chunk: int) -> "CheckReport":
+def _fed(data: bytes, chunk: int) -> CheckReport:
     check = NhsNumberFileCheck()
     for offset in range(0, len(data), chunk):
         check.feed(data[offset : offset + chunk])
