@@ -23,7 +23,8 @@ What it does:
   database.
 
 Settings: BENCH_DATABASE_URL, BENCH_LOAD_CLIENTS (32), BENCH_LOAD_ROUNDS (3),
-BENCH_LOAD_SECONDS (10), BENCH_LOAD_WARM_UP (5 seconds), BENCH_LOAD_KEEP_DATABASE (set: keep it).
+BENCH_LOAD_SECONDS (10), BENCH_LOAD_WARM_UP (5 seconds), BENCH_LOAD_KEEP_DATABASE (set: keep it),
+BENCH_LOAD_SHOW_QUERIES (set: print the SQL each endpoint's counted request ran).
 """
 
 import base64
@@ -55,6 +56,7 @@ ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS") or 3)
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS") or 10)
 WARM_UP = int(os.environ.get("BENCH_LOAD_WARM_UP") or 5)
 KEEP_DATABASE = bool(os.environ.get("BENCH_LOAD_KEEP_DATABASE"))
+SHOW_QUERIES = bool(os.environ.get("BENCH_LOAD_SHOW_QUERIES"))
 LUA = ROOT / "bench" / "load" / "load.lua"
 
 # The page measured (GET) and answered (POST): a radios question with supporting information
@@ -372,6 +374,64 @@ def smoke(clients: list[dict], port: int) -> None:
             raise BenchFailed(f"GET {path}: {status}, without {missing} in the page")
 
 
+def query_counts(client: dict) -> dict[str, int]:
+    """The SQL statements one request of each endpoint runs, as the first client: in this
+    process, through the same settings and middleware (Django's test client, CSRF checks on).
+    Each request is made twice and the second counted, so a session refresh that was due, or
+    anything done once, is left out."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    browser = Client(
+        enforce_csrf_checks=True, HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https"
+    )
+    browser.cookies[settings.SESSION_COOKIE_NAME] = client["session"]
+    browser.cookies[settings.CSRF_COOKIE_NAME] = client["csrf"]
+    paths = endpoint_paths(client)
+    counts = {}
+    for endpoint, _ in ENDPOINTS:
+        for _attempt in range(2):
+            version = answer_state()[client["app"]][0]
+            with CaptureQueriesContext(connection) as captured:
+                if endpoint == "answer":
+                    response = browser.post(
+                        paths[endpoint],
+                        {
+                            "csrfmiddlewaretoken": client["csrf"],
+                            "answer": "yes",
+                            "description": description(version + 1),
+                            "version": str(version),
+                        },
+                        HTTP_ORIGIN="https://127.0.0.1",
+                    )
+                    expected = 302
+                else:
+                    response = browser.get(paths[endpoint])
+                    expected = 200
+            if response.status_code != expected:
+                raise BenchFailed(f"{endpoint} in process: {response.status_code}, not {expected}")
+        counts[endpoint] = len(captured)
+        if SHOW_QUERIES:
+            for query in captured.captured_queries:
+                say(f"{endpoint} query: {query['sql'][:160]}")
+    connection.close()
+    return counts
+
+
+def endpoint_paths(client: dict) -> dict[str, str]:
+    application = f"/applications/{client['app']}/stage-2"
+    return {
+        "question": f"{application}/questions/{QUESTION_ID}",
+        "answer": f"{application}/questions/{QUESTION_ID}",
+        "hello": "/bench/hello",
+        "floor": "/bench/floor",
+        "check_answers": f"{application}/check-answers",
+        "overview": application,
+    }
+
+
 def wrk(
     endpoint: str,
     seconds: int,
@@ -507,7 +567,7 @@ def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def report(rounds: list[dict[str, dict]]) -> None:
+def report(rounds: list[dict[str, dict]], queries: dict[str, int]) -> None:
     def median(endpoint: str, key: str) -> float:
         return statistics.median(r[endpoint][key] for r in rounds)
 
@@ -515,13 +575,14 @@ def report(rounds: list[dict[str, dict]]) -> None:
         return statistics.median(r[endpoint]["rps"] / r["hello"]["rps"] for r in rounds)
 
     print()
-    print("| endpoint | req/s | p50 | p95 | p99 | × hello |")
-    print("|---|---|---|---|---|---|")
+    print("| endpoint | req/s | p50 | p95 | p99 | × hello | queries |")
+    print("|---|---|---|---|---|---|---|")
     for endpoint, name in ENDPOINTS:
         print(
             f"| {name} | {median(endpoint, 'rps'):.0f} | {median(endpoint, 'p50_us') / 1000:.1f} ms"
             f" | {median(endpoint, 'p95_us') / 1000:.1f} ms"
-            f" | {median(endpoint, 'p99_us') / 1000:.1f} ms | {ratio(endpoint):.2f} |"
+            f" | {median(endpoint, 'p99_us') / 1000:.1f} ms | {ratio(endpoint):.2f}"
+            f" | {queries[endpoint]} |"
         )
     print()
     for endpoint, (least, p95_ms) in GOALS.items():
@@ -582,6 +643,8 @@ def main() -> int:
         connection.close()
         server.start()
         smoke(clients, port)
+        queries = query_counts(clients[0])
+        say(f"gunicorn workers booted: {server.boots()}")
         say(f"load average before: {load_average()}")
         for endpoint, _ in ENDPOINTS:
             run_endpoint(endpoint, WARM_UP, clients, clients_file, environment, port, True)
@@ -608,7 +671,7 @@ def main() -> int:
                 f"gunicorn booted {server.boots() - boots} workers during the rounds: a worker "
                 "died, and the figures include its replacement's start"
             )
-        report(rounds)
+        report(rounds, queries)
     except BenchFailed as failure:
         print(f"bench load: FAILED: {failure}", file=sys.stderr)
         print(f"bench load: gunicorn's log ends:\n{server.log_tail()}", file=sys.stderr)
