@@ -32,14 +32,16 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application
 from applications.states import Stage2State
+from attestations.models import Attestation, KeyPerson
 from audit.chain import entry_hash
 from audit.models import AuditEntry
 from audit.services import Auditor
 from core.signing import PackKeyError, parse_private_key
+from questionnaire.models import Answer, Response
 
-from .models import Hold, Submission
+from .models import ChangeRequest, DocumentRequest, Hold, Submission
 
-FORMAT = "nir-assurance-pack/1"
+FORMAT = "nir-assurance-pack/2"
 PARTS = ("summary.pdf", "application.json", "audit.json")
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -172,17 +174,30 @@ def pack_data(application: Application) -> dict[str, Any]:
 
 
 def audit_data(application: Application) -> list[dict[str, Any]]:
-    """The audit entries about the application and the rows that belong to it, in order."""
+    """The audit entries about the application and the rows that belong to it, in order: its
+    submissions, holds, evidence files, answers and response, attestations and key personnel,
+    change and document requests. Never a reviewer's comment (an internal one is NHS England's
+    alone)."""
     ids = {str(application.pk)}
-    ids |= {
-        str(pk)
-        for pk in Submission.objects.filter(application=application).values_list("pk", flat=True)
-    }
-    ids |= {
-        str(pk) for pk in Hold.objects.filter(application=application).values_list("pk", flat=True)
-    }
-    ids |= {str(pk) for pk in application.evidence_files.values_list("pk", flat=True)}
-    entries = AuditEntry.objects.filter(Q(object_id__in=ids)).order_by("sequence")
+    for rows in (
+        Submission.objects.filter(application=application),
+        Hold.objects.filter(application=application),
+        application.evidence_files.all(),
+        Attestation.objects.filter(application=application),
+        KeyPerson.objects.filter(application=application),
+        ChangeRequest.objects.filter(application=application),
+        DocumentRequest.objects.filter(application=application),
+    ):
+        ids |= {str(pk) for pk in rows.values_list("pk", flat=True)}
+    # UUIDs name one row whatever the type; a response's and an answer's ids are whole numbers,
+    # which other tables' rows share, so those are matched with their type.
+    about = Q(object_id__in=ids)
+    responses = Response.objects.filter(application=application)
+    answers = Answer.objects.filter(response__application=application)
+    for model, rows in ((Response, responses), (Answer, answers)):
+        keys = [str(pk) for pk in rows.values_list("pk", flat=True)]
+        about |= Q(object_type=model._meta.label, object_id__in=keys)
+    entries = AuditEntry.objects.filter(about).order_by("sequence")
     return [
         {
             "sequence": e.sequence,

@@ -271,3 +271,39 @@ def test_the_summary_never_drops_a_character_silently(approved):
     assert "tab here" in text
     if "?" in re.search(r"Dr Ada .* end", text).group(0):
         assert "application.json holds every answer exactly" in " ".join(text.split())
+
+
+def test_the_audit_holds_who_answered_attested_and_submitted_and_no_internal_comment(
+    approved, reviewer
+):
+    """Issue 11: the application's audit entries. The answers' history, the submission and the
+    attestations approval rested on are the application's too; an internal comment is not the
+    organisation's to read, and an entry about another object with the same id is not ours."""
+    from attestations.models import Attestation
+    from audit.services import append_entry
+    from questionnaire.models import Answer
+    from workflow.comments import review_comment_add
+
+    review_comment_add(
+        application=approved, actor=reviewer, text="Internal words", visibility="internal"
+    )
+    answer = Answer.objects.filter(response__application=approved).order_by("pk").first()
+    # An entry about a user whose id happens to be an answer's: not about this application.
+    append_entry(
+        actor=None,
+        action="user.lookalike",
+        object_type="accounts.User",
+        object_id=str(answer.pk),
+    )
+    audit = json.loads(parts_of(pack_build(approved).content)["audit.json"])
+    seen = {(e["object_type"], e["object_id"], e["action"]) for e in audit}
+    answers = Answer.objects.filter(response__application=approved)
+    for each in answers:
+        assert ("questionnaire.Answer", str(each.pk), "answer.create") in seen, each.question_id
+    assert any(action == "response.submit" for _, _, action in seen)
+    for attestation in Attestation.objects.filter(application=approved):
+        assert ("attestations.Attestation", str(attestation.pk), "attestation.attest") in seen
+    assert "Internal words" not in json.dumps(audit)
+    assert not any(t == "workflow.ReviewComment" for t, _, _ in seen)
+    assert ("accounts.User", str(answer.pk), "user.lookalike") not in seen
+    assert verify_pack(pack_build(approved).content, KEY.public_key())
