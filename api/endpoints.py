@@ -19,14 +19,21 @@ from core.middleware import clean_text
 from questionnaire import definitions
 from questionnaire.engine.answers import MAIN_INPUT, parse_answer
 from questionnaire.engine.errors import DefinitionError
+from questionnaire.engine.journey import Journey
+from questionnaire.engine.rules import evaluate
 from questionnaire.engine.schema import QuestionKind
 from questionnaire.fhir import questionnaire_resource
 from questionnaire.fhir_views import submission_fhir_resource
 from questionnaire.models import Response
-from questionnaire.selectors import answers_by_question, response_definition, response_for
+from questionnaire.selectors import (
+    answers_by_question,
+    response_definition,
+    response_for,
+    response_journey,
+)
 from review.selectors import QueueFilters, queue_page
 from workflow.declaration import declaration_for
-from workflow.selectors import holds_all
+from workflow.selectors import copied_unconfirmed, holds_all
 from workflow.services import (
     AnswerNotEditable,
     DiscardNotConfirmed,
@@ -282,6 +289,9 @@ SUBMIT_REFUSED = {
     "Read it again, then select Accept and send",
     SubmitStatus.NOT_READY: "You cannot submit yet. Put right the answers listed below",
 }
+COPIED_UNCONFIRMED = (
+    "You cannot submit until you confirm the answers copied from an earlier application"
+)
 WRITE_ERRORS: dict[int, Any] = {
     **AUTH_ERRORS,
     400: schemas.Error,
@@ -385,6 +395,37 @@ def submit_post(request: HttpRequest, application_id: uuid.UUID, body: schemas.S
     )
     if status in (SubmitStatus.SUBMITTED, SubmitStatus.ALREADY_SUBMITTED):
         return {"status": str(status)}
+    if status is SubmitStatus.NOT_READY:
+        return Status(409, _not_ready(application))
     return Status(
         409, {"detail": SUBMIT_REFUSED.get(status, SUBMIT_REFUSED[SubmitStatus.NOT_READY])}
     )
+
+
+def _not_ready(application: Application) -> dict[str, Any]:
+    """What Check your answers lists under its refusal, in its words: the answers that stop or
+    pause the submission, then the questions still to answer; or, when only copied answers
+    are unconfirmed, those (ADR 0020)."""
+    journey = response_journey(response_for(application))
+    evaluation = evaluate(journey)
+    problems = [
+        _problem(journey, rule.question, rule.reason)
+        for rule in [*evaluation.blocks, *evaluation.pauses]
+    ]
+    unanswered = journey.unanswered()
+    problems += [_problem(journey, q.id) for q in unanswered]
+    copied = copied_unconfirmed(application, journey)
+    if copied and not unanswered:
+        problems += [_problem(journey, answer.question_id) for answer in copied]
+        return {"detail": COPIED_UNCONFIRMED, "errors": problems}
+    return {"detail": SUBMIT_REFUSED[SubmitStatus.NOT_READY], "errors": problems}
+
+
+def _problem(journey: Journey, question_id: str, reason: str = "") -> dict[str, str]:
+    question = journey.definition.question(question_id)
+    message = f"Question {question.number}: {question.title}"
+    return {
+        "field": question_id,
+        "input_id": "",
+        "message": f"{message}: {reason}" if reason else message,
+    }

@@ -124,3 +124,20 @@ def test_a_revoked_tokens_use_is_rate_limited_before_it_is_audited(member, setti
     ]
     assert statuses == [401, 401, 401, 429, 429, 429]
     assert AuditEntry.objects.filter(action="api_token.refused").count() == 3
+
+
+def test_a_submission_refused_as_not_ready_lists_what_the_page_lists(applicant, secret):
+    """The page says "Put right the answers listed below" above its list of the questions still
+    to answer: the API said the same words with nothing listed."""
+    import html
+    import re
+
+    applicant.answer_all(SUPPLIER[:3])
+    application = Application.objects.get()
+    response = post_raw(f"/api/v1/applications/{application.pk}/submit", {}, secret)
+    body = assert_problems(response, 409)
+    page = applicant.client.get(f"{applicant.stage2}/check-answers").content.decode()
+    listed = re.findall(r'<li><a href="[^"]*">(Question [^<]*)</a></li>', page)
+    assert listed and body["detail"] == "You cannot submit yet. Put right the answers listed below"
+    assert [e["message"] for e in body["errors"]] == [html.unescape(text) for text in listed]
+    assert [e["field"] for e in body["errors"]] == [q for q, _ in SUPPLIER[3:]]
