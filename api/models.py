@@ -22,3 +22,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ApiRequestCount(models.Model):
+    """How many requests a token made in one minute: the rate limit's count (ADR 0024), kept in
+    the database so that every web process counts the same requests."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    # Minutes since the epoch.
+    minute = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "minute"], name="api_request_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} minute {self.minute}: {self.count}"

@@ -28,6 +28,10 @@ AUDIT_TABLE = "audit_auditentry"
 # own is state that needs one.
 EXEMPT: dict[str, str] = {
     "audit_auditchainhead": "the chain's own bookkeeping, moved with every audit entry",
+    "api_apirequestcount": (
+        "the API's rate limit: a count of a token's requests this minute, moved by every "
+        "request (ADR 0024); nothing a person did"
+    ),
     "notifications_notification": (
         "the outbox: queued in the transaction of the audited change it tells people about, then "
         "marked sent, retried or failed by the sending task; the change itself is audited"

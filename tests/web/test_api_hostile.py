@@ -141,3 +141,23 @@ def test_a_submission_refused_as_not_ready_lists_what_the_page_lists(applicant, 
     assert listed and body["detail"] == "You cannot submit yet. Put right the answers listed below"
     assert [e["message"] for e in body["errors"]] == [html.unescape(text) for text in listed]
     assert [e["field"] for e in body["errors"]] == [q for q, _ in SUPPLIER[3:]]
+
+
+def test_the_rate_limit_is_counted_where_every_process_sees_it(member, settings, monkeypatch):
+    """Production runs several gunicorn workers, each with its own local-memory cache: a count
+    kept there let a token make the limit's worth of requests in every worker. A fresh cache
+    here is what a request landing in another worker sees."""
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from api import auth
+
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+    settings.API_REQUESTS_PER_MINUTE = 2
+    secret = token_create(user=member, name="A", days=7).secret
+    statuses = []
+    for _ in range(3):
+        cache.clear()
+        statuses.append(api_client().get("/api/v1/applications", **bearer(secret)).status_code)
+    assert statuses == [200, 200, 429]
