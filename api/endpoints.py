@@ -117,6 +117,9 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": "Invalid request", "errors": errors}, status=422)
 
 
+# Applications a page of GET /applications.
+LIST_PAGE_SIZE = 500
+
 AUTH_ERRORS: dict[int, Any] = {
     401: schemas.Error,
     404: schemas.Error,
@@ -147,10 +150,16 @@ def _summary(application: Application) -> dict[str, Any]:
     summary="Applications you can see",
     tags=["applications"],
 )
-def applications_list(request: HttpRequest) -> Any:
-    """An applicant's organisation's applications; for NHS England, every submitted one."""
+def applications_list(request: HttpRequest, page: Query[int] = 1) -> Any:
+    """An applicant's organisation's applications; for NHS England, every submitted one. Newest
+    first, LIST_PAGE_SIZE a page: ask for the next ``page`` until one comes back short."""
+    if not 1 <= page <= 1_000_000:
+        raise ValidationError([{"loc": ("query", "page"), "msg": "Page numbers run from 1"}])
     queryset = applications_visible_to(request.user).select_related("organisation")  # type: ignore[arg-type]
-    return [_summary(a) for a in queryset[:500]]
+    start = (page - 1) * LIST_PAGE_SIZE
+    return [
+        _summary(a) for a in queryset.order_by("-created_at", "-pk")[start : start + LIST_PAGE_SIZE]
+    ]
 
 
 @api.get(

@@ -161,3 +161,29 @@ def test_the_rate_limit_is_counted_where_every_process_sees_it(member, settings,
         cache.clear()
         statuses.append(api_client().get("/api/v1/applications", **bearer(secret)).status_code)
     assert statuses == [200, 200, 429]
+
+
+def test_the_applications_list_pages_rather_than_dropping_the_oldest(
+    client_member, member, secret, monkeypatch
+):
+    """It was cut at 500 with nothing to say so: NHS England's list of every submitted
+    application would lose its oldest without a trace."""
+    from api import endpoints
+    from tests.web.conftest import Applicant
+
+    monkeypatch.setattr(endpoints, "LIST_PAGE_SIZE", 2)
+    for _ in range(3):
+        Applicant(client_member).start()
+    newest_first = [str(a.pk) for a in Application.objects.order_by("-created_at", "-pk")]
+
+    def page(query=""):
+        response = api_client().get(f"/api/v1/applications{query}", **bearer(secret))
+        assert response.status_code == 200
+        return [a["id"] for a in response.json()]
+
+    assert page() == newest_first[:2] == page("?page=1")
+    assert page("?page=2") == newest_first[2:]
+    assert page("?page=3") == []
+    for wrong in ("0", "-1", str(10**20)):
+        response = api_client().get(f"/api/v1/applications?page={wrong}", **bearer(secret))
+        assert [e["field"] for e in assert_problems(response, 422)["errors"]] == ["query.page"]
