@@ -40,6 +40,7 @@ from core.signing import PackKeyError, parse_private_key
 from questionnaire.models import Answer, Response
 
 from .models import ChangeRequest, DocumentRequest, Hold, Submission
+from .selectors import stage2_working_state
 
 FORMAT = "nir-assurance-pack/2"
 PARTS = ("summary.pdf", "application.json", "audit.json")
@@ -97,7 +98,9 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
 
 
 def pack_available(application: Application) -> bool:
-    return application.stage2_state == Stage2State.APPROVED
+    """Once Stage 2 is approved; a hold that pauses onboarding afterwards does not undo the
+    approval (the pack then shows the hold open)."""
+    return stage2_working_state(application) == Stage2State.APPROVED
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -109,8 +112,11 @@ def pack_data(application: Application) -> dict[str, Any]:
     submission = application.submissions.order_by("-number").first()
     assert submission is not None, "an approved application has a submission"
     snapshot = submission.snapshot
+    # The reviewer's approval: a hold lifted afterwards moves Stage 2 from paused back to
+    # approved, and that is not the decision.
     decision = (
         application.stage2_transitions.filter(to_state=Stage2State.APPROVED)
+        .exclude(from_state=Stage2State.PAUSED)
         .select_related("actor")
         .order_by("-at", "-pk")
         .first()

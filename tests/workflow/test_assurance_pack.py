@@ -307,3 +307,43 @@ def test_the_audit_holds_who_answered_attested_and_submitted_and_no_internal_com
     assert not any(t == "workflow.ReviewComment" for t, _, _ in seen)
     assert ("accounts.User", str(answer.pk), "user.lookalike") not in seen
     assert verify_pack(pack_build(approved).content, KEY.public_key())
+
+
+def test_a_pause_after_approval_keeps_the_pack_and_names_the_approval_as_the_decision(
+    approved, applicant, reviewer
+):
+    """Stage 2 approved stays approved while a hold pauses onboarding (a DSPT lapse, a
+    reviewer's concern): the pack was a 404 then. And lifting the hold moves Stage 2 back to
+    approved: the pack then named whoever lifted it, when, as the decision."""
+    from applications.states import Stage2State
+    from workflow.review import reviewer_hold_lift, reviewer_hold_raise
+
+    approval = approved.stage2_transitions.get(
+        from_state=Stage2State.IN_REVIEW, to_state=Stage2State.APPROVED
+    )
+    hold = reviewer_hold_raise(
+        application=approved,
+        actor=reviewer,
+        expected_version=approved.stage2_version,
+        reason="The DPIA needs a second look",
+    )
+    approved.refresh_from_db()
+    assert approved.stage2_state == Stage2State.PAUSED
+    response = applicant.client.get(f"/applications/{approved.pk}/assurance-pack.zip")
+    assert response.status_code == 200
+    data = json.loads(parts_of(response.content)["application.json"])
+    assert [(h["reason"], h["lifted_at"]) for h in data["holds"]] == [
+        ("The DPIA needs a second look", None)
+    ]
+    reviewer_hold_lift(
+        application=approved,
+        hold_id=str(hold.pk),
+        actor=reviewer,
+        expected_version=approved.stage2_version,
+        reason="Checked",
+    )
+    approved.refresh_from_db()
+    assert approved.stage2_state == Stage2State.APPROVED
+    data = json.loads(parts_of(pack_build(approved).content)["application.json"])
+    assert data["decision"]["by"] == reviewer.email
+    assert data["decision"]["at"] == approval.at.isoformat()
