@@ -25,6 +25,13 @@ _FONT_CANDIDATES = (
         "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
     ),
 )
+# Who raised a hold, as people say it (workflow.models.HoldOrigin's codes).
+HOLD_RAISED_BY = {
+    "rule": "a rule on the answers",
+    "reviewer": "NHS England",
+    "dspt_recheck": "the daily DSPT re-check",
+    "certificate": "an expired certificate",
+}
 # Drawn where the body font has no glyph (DejaVu Sans covers Greek, Cyrillic, Hebrew, Arabic and
 # many symbols that Arial and Liberation Sans do not).
 _FALLBACK_CANDIDATES = (
@@ -177,7 +184,8 @@ def summary_pdf(data: dict[str, Any]) -> bytes:
             if hold["lifted_at"]
             else "open"
         )
-        pdf.para(f"Hold ({hold['origin']}), raised {when(hold['raised_at'])}: {hold['reason']}")
+        by = HOLD_RAISED_BY.get(hold["origin"], hold["origin"])
+        pdf.para(f"Hold raised by {by} on {when(hold['raised_at'])}: {hold['reason']}")
         pdf.para(state.capitalize(), grey=True, size=10)
         pdf.ln(1)
 

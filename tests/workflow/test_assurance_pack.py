@@ -347,3 +347,21 @@ def test_a_pause_after_approval_keeps_the_pack_and_names_the_approval_as_the_dec
     data = json.loads(parts_of(pack_build(approved).content)["application.json"])
     assert data["decision"]["by"] == reviewer.email
     assert data["decision"]["at"] == approval.at.isoformat()
+
+
+def test_the_summary_names_who_raised_a_hold_in_words_not_a_code(approved, reviewer):
+    from workflow.review import reviewer_hold_raise
+
+    reviewer_hold_raise(
+        application=approved,
+        actor=reviewer,
+        expected_version=approved.stage2_version,
+        reason="The DPIA needs a second look",
+    )
+    pdf = parts_of(pack_build(approved).content)["summary.pdf"]
+    text = " ".join(
+        " ".join(page.get_textpage().get_text_bounded().split())
+        for page in pypdfium2.PdfDocument(pdf)
+    )
+    assert "Hold raised by NHS England on" in text and "(reviewer)" not in text
+    assert "The DPIA needs a second look" in text
