@@ -35,23 +35,34 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "core/csrf_failure.jinja", status=403)
 
 
+# The JSON API's (ADR 0024): an error Django answers before the API sees the request (too many
+# fields, a URL it does not have, a server error) is JSON there, as the API's own are.
+API_PREFIX = "/api/"
+
+
+def _error(request: HttpRequest, template: str, status: int, detail: str) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": detail}, status=status)
+    return render(request, template, status=status)
+
+
 @login_not_required
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Reached when the request body cannot be read (e.g. a form declared in a character set other
     # than UTF-8). Unlike Django's own view it must not check CSRF, which reads the body again.
-    return render(request, "core/400.jinja", status=400)
+    return _error(request, "core/400.jinja", 400, "Bad request")
 
 
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/404.jinja", status=404)
+    return _error(request, "core/404.jinja", 404, "Not found")
 
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.jinja", status=500)
+    return _error(request, "core/500.jinja", 500, "Sorry, there is a problem with the service")
 
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/403.jinja", status=403)
+    return _error(request, "core/403.jinja", 403, "Forbidden")

@@ -187,3 +187,22 @@ def test_the_applications_list_pages_rather_than_dropping_the_oldest(
     for wrong in ("0", "-1", str(10**20)):
         response = api_client().get(f"/api/v1/applications?page={wrong}", **bearer(secret))
         assert [e["field"] for e in assert_problems(response, 422)["errors"]] == ["query.page"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "detail"),
+    [
+        ("/api/v1/applications?" + "&".join(f"a{i}=1" for i in range(1200)), 400, "Bad request"),
+        ("/api/v1/no-such-thing", 404, "Not found"),
+    ],
+    ids=["too-many-query-fields", "unknown-path"],
+)
+def test_a_request_refused_before_the_api_sees_it_still_answers_json(secret, path, status, detail):
+    """Refused by Django itself (too many fields, no such URL), an API request got the pages'
+    HTML error page."""
+    response = api_client().get(path, **bearer(secret))
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": detail}
+    page = api_client().get("/sign-in?" + "&".join(f"a{i}=1" for i in range(1200)))
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
