@@ -133,6 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserWithMembershipBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -160,6 +161,32 @@ PASSWORD_RESET_MINUTES = env_int("PASSWORD_RESET_MINUTES", 60)
 # minute, accounts.middleware.SessionIdleRefreshMiddleware), which moves its expiry on, so a
 # session ends after this many seconds without a request, not a fixed time after sign-in.
 # Pages warn SESSION_TIMEOUT_WARNING seconds before (static/js/app.js).
+# Caches (ADR 0027). "default" holds rendered fragments of pages (core.fragment_cache), keyed by
+# everything they are made from: local memory in each process, the fastest there is, and emptied
+# when the process restarts, as it is on each deploy. "sessions" is Redis at REDIS_URL, shared by
+# every worker; production requires it. Sessions are kept in the database and read through that
+# cache ("cached_db"): a request then reads its session without a query, and a lost cache loses
+# no session. Without REDIS_URL (development, tests) sessions stay in the database alone: a
+# local-memory cache is each process's own, so one gunicorn worker would go on believing in a
+# session that another had ended at sign-out.
+REDIS_URL = env("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
+    }
+}
+if REDIS_URL:
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "nir",
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 1800)
 SESSION_TIMEOUT_WARNING = env_int("SESSION_TIMEOUT_WARNING", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -162,3 +162,27 @@ def check_assurance_signing_key() -> Problem:
     except PackKeyError as exc:
         return str(exc)
     return None
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+@setting_check("REDIS_URL")
+def check_redis_url() -> Problem:
+    if not settings.REDIS_URL:
+        if settings.IS_PRODUCTION:
+            return (
+                "must be set in production: every worker reads sessions through this cache "
+                "(redis://host:6379/0)"
+            )
+        return None
+    if not settings.REDIS_URL.startswith(REDIS_SCHEMES):
+        return "must start redis://, rediss:// or unix://"
+    return None
+
+
+@setting_check("FRAGMENT_CACHE_ENTRIES")
+def check_fragment_cache_entries() -> Problem:
+    if settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] < 1:
+        return "must be 1 or more"
+    return None

@@ -26,6 +26,8 @@ from tests.config.support import manage, python
         ("DJANGO_PROXY_COUNT", "0", "DJANGO_PROXY_COUNT: must be 1 or more"),
         ("SERVICE_URL", "nir.example.nhs.uk", "SERVICE_URL: must be the address people reach"),
         ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
+        ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL: must start redis://, rediss:// or unix://"),
+        ("FRAGMENT_CACHE_ENTRIES", "0", "FRAGMENT_CACHE_ENTRIES: must be 1 or more"),
         (
             "REVIEW_TARGET_WORKING_DAYS",
             "0",
@@ -139,3 +141,16 @@ def test_a_wsgi_server_refuses_to_start_on_a_wrong_setting():
     assert result.returncode != 0
     assert "DSPT_PUBLICATION_DEADLINE: month must be 1 to 12" in result.stderr
     assert python("import config.wsgi").returncode == 0
+
+
+def test_production_needs_the_redis_cache_for_sessions(settings):
+    """Every gunicorn worker must read the same sessions (ADR 0027): production refuses to start
+    without REDIS_URL; development and tests keep sessions in the database alone."""
+    settings.IS_PRODUCTION = True
+    settings.REDIS_URL = ""
+    assert "must be set in production" in checks.check_redis_url()
+    settings.REDIS_URL = "rediss://cache.internal:6380/0"
+    assert checks.check_redis_url() is None
+    settings.IS_PRODUCTION = False
+    settings.REDIS_URL = ""
+    assert checks.check_redis_url() is None

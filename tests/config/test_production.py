@@ -171,6 +171,7 @@ def test_the_deploy_check_passes_with_a_whole_production_environment():
         DJANGO_BEHIND_PROXY="true",
         SERVICE_URL="https://nir-onboarding.example.nhs.uk",
         DATABASE_URL="postgres://nir@db.internal:5432/nir",
+        REDIS_URL="redis://cache.internal:6379/0",
         CLAMD_ADDRESS="tcp://clamd.internal:3310",
         EVIDENCE_STORAGE="s3",
         AWS_STORAGE_BUCKET_NAME="nir-onboarding-evidence",

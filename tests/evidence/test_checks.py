@@ -52,6 +52,7 @@ def test_manage_py_check_in_production_refuses_to_start_without_a_scanner():
         "DJANGO_SECRET_KEY": "a-long-random-production-key-for-the-check-" + "z" * 20,
         "DJANGO_ALLOWED_HOSTS": "nir.example.nhs.uk",
         "SERVICE_URL": "https://nir.example.nhs.uk",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     refused = manage("check", **production)
     assert refused.returncode != 0

@@ -209,6 +209,8 @@ def test_the_production_deploy_check_finds_no_issues(preload):
         "CLAMD_ADDRESS": "unix:///run/clamav/clamd.ctl",
         # Nor without the key that signs assurance packs (ADR 0026).
         "ASSURANCE_SIGNING_KEY": THROWAWAY_SIGNING_KEY,
+        # Nor without the Redis cache that every worker reads sessions through (ADR 0027).
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
