@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -32,17 +33,34 @@ def _get(queryset: QuerySet[Application], application_id: uuid.UUID) -> Applicat
         raise Http404 from exc
 
 
-def application_get_for_user(*, user: User, application_id: uuid.UUID) -> Application:
+def application_get_for_user(
+    *,
+    user: User,
+    application_id: uuid.UUID,
+    related: Sequence[str] = (),
+    prefetch: Sequence[Any] = (),
+) -> Application:
     """The application, or 404 when it does not exist or the user may not see it, so that a
-    URL never reveals whether another organisation's application exists."""
-    return _get(applications_visible_to(user), application_id)
+    URL never reveals whether another organisation's application exists. ``related`` and
+    ``prefetch`` read what the page shows of it in the same round trip (select_related,
+    prefetch_related)."""
+    queryset = applications_visible_to(user).select_related(*related).prefetch_related(*prefetch)
+    return _get(queryset, application_id)
 
 
-def application_get_for_member(*, user: User, application_id: uuid.UUID) -> Application:
+def application_get_for_member(
+    *,
+    user: User,
+    application_id: uuid.UUID,
+    related: Sequence[str] = (),
+    prefetch: Sequence[Any] = (),
+) -> Application:
     """For the applicant's pages: only a member of the application's organisation, else 404."""
     if not is_applicant(user):
         raise Http404
-    return application_get_for_user(user=user, application_id=application_id)
+    return application_get_for_user(
+        user=user, application_id=application_id, related=related, prefetch=prefetch
+    )
 
 
 def application_get_for_reviewer(

@@ -55,8 +55,11 @@ def application_role_set(
 
 def application_lock(application: Application) -> Application:
     """Re-read the application with its row locked for the rest of the transaction."""
+    # The response (one to one, made with the application) is read in the same query; only the
+    # application's and its organisation's rows are locked, as before: PostgreSQL cannot lock the
+    # nullable side of the outer join that reads the response.
     return (
-        Application.objects.select_for_update()
-        .select_related("organisation")
+        Application.objects.select_for_update(of=("self", "organisation"))
+        .select_related("organisation", "stage2_response")
         .get(pk=application.pk)
     )

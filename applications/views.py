@@ -26,6 +26,7 @@ from questionnaire.engine.answers import (
     parse_answer,
 )
 from questionnaire.presenters import application_page_context, question_url, stage_items
+from questionnaire.selectors import application_with_answers
 from questionnaire.views import STALE_ANSWER
 from workflow import documents, reuse, review
 from workflow import dspt_update as dspt_update_service
@@ -135,7 +136,7 @@ def ods_refusal_for_applicant(check: OdsCheck) -> str:
 
 @require_GET
 def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_member(user=request.user, application_id=application_id)
+    application = application_with_answers(user=request.user, application_id=application_id)
     context = application_page_context(application)
     dspt = dspt_summary(application, definitions.today())
     return render(
@@ -344,7 +345,7 @@ DSPT_FIELDS = ("status", "published-day", "published-month", "published-year")
 def dspt_update(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     """Update your DSPT status: the two DSPT answers of an application past draft, on their own,
     with the question pages' checks and error messages."""
-    application = application_get_for_member(user=request.user, application_id=application_id)
+    application = application_with_answers(user=request.user, application_id=application_id)
     detail_url = reverse("applications:detail", kwargs={"application_id": application.pk})
     questions = dspt_questions_of(application)
     if questions is None or not dspt_updatable(application):

@@ -42,8 +42,11 @@ def append_entry(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Write one audit entry at the end of the chain. The only writer of AuditEntry rows."""
-    with transaction.atomic():
+    """Write one audit entry at the end of the chain. The only writer of AuditEntry rows.
+
+    Inside a caller's transaction it adds no savepoint of its own: an entry that cannot be
+    written fails the whole write it records, never only itself."""
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         entry = AuditEntry(
             sequence=head.sequence + 1,

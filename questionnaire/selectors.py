@@ -3,7 +3,13 @@ scoped to the user (applications.selectors), so these never widen what a user ca
 
 from __future__ import annotations
 
+import uuid
+
+from django.db.models import Prefetch
+
+from accounts.models import User
 from applications.models import Application
+from applications.selectors import application_get_for_member
 
 from . import definitions
 from .engine.journey import Journey
@@ -11,9 +17,34 @@ from .engine.rules import Evaluation, evaluate
 from .engine.schema import Definition
 from .models import Answer, AnswerReuse, Response
 
+# What a Stage 2 page reads with the application (application_with_answers): its response, the
+# response's reuse and its answers, in two queries.
+RESPONSE_RELATED = ("stage2_response", "stage2_response__reuse__source")
+RESPONSE_PREFETCH = (
+    Prefetch("stage2_response__answers", queryset=Answer.objects.select_related("copied_from")),
+)
+
+
+def application_with_answers(
+    *, user: User, application_id: uuid.UUID, answers: bool = True
+) -> Application:
+    """For the applicant's Stage 2 pages: the member's application (else 404) with its response,
+    the response's reuse and (unless ``answers`` is false) its answers, read together."""
+    return application_get_for_member(
+        user=user,
+        application_id=application_id,
+        related=RESPONSE_RELATED,
+        prefetch=RESPONSE_PREFETCH if answers else (),
+    )
+
 
 def response_for(application: Application) -> Response:
-    return Response.objects.get(application=application)
+    """The application's response: the one read with it, when it was (application_with_answers)."""
+    return application.stage2_response
+
+
+def _prefetched(instance: object, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
 
 
 def response_definition(response: Response) -> Definition:
@@ -21,12 +52,20 @@ def response_definition(response: Response) -> Definition:
 
 
 def answers_by_question(response: Response) -> dict[str, Answer]:
-    return {a.question_id: a for a in response.answers.select_related("copied_from")}
+    answers = (
+        response.answers.all()
+        if _prefetched(response, "answers")
+        else response.answers.select_related("copied_from")
+    )
+    return {a.question_id: a for a in answers}
 
 
 def response_reuse(response: Response) -> AnswerReuse | None:
     """Where the response's answers were copied from, if they were (ADR 0020)."""
-    return AnswerReuse.objects.filter(response=response).select_related("source").first()
+    try:
+        return response.reuse
+    except AnswerReuse.DoesNotExist:
+        return None
 
 
 def response_journey(response: Response, answers: dict[str, Answer] | None = None) -> Journey:

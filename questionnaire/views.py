@@ -1,6 +1,7 @@
 """Stage 2 pages. Each view parses input, calls a service, and renders."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +51,7 @@ from .presenters import (
     rule_notices,
     summary_rows,
 )
+from .selectors import application_with_answers, response_definition, response_for
 
 FILE_FIELD = "evidence"
 STALE_ANSWER = (
@@ -70,7 +72,7 @@ def _urls(application_id: uuid.UUID) -> dict[str, str]:
 
 @require_GET
 def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_member(user=request.user, application_id=application_id)
+    application = application_with_answers(user=request.user, application_id=application_id)
     context = application_page_context(application)
     journey = context["journey"]
     next_question = journey.next_question()
@@ -136,14 +138,26 @@ def _people_items(application: Application) -> list[dict[str, Any]]:
 @evidence_upload_view
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
-    application = application_get_for_member(user=request.user, application_id=application_id)
-    context = application_page_context(application)
-    journey = context["journey"]
+    # An answer posted is checked and saved by the service, which reads the answers under its
+    # lock; the page reads them only when it is shown, so a save reads them once (issue 12).
+    posting = request.method == "POST"
+    application = application_with_answers(
+        user=request.user, application_id=application_id, answers=not posting
+    )
     urls = _urls(application_id)
-    definition = journey.definition
-    the_question = definition.question_or_none(question_id)
+    the_question = response_definition(response_for(application)).question_or_none(question_id)
     if the_question is None:
         raise Http404
+    returning = request.GET.get("return") == "check-answers"
+    posted: _Posted | None = None
+    if posting and the_question.kind is not QuestionKind.FILE:
+        outcome = _answer_posted(request, application, the_question, returning, urls)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        posted = outcome
+
+    context = application_page_context(application)
+    journey = context["journey"]
     if the_question.kind is QuestionKind.FILE:
         return _file_question(request, application, context, the_question, urls)
     if not context["editable"]:
@@ -154,7 +168,6 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     if not context["editability"].question(journey, question_id):
         return redirect(urls["check_answers"])
 
-    returning = request.GET.get("return") == "check-answers"
     stored = context["answers"].get(question_id)
     version = stored.version if stored else 0
     data: dict[str, str] = form_data_for(the_question, stored.value if stored else None)
@@ -165,43 +178,9 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     if kept is not None:
         data = {key: value for key, value in kept.data.items() if key != "version"}
         version = _int(kept.data.get("version"), default=version)
-
-    if request.method == "POST":
-        data = {
-            key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"
-        }
-        posted_version = _int(request.POST.get("version"), default=-1)
-        parsed = parse_answer(the_question, data, definitions.today())
-        errors = parsed.errors
-        if parsed.is_valid and parsed.value is not None:
-            try:
-                saved = answer_save(
-                    application=application,
-                    question_id=question_id,
-                    value=parsed.value,
-                    expected_version=posted_version,
-                    actor=request.user,
-                    discard_confirmed=request.POST.get("confirm_discard") == "yes",
-                )
-            except StaleAnswer as exc:
-                version = exc.current.version if exc.current else 0
-                errors = [FieldError(MAIN_INPUT, STALE_ANSWER)]
-            except DiscardNotConfirmed as exc:
-                discard = exc.discarded
-            except AnswerNotEditable:
-                return redirect(urls["check_answers"])
-            except QuestionNotAvailable:
-                return redirect(urls["overview"])
-            else:
-                if (stored is None or stored.value != parsed.value) and product_siblings(
-                    application, question_id
-                ):
-                    share = reverse(
-                        "questionnaire:share",
-                        kwargs={"application_id": application.pk, "question_id": question_id},
-                    )
-                    return redirect(f"{share}?return=check-answers" if returning else share)
-                return redirect(_after(application, saved.journey, question_id, returning, urls))
+    if posted is not None:
+        data, errors, discard = posted.data, posted.errors, posted.discard
+        version = posted.version if posted.version is not None else version
 
     if discard:
         return render(
@@ -313,6 +292,58 @@ def _file_question(
     )
 
 
+@dataclass(frozen=True)
+class _Posted:
+    """An answer posted and not saved: what to show on the page again."""
+
+    data: dict[str, str]
+    errors: list[FieldError]
+    discard: list[Question]
+    version: int | None  # the answer's current version, when it changed since the page was read
+
+
+def _answer_posted(
+    request: HttpRequest,
+    application: Application,
+    the_question: Question,
+    returning: bool,
+    urls: dict[str, str],
+) -> HttpResponse | _Posted:
+    """Save the answer posted: where to go next, or why it was not saved."""
+    data = {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
+    posted_version = _int(request.POST.get("version"), default=-1)
+    parsed = parse_answer(the_question, data, definitions.today())
+    if not parsed.is_valid or parsed.value is None:
+        return _Posted(data, parsed.errors, [], None)
+    try:
+        saved = answer_save(
+            application=application,
+            question_id=the_question.id,
+            value=parsed.value,
+            expected_version=posted_version,
+            actor=request.user,
+            discard_confirmed=request.POST.get("confirm_discard") == "yes",
+        )
+    except StaleAnswer as exc:
+        current = exc.current.version if exc.current else 0
+        return _Posted(data, [FieldError(MAIN_INPUT, STALE_ANSWER)], [], current)
+    except DiscardNotConfirmed as exc:
+        return _Posted(data, [], exc.discarded, None)
+    except AnswerNotEditable:
+        return redirect(urls["check_answers"])
+    except QuestionNotAvailable:
+        return redirect(urls["overview"])
+    # A save that changed the answer gives it a new version (questionnaire.services.answer_record).
+    changed = saved.answer.version != posted_version
+    if changed and product_siblings(application, the_question.id):
+        share = reverse(
+            "questionnaire:share",
+            kwargs={"application_id": application.pk, "question_id": the_question.id},
+        )
+        return redirect(f"{share}?return=check-answers" if returning else share)
+    return redirect(_after(application, saved.journey, the_question.id, returning, urls))
+
+
 def _int(raw: str | None, *, default: int) -> int:
     try:
         return int(raw or "")
@@ -342,7 +373,7 @@ def _after(
 
 @require_http_methods(["GET", "POST"])
 def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = application_get_for_member(user=request.user, application_id=application_id)
+    application = application_with_answers(user=request.user, application_id=application_id)
     urls = _urls(application_id)
     submit_refused: SubmitStatus | None = None
     if request.method == "POST":
@@ -362,8 +393,10 @@ def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
     journey = context["journey"]
     evaluation = context["evaluation"]
     unanswered = journey.unanswered()
-    ready = submission_ready(application, journey, evaluation)
-    copied = copied_unconfirmed(application, journey) if context["editable"] else []
+    ready = submission_ready(application, journey, evaluation, context["answers"])
+    copied = (
+        copied_unconfirmed(application, journey, context["answers"]) if context["editable"] else []
+    )
     errors = []
     if submit_refused == SubmitStatus.DECLARATION_CHANGED and ready:
         errors = [
@@ -455,7 +488,7 @@ SHARE_REQUIRED = "Select whether to change this answer in your other application
 def share(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
     """After a supplier changes a product-level answer (medical device, DCB0129, PKI): "Change
     this answer in N other applications?" for the same product and version (ADR 0020)."""
-    application = application_get_for_member(user=request.user, application_id=application_id)
+    application = application_with_answers(user=request.user, application_id=application_id)
     urls = _urls(application_id)
     returning = request.GET.get("return") == "check-answers"
     context = application_page_context(application)

@@ -125,26 +125,43 @@ def holds_all(application: Application) -> list[Hold]:
     return list(application.holds.select_related("raised_by", "lifted_by"))
 
 
-def copied_unconfirmed(application: Application, journey: Journey) -> list[Answer]:
+def copied_unconfirmed(
+    application: Application, journey: Journey, answers: dict[str, Answer] | None = None
+) -> list[Answer]:
     """The answers on the route copied from an earlier application (ADR 0020) that the applicant
-    has not yet confirmed or changed, in the questionnaire's order."""
+    has not yet confirmed or changed, in the questionnaire's order. ``answers``: the
+    application's answers by question, when the caller has read them already."""
     order = {q.id: i for i, q in enumerate(journey.applicable_questions())}
-    copied = Answer.objects.filter(
-        response__application=application, copied_from__isnull=False, question_id__in=order
-    ).select_related("copied_from")
+    if answers is None:
+        copied = list(
+            Answer.objects.filter(
+                response__application=application, copied_from__isnull=False, question_id__in=order
+            ).select_related("copied_from")
+        )
+    else:
+        copied = [
+            answer
+            for question_id, answer in answers.items()
+            if answer.copied_from_id is not None and question_id in order
+        ]
     return sorted(copied, key=lambda answer: order[answer.question_id])
 
 
-def submission_ready(application: Application, journey: Journey, evaluation: Evaluation) -> bool:
+def submission_ready(
+    application: Application,
+    journey: Journey,
+    evaluation: Evaluation,
+    answers: dict[str, Answer] | None = None,
+) -> bool:
     """The one test of whether Stage 2 can be submitted now: in a submittable state (not
     paused), every question on the route answered, no answer that blocks or pauses, and no
-    copied answer still to be confirmed (ADR 0020)."""
+    copied answer still to be confirmed (ADR 0020). ``answers`` as for copied_unconfirmed."""
     return (
         application.stage2_state in SUBMITTABLE_STATES
         and journey.is_complete()
         and not evaluation.blocks
         and not evaluation.pauses
-        and not copied_unconfirmed(application, journey)
+        and not copied_unconfirmed(application, journey, answers)
     )
 
 

@@ -1,0 +1,84 @@
+"""How many queries the busiest applicant pages make, for an application with every answer filled
+in (issue 12). Pinned with django_assert_max_num_queries, so that a change which adds a query per
+answer, or reads again what the page has read, fails here rather than under load.
+
+The session is read as production reads it: through a cache (cached_db, ADR 0027; Redis in
+production, local memory here), so once warm it costs no query. What each page reads:
+- every page: the user, with their membership and organisation (accounts.backends), and whether
+  the organisation is a supplier (the header's Certificates link);
+- a Stage 2 page: the application with its response and reuse, then its answers
+  (questionnaire.selectors.application_with_answers).
+"""
+
+import pytest
+
+from tests.answer_sets import CONTROLLER
+
+TEXT_QUESTION = "c_incident_leads"
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+
+
+@pytest.fixture
+def filled(cached_sessions, applicant):
+    applicant.answer_all(CONTROLLER)
+    # Warm: the session into its cache, and this process's compiled templates.
+    assert applicant.client.get(applicant.question_url(TEXT_QUESTION)).status_code == 200
+    return applicant
+
+
+def test_a_question_page_reads_the_user_the_application_and_its_answers(
+    filled, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        page = filled.client.get(filled.question_url(TEXT_QUESTION))
+    assert page.status_code == 200
+    assert "Alan Turing" in page.content.decode()
+
+
+def test_saving_a_changed_answer_stays_within_its_queries(filled, django_assert_max_num_queries):
+    version = filled.version_of(TEXT_QUESTION)
+    # The user and the application (2); then the save: the application locked and read again
+    # with its response, the answers, the next revision's number, the answer and its revision
+    # written, the audit entry on its hash chain (head, entry, head moved on), attestations and
+    # holds re-judged (10); and the savepoint and its release that the test's own transaction
+    # turns the save's transaction into (2; in production, BEGIN and COMMIT are not counted).
+    with django_assert_max_num_queries(14):
+        saved = filled.client.post(
+            filled.question_url(TEXT_QUESTION), {"version": version, "answer": "Ada Lovelace"}
+        )
+    assert saved.status_code == 302
+    assert "Ada Lovelace" in filled.client.get(filled.question_url(TEXT_QUESTION)).content.decode()
+
+
+def test_an_answer_refused_shows_the_page_again_within_its_queries(
+    filled, django_assert_max_num_queries
+):
+    version = filled.version_of(TEXT_QUESTION)
+    with django_assert_max_num_queries(4):
+        refused = filled.client.post(
+            filled.question_url(TEXT_QUESTION), {"version": version, "answer": ""}
+        )
+    assert refused.status_code == 400
+
+
+def test_check_answers_reads_each_thing_once(filled, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        page = filled.client.get(f"{filled.stage2}/check-answers")
+    assert page.status_code == 200
+    assert "Alan Turing" in page.content.decode()
+
+
+def test_the_task_list_reads_each_thing_once(filled, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        page = filled.client.get(filled.stage2)
+    assert page.status_code == 200
+    assert "Completed" in page.content.decode()
