@@ -7,7 +7,13 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+)
 
 from questionnaire.engine.answers import format_date
 from questionnaire.presenters import state_tag
@@ -30,6 +36,16 @@ def environment(**options: Any) -> Environment:
     loader = options.pop("loader", None)
     options["undefined"] = ChainableUndefined
     options["autoescape"] = True
+    options["extensions"] = [
+        *options.get("extensions", []),
+        "core.fragment_cache.FragmentCacheExtension",
+    ]
+    # Django turns auto_reload off unless DEBUG: templates are compiled once per process. Keep
+    # the compiled code on disk as well (a folder of this user's in the temporary directory,
+    # keyed by each template's source), so that a new worker, started by gunicorn every thousand
+    # requests or so, loads it instead of compiling the NHS.UK components again (ADR 0027).
+    if not options.get("auto_reload", True):
+        options["bytecode_cache"] = FileSystemBytecodeCache()
     env = Environment(**options)  # noqa: S701 - autoescape is set on the line above
     loaders = [loader] if loader else []
     env.loader = ChoiceLoader([*loaders, PackageLoader("nhsuk_frontend_jinja")])

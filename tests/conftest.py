@@ -91,6 +91,16 @@ def fixed_today(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fragments_from_this_test_only():
+    """Rendered fragments (ADR 0027) live in this process's memory; a test that changes a
+    definition's file in place must not be shown what an earlier test rendered."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _every_request_that_writes_is_audited(request):
     """Nothing changes state without an audit entry (ADR 0009): every request the test client
     makes, in every test of the suite, is watched (tests/audit/writes.py), and a request that

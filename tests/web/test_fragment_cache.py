@@ -1,0 +1,142 @@
+"""Rendered fragments (`{% cache %}`, core/fragment_cache.py, ADR 0027): shared between people
+only when they are the same for each, and never stale after a change of answer or version."""
+
+import html
+import shutil
+
+import pytest
+from django.template import engines
+
+from core.fragment_cache import UncacheableFragment, fragment_key
+from questionnaire import definitions
+from tests.conftest import DEFINITION_PATH
+from tests.web.conftest import Applicant, signed_in
+
+CSO_QUESTION = "s_cso"
+CSO_WORDING = "Provide the name and professional registration of your Clinical Safety Officer"
+SUPPLIER_START = [
+    ("role", {"answer": "supplier", "product_name": "PACS One", "product_version": "4.2.1"}),
+    ("s_isms", {"answer": "yes"}),
+    ("s_dspt_status", {"answer": "standards_met"}),
+    ("s_dspt_published", {"answer-day": "15", "answer-month": "9", "answer-year": "2026"}),
+    ("s_uk_processing", {"answer": "yes_excludes_special"}),
+]
+
+
+def text_of(response):
+    return " ".join(html.unescape(response.content.decode()).split())
+
+
+def supplier_at_cso(client, cso=None):
+    applicant = Applicant(client).start()
+    applicant.answer_all(SUPPLIER_START)
+    if cso is not None:
+        applicant.answer_all([(CSO_QUESTION, {"answer": cso})])
+    return applicant
+
+
+def render(source, **context):
+    return engines["jinja2"].from_string(source).render(context)
+
+
+# --------------------------------------------------------------------------- on the pages
+
+
+def test_two_people_never_see_each_others_fragment(member, outsider, fixed_today):
+    mine = supplier_at_cso(signed_in(member), "Dr Ada Lovelace, GMC 1234567")
+    theirs = supplier_at_cso(signed_in(outsider), "Dr Grace Hopper, GMC 7654321")
+    for _ in range(2):  # the second time from the cache
+        my_page = text_of(mine.client.get(mine.question_url(CSO_QUESTION)))
+        their_page = text_of(theirs.client.get(theirs.question_url(CSO_QUESTION)))
+        assert "Dr Ada Lovelace" in my_page and "Dr Grace Hopper" not in my_page
+        assert "Dr Grace Hopper" in their_page and "Dr Ada Lovelace" not in their_page
+
+
+def test_an_answer_changed_is_seen_at_once(client_member, fixed_today):
+    applicant = supplier_at_cso(client_member, "Dr Ada Lovelace, GMC 1234567")
+    assert "Dr Ada Lovelace" in text_of(applicant.client.get(applicant.question_url(CSO_QUESTION)))
+    applicant.answer_all([(CSO_QUESTION, {"answer": "Dr Mary Seacole, GMC 1111111"})])
+    page = text_of(applicant.client.get(applicant.question_url(CSO_QUESTION)))
+    assert "Dr Mary Seacole" in page and "Dr Ada Lovelace" not in page
+
+
+def test_an_error_is_shown_on_the_fields_and_gone_once_put_right(client_member, fixed_today):
+    applicant = supplier_at_cso(client_member)
+    url = applicant.question_url(CSO_QUESTION)
+    assert "nhsuk-error-message" not in text_of(applicant.client.get(url))
+    refused = applicant.client.post(url, {"version": "0", "answer": ""})
+    assert refused.status_code == 400
+    assert "nhsuk-form-group--error" in refused.content.decode()
+    assert "nhsuk-form-group--error" not in applicant.client.get(url).content.decode()
+
+
+@pytest.fixture
+def two_versions(settings, tmp_path):
+    """Version 1 as shipped, and a version 2 in which the CSO question's wording changed."""
+    shutil.copy(DEFINITION_PATH, tmp_path / "stage2-v1.yaml")
+    text = DEFINITION_PATH.read_text().replace("\nversion: 1\n", "\nversion: 2\n", 1)
+    assert CSO_WORDING in text
+    (tmp_path / "stage2-v2.yaml").write_text(text.replace(CSO_WORDING, f"{CSO_WORDING} and deputy"))
+    settings.QUESTIONNAIRE_DIR = tmp_path
+
+    def current(name):
+        settings.QUESTIONNAIRE_CURRENT = name
+        definitions.load_all.cache_clear()
+        definitions.current_definition.cache_clear()
+
+    current("stage2-v1.yaml")
+    yield current
+    definitions.load_all.cache_clear()
+    definitions.current_definition.cache_clear()
+
+
+def test_a_new_definition_version_changes_the_page_and_not_the_old_versions(
+    member, colleague, two_versions, fixed_today
+):
+    on_version_1 = supplier_at_cso(signed_in(member))
+    assert "and deputy" not in text_of(on_version_1.client.get(on_version_1.question_url("s_cso")))
+    two_versions("stage2-v2.yaml")
+    on_version_2 = supplier_at_cso(signed_in(colleague))
+    assert f"{CSO_WORDING} and deputy" in text_of(
+        on_version_2.client.get(on_version_2.question_url("s_cso"))
+    )
+    # The application started on version 1 is still asked version 1's question.
+    assert "and deputy" not in text_of(on_version_1.client.get(on_version_1.question_url("s_cso")))
+
+
+# --------------------------------------------------------------------------- the tag itself
+
+
+def test_a_fragment_is_kept_by_its_key_and_made_again_for_another():
+    template = "{% cache version, value %}<p>{{ value }} {{ wording }}</p>{% endcache %}"
+    assert render(template, version=1, value="a", wording="first") == "<p>a first</p>"
+    # The same key: the fragment kept. What is not in the key is not looked at, which is why
+    # every template names in its key all that its fragment is made from.
+    assert render(template, version=1, value="a", wording="second") == "<p>a first</p>"
+    assert render(template, version=2, value="a", wording="second") == "<p>a second</p>"
+    assert render(template, version=1, value="b", wording="second") == "<p>b second</p>"
+
+
+def test_a_fragment_is_escaped_whether_made_or_kept():
+    template = "{% cache value %}<p>{{ value }}</p>{% endcache %}"
+    for _ in range(2):
+        assert render(template, value="<script>") == "<p>&lt;script&gt;</p>"
+
+
+def test_a_fragment_holding_a_csrf_token_or_a_nonce_is_refused():
+    with pytest.raises(UncacheableFragment, match="CSRF token or a CSP nonce"):
+        render(
+            '{% cache 1 %}<input type="hidden" name="csrfmiddlewaretoken" value="t">{% endcache %}'
+        )
+    with pytest.raises(UncacheableFragment, match="CSRF token or a CSP nonce"):
+        render('{% cache 2 %}<script nonce="{{ csp_nonce }}">{% endcache %}', csp_nonce="n0nce")
+
+
+def test_a_key_is_made_only_of_values_with_a_stable_form():
+    assert fragment_key("t", 1, [{"b": 1, "a": {2, 1}}]) == fragment_key(
+        "t", 1, [{"a": {1, 2}, "b": 1}]
+    )
+    assert fragment_key("t", 1, ["a"]) != fragment_key("t", 2, ["a"])
+    assert fragment_key("t", 1, ["a"]) != fragment_key("u", 1, ["a"])
+    with pytest.raises(UncacheableFragment, match="object cannot be part of a fragment's key"):
+        fragment_key("t", 1, [object()])
