@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -69,9 +70,21 @@ class SessionIdleRefreshMiddleware:
         if request.user.is_authenticated:
             now = int(timezone.now().timestamp())
             last = request.session.get(REFRESHED_KEY, 0)
-            if not isinstance(last, int) or now - last >= session_refresh_interval():
+            if isinstance(last, int) and last and now - last > settings.SESSION_COOKIE_AGE:
+                # Past the idle limit. The session store's own expiry says so too, but a
+                # session read through a cache (ADR 0027) is only as exact as the cache's
+                # timeout: the limit is kept here, by the session's own clock.
+                request.session.flush()
+                request.user = AnonymousUser()
+            elif not isinstance(last, int) or now - last >= session_refresh_interval():
                 request.session[REFRESHED_KEY] = now
         return self.get_response(request)
+
+
+def session_clock_start(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """At sign-in: the idle limit counts from now (SessionIdleRefreshMiddleware)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_KEY] = int(timezone.now().timestamp())
 
 
 def session_seconds_left(request: HttpRequest) -> int:
