@@ -140,3 +140,30 @@ def test_a_key_is_made_only_of_values_with_a_stable_form():
     assert fragment_key("t", 1, ["a"]) != fragment_key("u", 1, ["a"])
     with pytest.raises(UncacheableFragment, match="object cannot be part of a fragment's key"):
         fragment_key("t", 1, [object()])
+
+
+def header_of(response):
+    page = response.content.decode()
+    return page[page.index("<header") : page.index("</header>")]
+
+
+def test_each_person_sees_their_own_header_and_it_holds_no_csrf_token(member, outsider):
+    mine, theirs = signed_in(member), signed_in(outsider)
+    for _ in range(2):  # the second time from the cache
+        my_header = header_of(mine.get("/"))
+        their_header = header_of(theirs.get("/"))
+        assert member.email in my_header and outsider.email not in my_header
+        assert outsider.email in their_header and member.email not in their_header
+        assert "csrfmiddlewaretoken" not in my_header
+
+
+def test_the_header_sign_out_button_submits_the_pages_own_sign_out_form(client_member):
+    page = client_member.get("/").content.decode()
+    header = header_of(client_member.get("/"))
+    assert (
+        '<button class="nhsuk-header__account-button" form="sign-out">Sign out</button>' in header
+    )
+    form = page[page.index('<form id="sign-out"') :]
+    form = form[: form.index("</form>")]
+    assert 'action="/sign-out"' in form and 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
