@@ -62,7 +62,11 @@ def answer_record(
     if existing is not None and existing.value == value:
         return existing
     now = timezone.now()
-    revision = _next_revision(response, question.id)
+    # The stored answer is the latest revision (above), so the next follows it; only a question
+    # answered for the first time, or again after a discard, asks the revisions.
+    revision = (
+        existing.version + 1 if existing is not None else _next_revision(response, question.id)
+    )
     wording = question.wording()
     before = existing.value if existing is not None else None
     if existing is None:

@@ -47,11 +47,12 @@ def test_a_question_page_reads_the_user_the_application_and_its_answers(
 def test_saving_a_changed_answer_stays_within_its_queries(filled, django_assert_max_num_queries):
     version = filled.version_of(TEXT_QUESTION)
     # The user and the application (2); then the save: the application locked and read again
-    # with its response, the answers, the next revision's number, the answer and its revision
-    # written, the audit entry on its hash chain (head, entry, head moved on), attestations and
-    # holds re-judged (10); and the savepoint and its release that the test's own transaction
-    # turns the save's transaction into (2; in production, BEGIN and COMMIT are not counted).
-    with django_assert_max_num_queries(14):
+    # with its response, the answers, the answer and its revision written (the revision's
+    # number follows the stored answer's version), the audit entry on its hash chain (head,
+    # entry, head moved on), attestations and holds re-judged (9); and the savepoint and its
+    # release that the test's own transaction turns the save's transaction into (2; in
+    # production, BEGIN and COMMIT are not counted).
+    with django_assert_max_num_queries(13):
         saved = filled.client.post(
             filled.question_url(TEXT_QUESTION), {"version": version, "answer": "Ada Lovelace"}
         )
