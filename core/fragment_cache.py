@@ -11,6 +11,9 @@ person whose key matched. So the key names, explicitly, everything the fragment 
 questionnaire definition's id and version for its wording, the saved or typed value, the errors),
 and two people see the same fragment only when it would be the same for both.
 
+A fragment longer than FRAGMENT_MAX_CHARS is rendered and not kept: what a person typed, refused
+and shown again, can be megabytes, and a worker's memory is not theirs to fill.
+
 A fragment never holds a CSRF token or a CSP nonce: those are one person's, one request's. The
 tag refuses, loudly, to cache a fragment that contains either, so a mistake fails the tests rather
 than serving one person's token to another.
@@ -38,6 +41,12 @@ from pydantic import BaseModel
 
 CACHE_ALIAS = "default"
 CSRF_FIELD = 'name="csrfmiddlewaretoken"'
+# A fragment longer than this is rendered and not kept. The question fields with every field at
+# its maximum length are about 10,000 characters; a refused answer is shown again as typed, and a
+# form may be 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE): kept, a few thousand posts would hold
+# gigabytes in each worker until it restarts. This bounds a worker's fragments to about
+# FRAGMENT_CACHE_ENTRIES x FRAGMENT_MAX_CHARS.
+FRAGMENT_MAX_CHARS = 32_768
 
 
 class UncacheableFragment(RuntimeError):
@@ -96,7 +105,8 @@ class FragmentCacheExtension(Extension):
             return Markup(cached)  # noqa: S704 - rendered by this template, escaped as it was
         rendered = caller()
         _refuse_secrets(rendered, context, template, line)
-        cache.set(key, str(rendered))
+        if len(rendered) <= FRAGMENT_MAX_CHARS:
+            cache.set(key, str(rendered))
         return Markup(rendered)  # noqa: S704 - caller() is the template's own escaped output
 
 

@@ -5,9 +5,10 @@ import html
 import shutil
 
 import pytest
+from django.core.cache import caches
 from django.template import engines
 
-from core.fragment_cache import UncacheableFragment, fragment_key
+from core.fragment_cache import FRAGMENT_MAX_CHARS, UncacheableFragment, fragment_key
 from questionnaire import definitions
 from tests.conftest import DEFINITION_PATH
 from tests.web.conftest import Applicant, signed_in
@@ -70,6 +71,22 @@ def test_an_error_is_shown_on_the_fields_and_gone_once_put_right(client_member, 
     assert "nhsuk-form-group--error" not in applicant.client.get(url).content.decode()
 
 
+def test_an_answer_too_long_to_keep_is_shown_again_and_not_kept(client_member, fixed_today):
+    """A refused answer is shown again as typed, and a form may be up to 2.5 MB: kept, each
+    such post would hold its megabytes in every worker's memory until a restart (2000 of them),
+    for any signed-in applicant to fill. A fragment larger than FRAGMENT_MAX_CHARS is not kept."""
+    applicant = supplier_at_cso(client_member)
+    url = applicant.question_url(CSO_QUESTION)
+    for n in range(3):
+        typed = f"{n}" + "Dr Ada Lovelace " * 20_000
+        refused = applicant.client.post(url, {"version": "0", "answer": typed})
+        assert refused.status_code == 400
+        assert "Dr Ada Lovelace Dr Ada Lovelace" in refused.content.decode()
+    # The local-memory cache's own store (LocMemCache._cache): what each worker holds.
+    held = caches["default"]._cache.values()  # type: ignore[attr-defined]
+    assert held and max(len(value) for value in held) <= FRAGMENT_MAX_CHARS + 1000
+
+
 @pytest.fixture
 def two_versions(settings, tmp_path):
     """Version 1 as shipped, and a version 2 in which the CSO question's wording changed."""
@@ -115,6 +132,13 @@ def test_a_fragment_is_kept_by_its_key_and_made_again_for_another():
     assert render(template, version=1, value="a", wording="second") == "<p>a first</p>"
     assert render(template, version=2, value="a", wording="second") == "<p>a second</p>"
     assert render(template, version=1, value="b", wording="second") == "<p>b second</p>"
+
+
+def test_a_fragment_larger_than_the_limit_is_shown_and_not_kept():
+    template = "{% cache 1 %}<p>{{ value }} {{ wording }}</p>{% endcache %}"
+    large = "x" * FRAGMENT_MAX_CHARS
+    assert render(template, value=large, wording="first") == f"<p>{large} first</p>"
+    assert render(template, value=large, wording="second") == f"<p>{large} second</p>"
 
 
 def test_a_fragment_is_escaped_whether_made_or_kept():
