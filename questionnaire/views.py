@@ -332,7 +332,9 @@ def _answer_posted(
     except AnswerNotEditable:
         return redirect(urls["check_answers"])
     except QuestionNotAvailable:
-        return redirect(urls["overview"])
+        # Not on the route: the page's own check sends the person to the question to answer
+        # first, as a page read before the save did.
+        return _Posted(data, [], [], None)
     # A save that changed the answer gives it a new version (questionnaire.services.answer_record).
     changed = saved.answer.version != posted_version
     if changed and product_siblings(application, the_question.id):
