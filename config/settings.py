@@ -184,7 +184,7 @@ if REDIS_URL:
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "nir",
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.session_store"
     SESSION_CACHE_ALIAS = "sessions"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 1800)

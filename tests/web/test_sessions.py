@@ -259,3 +259,32 @@ def test_a_page_counts_the_idle_limit_from_when_the_session_last_moved_on(client
     assert f'data-idle-limit="{limit - 40}"' in client_member.get("/").content.decode()
     clock.advance(seconds=21)  # a refresh is due again: the full limit
     assert f'data-idle-limit="{limit}"' in client_member.get("/").content.decode()
+
+
+@pytest.fixture
+def redis_unreachable(settings):
+    """Sessions read through a Redis that refuses connections (a real socket on a port nothing
+    listens on, not a stand-in), as when production's Redis is down (ADR 0027)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    settings.SESSION_ENGINE = "accounts.session_store"
+    settings.SESSION_CACHE_ALIAS = "sessions"
+
+
+def test_with_redis_unreachable_people_sign_in_and_use_the_pages_from_the_database(
+    redis_unreachable, member
+):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    signed_in = client.post("/sign-in", {"email": member.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert Session.objects.count() == 1
+    page = client.get("/")
+    assert page.status_code == 200
+    assert member.email in page.content.decode()
