@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fhir_views, views
+from . import fhir_views, share_views, views
 
 app_name = "questionnaire"
 prefix = "applications/<uuid:application_id>/stage-2"
@@ -17,5 +17,5 @@ urlpatterns = [
         name="definition_fhir",
     ),
     path(f"{prefix}/questions/<slug:question_id>", views.question, name="question"),
-    path(f"{prefix}/questions/<slug:question_id>/share", views.share, name="share"),
+    path(f"{prefix}/questions/<slug:question_id>/share", share_views.share, name="share"),
 ]

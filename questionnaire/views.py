@@ -22,7 +22,7 @@ from evidence.selectors import evidence_latest
 from evidence.upload import evidence_upload_view, receive_file
 from workflow.attestations import attestation_needs_now
 from workflow.declaration import declaration_for
-from workflow.reuse import product_answer_share, product_siblings
+from workflow.reuse import product_siblings
 from workflow.selectors import (
     answers_editable,
     copied_unconfirmed,
@@ -60,7 +60,7 @@ STALE_ANSWER = (
 )
 
 
-def _urls(application_id: uuid.UUID) -> dict[str, str]:
+def stage2_urls(application_id: uuid.UUID) -> dict[str, str]:
     kwargs = {"application_id": application_id}
     return {
         "detail": reverse("applications:detail", kwargs=kwargs),
@@ -76,7 +76,7 @@ def overview(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     context = application_page_context(application)
     journey = context["journey"]
     next_question = journey.next_question()
-    urls = _urls(application_id)
+    urls = stage2_urls(application_id)
     return render(
         request,
         "questionnaire/overview.jinja",
@@ -144,7 +144,7 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     application = application_with_answers(
         user=request.user, application_id=application_id, answers=not posting
     )
-    urls = _urls(application_id)
+    urls = stage2_urls(application_id)
     the_question = response_definition(response_for(application)).question_or_none(question_id)
     if the_question is None:
         raise Http404
@@ -343,7 +343,7 @@ def _answer_posted(
             kwargs={"application_id": application.pk, "question_id": the_question.id},
         )
         return redirect(f"{share}?return=check-answers" if returning else share)
-    return redirect(_after(application, saved.journey, the_question.id, returning, urls))
+    return redirect(page_after(application, saved.journey, the_question.id, returning, urls))
 
 
 def _int(raw: str | None, *, default: int) -> int:
@@ -353,7 +353,7 @@ def _int(raw: str | None, *, default: int) -> int:
         return default
 
 
-def _after(
+def page_after(
     application: Application,
     journey: Journey,
     question_id: str,
@@ -376,7 +376,7 @@ def _after(
 @require_http_methods(["GET", "POST"])
 def check_answers(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_with_answers(user=request.user, application_id=application_id)
-    urls = _urls(application_id)
+    urls = stage2_urls(application_id)
     submit_refused: SubmitStatus | None = None
     if request.method == "POST":
         if not is_member_of(request.user, application.organisation):
@@ -478,62 +478,6 @@ def confirmation(request: HttpRequest, application_id: uuid.UUID) -> HttpRespons
             "application": application,
             "pause": application_page_context(application)["pause"],
             "page_title": "Stage 2 submitted",
-            "urls": _urls(application_id),
+            "urls": stage2_urls(application_id),
         },
-    )
-
-
-SHARE_REQUIRED = "Select whether to change this answer in your other applications"
-
-
-@require_http_methods(["GET", "POST"])
-def share(request: HttpRequest, application_id: uuid.UUID, question_id: str) -> HttpResponse:
-    """After a supplier changes a product-level answer (medical device, DCB0129, PKI): "Change
-    this answer in N other applications?" for the same product and version (ADR 0020)."""
-    application = application_with_answers(user=request.user, application_id=application_id)
-    urls = _urls(application_id)
-    returning = request.GET.get("return") == "check-answers"
-    context = application_page_context(application)
-    journey = context["journey"]
-    the_question = journey.definition.question_or_none(question_id)
-    if the_question is None:
-        raise Http404
-    siblings = product_siblings(application, question_id)
-    onward = _after(application, journey, question_id, returning, urls)
-    if not siblings:
-        return redirect(onward)
-    choice = request.POST.get("share", "")
-    errors: list[dict[str, str]] = []
-    if request.method == "POST":
-        if choice == "yes":
-            changed = product_answer_share(
-                application=application, question_id=question_id, actor=request.user
-            )
-            count = len(changed)
-            messages.success(
-                request,
-                f"Your answer to question {the_question.number} has been changed in {count} "
-                f"other {'application' if count == 1 else 'applications'}: "
-                + ", ".join(a.reference for a in changed),
-            )
-            return redirect(onward)
-        if choice == "no":
-            return redirect(onward)
-        errors = [{"text": SHARE_REQUIRED, "href": "#share"}]
-    count = len(siblings)
-    return render(
-        request,
-        "questionnaire/share.jinja",
-        {
-            **context,
-            "page_title": f"Change this answer in {count} other "
-            f"{'application' if count == 1 else 'applications'}?",
-            "question": the_question,
-            "answer": context["answers"].get(question_id),
-            "siblings": siblings,
-            "choice": choice,
-            "errors": errors,
-            "back_url": onward,
-        },
-        status=400 if errors else 200,
     )
