@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -34,32 +34,32 @@ def _get(queryset: QuerySet[Application], application_id: uuid.UUID) -> Applicat
 
 
 def application_get_for_user(
-    *,
-    user: User,
-    application_id: uuid.UUID,
-    related: Sequence[str] = (),
-    prefetch: Sequence[Any] = (),
+    *, user: User, application_id: uuid.UUID, related: Sequence[str] = ()
 ) -> Application:
     """The application, or 404 when it does not exist or the user may not see it, so that a
-    URL never reveals whether another organisation's application exists. ``related`` and
-    ``prefetch`` read what the page shows of it in the same round trip (select_related,
-    prefetch_related)."""
-    queryset = applications_visible_to(user).select_related(*related).prefetch_related(*prefetch)
-    return _get(queryset, application_id)
+    URL never reveals whether another organisation's application exists. ``related`` reads
+    what the page shows of it in the same query (select_related)."""
+    return _get(applications_visible_to(user).select_related(*related), application_id)
 
 
 def application_get_for_member(
-    *,
-    user: User,
-    application_id: uuid.UUID,
-    related: Sequence[str] = (),
-    prefetch: Sequence[Any] = (),
+    *, user: User, application_id: uuid.UUID, related: Sequence[str] = ()
 ) -> Application:
     """For the applicant's pages: only a member of the application's organisation, else 404."""
     if not is_applicant(user):
         raise Http404
-    return application_get_for_user(
-        user=user, application_id=application_id, related=related, prefetch=prefetch
+    return application_get_for_user(user=user, application_id=application_id, related=related)
+
+
+def application_references(
+    application: Application, application_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The references of those of ``application_ids`` that belong to ``application``'s
+    organisation (which answers copied into it came from, ADR 0020), by id."""
+    return dict(
+        Application.objects.filter(
+            organisation_id=application.organisation_id, pk__in=list(application_ids)
+        ).values_list("pk", "reference")
     )
 
 

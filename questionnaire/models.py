@@ -13,6 +13,10 @@ class Response(TimestampedModel):
     definition_id = models.CharField(max_length=100)
     definition_version = models.PositiveIntegerField()
 
+    # Not a field: the answers by question when a selector read them with the response
+    # (questionnaire.selectors.application_with_answers), else None.
+    answers_read: "dict[str, Answer] | None" = None
+
     def __str__(self) -> str:
         return f"{self.application} ({self.definition_id} v{self.definition_version})"
 

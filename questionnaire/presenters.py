@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
+from applications.selectors import application_references
 from applications.states import Stage2State
 from evidence.selectors import evidence_latest
 from workflow.models import Hold
@@ -57,26 +58,46 @@ class ReuseNote:
     copied: bool  # a copied answer still to be confirmed; otherwise one that was not copied
 
 
-def reuse_notes(reuse: AnswerReuse | None, answers: dict[str, Answer]) -> dict[str, ReuseNote]:
+def reuse_notes(
+    application: Application, reuse: AnswerReuse | None, answers: dict[str, Answer]
+) -> dict[str, ReuseNote]:
     """By question id: each copied answer not yet confirmed ("Copied from NIR-…, answered on
-    …"), and each question left unanswered because it was not copied, with why (ADR 0020)."""
+    …"), and each question left unanswered because it was not copied, with why (ADR 0020). The
+    references of the applications copied from are read only when there is a note to give."""
+    copied = {
+        question_id: answer
+        for question_id, answer in answers.items()
+        if answer.copied_from_id is not None and answer.copied_answered_at is not None
+    }
+    not_copied = {
+        question_id: why
+        for question_id, why in (reuse.not_copied.items() if reuse is not None else ())
+        if question_id not in answers
+    }
+    if not copied and not not_copied:
+        return {}
+    source_id = reuse.source_id if reuse is not None else None
+    sources = {answer.copied_from_id for answer in copied.values()}
+    if any(why != "changed" for why in not_copied.values()):
+        sources.add(source_id)
+    references = application_references(application, sources) if sources else {}
+    # Copies come only from the organisation's own applications; were one not to, its
+    # reference would not be shown.
+    earlier = "an earlier application"
     notes: dict[str, ReuseNote] = {}
-    for question_id, answer in answers.items():
-        if answer.copied_from is not None and answer.copied_answered_at is not None:
-            answered_on = format_date(timezone.localdate(answer.copied_answered_at))
-            notes[question_id] = ReuseNote(
-                f"Copied from {answer.copied_from.reference}, answered on {answered_on}", True
-            )
-    if reuse is None:
-        return notes
-    for question_id, why in reuse.not_copied.items():
-        if question_id in answers:
-            continue
+    for question_id, answer in copied.items():
+        answered_on = format_date(timezone.localdate(answer.copied_answered_at))
+        notes[question_id] = ReuseNote(
+            f"Copied from {references.get(answer.copied_from_id, earlier)}, "
+            f"answered on {answered_on}",
+            True,
+        )
+    for question_id, why in not_copied.items():
         text = (
             QUESTION_CHANGED
             if why == "changed"
-            else f"Not copied from {reuse.source.reference}: the DSPT publication is no longer "
-            "current, answer again"
+            else f"Not copied from {references.get(source_id, earlier)}: the DSPT "
+            "publication is no longer current, answer again"
         )
         notes[question_id] = ReuseNote(text, False)
     return notes
@@ -140,7 +161,7 @@ def application_page_context(application: Application) -> dict[str, Any]:
     evaluation = evaluate(journey)
     editability = Editability(application)
     return {
-        "reuse_notes": reuse_notes(response_reuse(response), answers),
+        "reuse_notes": reuse_notes(application, response_reuse(response), answers),
         "application": application,
         "response": response,
         "answers": answers,

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch
-
 from accounts.models import User
 from applications.models import Application
 from applications.selectors import application_get_for_member
@@ -17,25 +15,30 @@ from .engine.rules import Evaluation, evaluate
 from .engine.schema import Definition
 from .models import Answer, AnswerReuse, Response
 
-# What a Stage 2 page reads with the application (application_with_answers): its response, the
-# response's reuse and its answers, in two queries.
-RESPONSE_RELATED = ("stage2_response", "stage2_response__reuse__source")
-RESPONSE_PREFETCH = (
-    Prefetch("stage2_response__answers", queryset=Answer.objects.select_related("copied_from")),
-)
+# What a Stage 2 page reads with the application (application_with_answers): its response and
+# the response's reuse in one query, its answers in a second. Not the applications that answers
+# were copied from: a page that shows their references reads them when there are any
+# (reuse_notes).
+RESPONSE_RELATED = ("stage2_response", "stage2_response__reuse")
 
 
 def application_with_answers(
     *, user: User, application_id: uuid.UUID, answers: bool = True
 ) -> Application:
     """For the applicant's Stage 2 pages: the member's application (else 404) with its response,
-    the response's reuse and (unless ``answers`` is false) its answers, read together."""
-    return application_get_for_member(
-        user=user,
-        application_id=application_id,
-        related=RESPONSE_RELATED,
-        prefetch=RESPONSE_PREFETCH if answers else (),
+    the response's reuse and (unless ``answers`` is false) its answers, read together: the
+    answers are kept on the response (``answers_read``) for answers_by_question."""
+    application = application_get_for_member(
+        user=user, application_id=application_id, related=RESPONSE_RELATED
     )
+    if answers:
+        # What prefetch_related("stage2_response__answers") would read, without its machinery,
+        # which cost more than the query itself on every Stage 2 page (issue 12).
+        response = application.stage2_response
+        response.answers_read = {
+            answer.question_id: answer for answer in Answer.objects.filter(response=response)
+        }
+    return application
 
 
 def response_for(application: Application) -> Response:
@@ -43,21 +46,16 @@ def response_for(application: Application) -> Response:
     return application.stage2_response
 
 
-def _prefetched(instance: object, name: str) -> bool:
-    return name in getattr(instance, "_prefetched_objects_cache", {})
-
-
 def response_definition(response: Response) -> Definition:
     return definitions.definition_for(response.definition_id, response.definition_version)
 
 
 def answers_by_question(response: Response) -> dict[str, Answer]:
-    answers = (
-        response.answers.all()
-        if _prefetched(response, "answers")
-        else response.answers.select_related("copied_from")
-    )
-    return {a.question_id: a for a in answers}
+    """The response's answers by question: those read with it, when they were
+    (application_with_answers), else read now."""
+    if response.answers_read is not None:
+        return dict(response.answers_read)
+    return {a.question_id: a for a in response.answers.all()}
 
 
 def response_reuse(response: Response) -> AnswerReuse | None:
