@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.layout",
+                "core.context_processors.csrf",
                 "evidence.context_processors.malware_scanning",
                 "accounts.context_processors.session_timeout",
                 "certificates.context_processors.navigation",
