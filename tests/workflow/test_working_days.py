@@ -102,4 +102,5 @@ def test_never_more_than_the_weekdays(start, length):
     weekdays = sum(1 for i in range(1, length + 1) if (start + timedelta(i)).weekday() < 5)
     between = working_days_between(start, end)
     assert between <= weekdays
-    assert weekdays - between <= 8 * (end.year - start.year + 1)  # at most 8 bank holidays a year
+    # Usually 8 bank holidays a year; 2022 had 10 (the Platinum Jubilee and the State Funeral).
+    assert weekdays - between <= 10 * (end.year - start.year + 1)
