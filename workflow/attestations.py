@@ -9,6 +9,7 @@ transaction with the application row locked; the writes audit (``attestations.se
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from django.db import transaction
 
@@ -29,7 +30,12 @@ from attestations.selectors import (
 from questionnaire.engine.attestations import attestations_required
 from questionnaire.engine.journey import Journey
 from questionnaire.models import Answer
-from questionnaire.selectors import answers_by_question, response_for, response_journey
+from questionnaire.selectors import (
+    answers_by_question,
+    response_definition,
+    response_for,
+    response_journey,
+)
 
 from .notices import notice_decision
 from .selectors import Editability, stage2_working_state
@@ -164,9 +170,21 @@ def attestation_respond(
 
 
 def attestations_void_stale(
-    *, application: Application, stored: dict[str, Answer], actor: User
+    *,
+    application: Application,
+    stored: dict[str, Answer],
+    actor: User,
+    changed: Collection[str] | None = None,
 ) -> None:
-    """Void what a change of answers has made stale (called by ``answer_save``)."""
+    """Void what a change of answers has made stale (called wherever answers change).
+    ``changed``: the questions whose answers changed or went, when the caller knows them. An
+    attestation is only ever of a question one of the definition's attestation rules names
+    (attestations_required), so a change to none of those can make none stale: nothing is read
+    (issue 12: most answers are to such questions)."""
+    if changed is not None:
+        definition = response_definition(response_for(application))
+        if not any(rule.question in changed for rule in definition.attestations):
+            return
     services.attestations_void_stale(
         application=application,
         revisions={qid: answer.version for qid, answer in stored.items()},

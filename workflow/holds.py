@@ -99,6 +99,11 @@ def holds_sync_rules(*, application: Application, evaluation: Evaluation, actor:
     """Make the open rule holds match the pause rules the answers trigger now: raise a hold for
     each newly triggered rule and lift each whose rule no longer applies. Never touches a hold of
     any other origin."""
+    if not evaluation.pauses and application.stage2_state != Stage2State.PAUSED:
+        # Nothing to raise, and nothing to lift: a hold is open only while Stage 2 is paused
+        # (this module's first rule), so there is none to read (issue 12: most answers pause
+        # nothing).
+        return
     open_rule_holds = {
         hold.rule_id: hold
         for hold in application.holds.filter(origin=HoldOrigin.RULE, lifted_at__isnull=True)

@@ -198,7 +198,12 @@ def answer_save(
     answer = answer_confirm_copied(response=response, answer=answer, actor=actor)
     stored[question.id] = answer
     # An attestation is of one revision of an answer: a change voids it, and a discard too.
-    attestations_void_stale(application=application, stored=stored, actor=actor)
+    attestations_void_stale(
+        application=application,
+        stored=stored,
+        actor=actor,
+        changed={question.id, *(gone.id for gone in discarded)},
+    )
     if question.id == ROLE_QUESTION_ID:
         application_role_set(
             application=application,

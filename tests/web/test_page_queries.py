@@ -11,6 +11,8 @@ production, local memory here), so once warm it costs no query. What each page r
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.answer_sets import CONTROLLER
 
@@ -49,10 +51,11 @@ def test_saving_a_changed_answer_stays_within_its_queries(filled, django_assert_
     # The user and the application (2); then the save: the application locked and read again
     # with its response, the answers, the answer and its revision written (the revision's
     # number follows the stored answer's version), the audit entry on its hash chain (head,
-    # entry, head moved on), attestations and holds re-judged (9); and the savepoint and its
-    # release that the test's own transaction turns the save's transaction into (2; in
-    # production, BEGIN and COMMIT are not counted).
-    with django_assert_max_num_queries(13):
+    # entry, head moved on) (7); and the savepoint and its release that the test's own
+    # transaction turns the save's transaction into (2; in production, BEGIN and COMMIT are not
+    # counted). No attestation names this question and nothing is paused, so neither
+    # attestations nor holds are read (the two tests below).
+    with django_assert_max_num_queries(11):
         saved = filled.client.post(
             filled.question_url(TEXT_QUESTION), {"version": version, "answer": "Ada Lovelace"}
         )
@@ -83,3 +86,27 @@ def test_the_task_list_reads_each_thing_once(filled, django_assert_max_num_queri
         page = filled.client.get(filled.stage2)
     assert page.status_code == 200
     assert "Completed" in page.content.decode()
+
+
+def _tables_read_saving(applicant, question_id, data):
+    version = applicant.version_of(question_id)
+    with CaptureQueriesContext(connection) as captured:
+        saved = applicant.client.post(
+            applicant.question_url(question_id), {"version": version, **data}
+        )
+    assert saved.status_code == 302
+    return " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def test_an_answer_no_attestation_names_that_pauses_nothing_reads_neither(filled):
+    read = _tables_read_saving(filled, TEXT_QUESTION, {"answer": "Ada Lovelace"})
+    assert "questionnaire_answerrevision" in read  # it was saved
+    assert "attestations_attestation" not in read
+    assert "workflow_hold" not in read
+
+
+def test_an_answer_an_attestation_names_reads_the_attestations(filled):
+    # c_dpia is the question of the attestation rule c_dpia_approved.
+    dpia = {"answer": "confirmed", "signed_off_by": "caldicott_guardian"}
+    read = _tables_read_saving(filled, "c_dpia", dpia)
+    assert "attestations_attestation" in read
