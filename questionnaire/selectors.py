@@ -26,10 +26,15 @@ def application_with_answers(
     *, user: User, application_id: uuid.UUID, answers: bool = True
 ) -> Application:
     """For the applicant's Stage 2 pages: the member's application (else 404) with its response,
-    the response's reuse and (unless ``answers`` is false) its answers, read together: the
-    answers are kept on the response (``answers_read``) for answers_by_question."""
+    the response's reuse and its answers, read together: the answers are kept on the response
+    (``answers_read``) for answers_by_question. With ``answers`` false, the application and its
+    response alone."""
+    # Without the answers (an answer posted, which the service reads under its lock), the page
+    # is shown only when the answer is refused, and reads the reuse then.
     application = application_get_for_member(
-        user=user, application_id=application_id, related=RESPONSE_RELATED
+        user=user,
+        application_id=application_id,
+        related=RESPONSE_RELATED if answers else RESPONSE_RELATED[:1],
     )
     if answers:
         # What prefetch_related("stage2_response__answers") would read, without its machinery,

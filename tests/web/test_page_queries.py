@@ -67,7 +67,10 @@ def test_an_answer_refused_shows_the_page_again_within_its_queries(
     filled, django_assert_max_num_queries
 ):
     version = filled.version_of(TEXT_QUESTION)
-    with django_assert_max_num_queries(4):
+    # The user, and the application with its response (a post reads no more before the save,
+    # which reads the answers under its lock); the answer is refused before the save, and the
+    # page shown again reads the answers, the response's reuse and the header's supplier check.
+    with django_assert_max_num_queries(5):
         refused = filled.client.post(
             filled.question_url(TEXT_QUESTION), {"version": version, "answer": ""}
         )
