@@ -18,7 +18,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser clamav wrk run serve test test-system lint format migrate seed check-migrations bench bench-load
+.PHONY: help install uv python-deps frontend browser clamav wrk run serve test test-system lint format migrate seed check-migrations bench bench-load bench-calls
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -130,6 +130,9 @@ bench: install ## Print benchmark figures (engine, pages, reviewer pages and the
 # created (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_load). Not a test.
 bench-load: install wrk ## Load-test the question pages (gunicorn, PostgreSQL, wrk, 32 signed-in clients) beside a bare Django hello; record them in docs/benchmarks.md
 	$(RUN) python bench/load/run.py
+
+bench-calls: install ## The bench-load endpoints in process: Python calls and CPU a request (BENCH_CALLS_PROFILE=question for where)
+	$(RUN) python bench/load/calls.py
 
 format: python-deps ## Format the code
 	$(RUN) ruff format .

@@ -2,6 +2,7 @@
 only when they are the same for each, and never stale after a change of answer or version."""
 
 import html
+import pickle
 import shutil
 
 import pytest
@@ -10,6 +11,7 @@ from django.template import engines
 
 from core.fragment_cache import FRAGMENT_MAX_CHARS, UncacheableFragment, fragment_key
 from questionnaire import definitions
+from tests.answer_sets import CONTROLLER
 from tests.conftest import DEFINITION_PATH
 from tests.web.conftest import Applicant, signed_in
 
@@ -119,6 +121,48 @@ def test_a_new_definition_version_changes_the_page_and_not_the_old_versions(
     )
     # The application started on version 1 is still asked version 1's question.
     assert "and deputy" not in text_of(on_version_1.client.get(on_version_1.question_url("s_cso")))
+
+
+TEXT_QUESTION = "c_incident_leads"  # CONTROLLER answers it "Alan Turing"
+
+
+def _kept_fragments() -> list[str]:
+    cache = caches["default"]  # the tests' LocMemCache: its entries, as they are kept
+    return [pickle.loads(value) for value in cache._cache.values()]  # noqa: S301 - our own
+
+
+@pytest.mark.parametrize("page", ["check-answers", ""])
+def test_check_answers_and_the_task_list_show_each_their_own_answers_and_changes_at_once(
+    page, member, outsider, fixed_today
+):
+    mine = Applicant(signed_in(member)).start()
+    mine.answer_all(CONTROLLER)
+    theirs = Applicant(signed_in(outsider)).start()
+    theirs.answer_all(
+        [(q, {"answer": "Rosalind Franklin"} if q == TEXT_QUESTION else d) for q, d in CONTROLLER]
+    )
+    for _ in range(2):  # the second time from the cache
+        my_page = text_of(mine.client.get(f"{mine.stage2}/{page}".rstrip("/")))
+        their_page = text_of(theirs.client.get(f"{theirs.stage2}/{page}".rstrip("/")))
+        assert mine.application_url in my_page and theirs.application_url not in my_page
+        assert theirs.application_url in their_page and mine.application_url not in their_page
+    if page:
+        assert "Alan Turing" in my_page and "Rosalind Franklin" not in my_page
+        assert "Rosalind Franklin" in their_page and "Alan Turing" not in their_page
+    mine.answer_all([(TEXT_QUESTION, {"answer": "Dorothy Hodgkin"})])
+    changed = text_of(mine.client.get(f"{mine.stage2}/{page}".rstrip("/")))
+    if page:
+        assert "Dorothy Hodgkin" in changed and "Alan Turing" not in changed
+
+
+def test_a_whole_applications_answers_are_kept_as_one_fragment(member, fixed_today):
+    applicant = Applicant(signed_in(member)).start()
+    applicant.answer_all(CONTROLLER)
+    caches["default"].clear()
+    page = applicant.client.get(f"{applicant.stage2}/check-answers").content.decode()
+    [summary] = [kept for kept in _kept_fragments() if "nhsuk-summary-list" in kept]
+    # Every answer's row, under the size limit (FRAGMENT_MAX_CHARS), as the page shows it.
+    assert "Alan Turing" in summary and summary in page
 
 
 # --------------------------------------------------------------------------- the tag itself
