@@ -2,13 +2,14 @@
 in Python function calls (a count that does not move with the machine's load, unlike its time),
 with CPU time beside it; and, with BENCH_CALLS_PROFILE=endpoint, the functions it spends them in.
 
-It uses bench/load/run.py's own database, environment and seed (one client is enough), and
-Django's test client with the same settings and middleware: no server, no wrk. The figures are
-for comparing one commit with another on the same machine, not with the load bench's.
+It uses bench/load/run.py's environment and seed (one client is enough) with a database of its
+own, and Django's test client with the same settings and middleware: no server, no wrk. The
+figures are for comparing one commit with another, not with the load bench's.
 
-Settings: BENCH_DATABASE_URL (as run.py's; it is dropped afterwards), BENCH_CALLS_REQUESTS (50
-counted requests an endpoint, after 20 to warm up), BENCH_CALLS_PROFILE (an endpoint: print the
-40 functions its requests spent the most time in, cProfile's cumulative order).
+Settings: BENCH_CALLS_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_calls; its
+name must contain "bench": it is dropped, made again and dropped afterwards; Redis database 13),
+BENCH_CALLS_REQUESTS (50 counted requests an endpoint, after 20 to warm up), BENCH_CALLS_PROFILE
+(an endpoint: print the 40 functions its requests spent the most time in, cumulatively).
 """
 
 import cProfile
@@ -33,8 +34,16 @@ def say(text: str) -> None:
     print(f"bench calls: {text}", flush=True)
 
 
+# Its own database and Redis database, so that it can run beside `make bench-load`, whose
+# database run.py would otherwise drop.
+run.DATABASE_URL = os.environ.get("BENCH_CALLS_DATABASE_URL") or (
+    "postgres://postgres@127.0.0.1:5432/bench_calls"
+)
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
 def main() -> int:
-    environment = run.service_environment(run.free_port())
+    environment = {**run.service_environment(run.free_port()), "REDIS_URL": REDIS_URL}
     os.environ.clear()
     os.environ.update(environment)
     run.database_recreate()

@@ -24,7 +24,9 @@ function sessionTimeoutWarning(dialog) {
   const stay = dialog.querySelector(".app-timeout-dialog__stay");
   const countdown = dialog.querySelector(".app-timeout-dialog__countdown");
   // The page's sign-out form holds its CSRF token; the keep-alive request sends the same one.
-  const token = document.querySelector("#sign-out input[name=csrfmiddlewaretoken]").value;
+  const tokenInput = document.querySelector("#sign-out input[name=csrfmiddlewaretoken]");
+  if (!tokenInput) return;
+  const token = tokenInput.value;
   let deadline = 0;
   let warnTimer = 0;
   let endTimer = 0;
