@@ -14,7 +14,7 @@ from django.test import Client
 from questionnaire.models import Answer
 from tests.config.support import THROWAWAY_SIGNING_KEY
 from tests.conftest import PASSWORD
-from tests.web.conftest import Applicant
+from tests.web.conftest import Applicant, signed_in
 
 KEPT = "We kept the answer you entered. Check it and continue to save it."
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -250,9 +250,25 @@ def test_the_session_is_written_at_most_once_a_minute_not_on_every_page(client_m
     assert session_writes(client_member, "/") == 1
 
 
-def test_a_page_counts_the_idle_limit_from_when_the_session_last_moved_on(client_member, clock):
+@pytest.fixture
+def still_clock(monkeypatch):
+    """The service's clock stopped at a whole second, moved only by advance(): a count of
+    seconds is then exact, where the real clock could tick between sign-in and the page."""
+    from django.utils import timezone
+
+    from tests.web.clock import Clock
+
+    start = timezone.now().replace(microsecond=0)
+    stopped = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: start + stopped.offset)
+    return stopped
+
+
+def test_a_page_counts_the_idle_limit_from_when_the_session_last_moved_on(still_clock, member):
     """The session's expiry moves on at most once a minute, so a page loaded 40 seconds after the
     last refresh has 40 seconds less: the warning and the sign-out come when the session ends."""
+    clock = still_clock
+    client_member = signed_in(member)  # signed in on the stopped clock
     limit = django_settings.SESSION_COOKIE_AGE
     assert f'data-idle-limit="{limit}"' in client_member.get("/").content.decode()
     clock.advance(seconds=40)
