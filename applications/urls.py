@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dspt_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "applications/<uuid:application_id>/dspt",
-        views.dspt_update,
+        dspt_views.dspt_update,
         name="dspt_update",
     ),
     path(
