@@ -17,15 +17,11 @@ import json
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,7 +32,9 @@ from attestations.models import Attestation, KeyPerson
 from audit.chain import entry_hash
 from audit.models import AuditEntry
 from audit.services import Auditor
-from core.signing import PackKeyError, parse_private_key
+from core.signing import load_public_key as load_public_key
+from core.signing import public_key_pem as public_key_pem
+from core.signing import signing_key
 from questionnaire.models import Answer, Response
 
 from .models import ChangeRequest, DocumentRequest, Hold, Submission
@@ -49,49 +47,6 @@ SIGNATURE = "manifest.sig"
 # No part of a real pack comes near this: a larger entry is refused before it is read (a zip
 # bomb handed to verify_pack).
 MAX_PART_BYTES = 256 * 1024 * 1024
-
-
-def _development_key() -> Ed25519PrivateKey:
-    """Outside production, with no key set: one generated once and kept in a file, so the
-    published key and verify_pack agree across restarts. Never used in production."""
-    if settings.IS_PRODUCTION:
-        raise PackKeyError("ASSURANCE_SIGNING_KEY must be set in production")
-    path = Path(settings.ASSURANCE_DEV_KEY_FILE)
-    if path.exists():
-        return parse_private_key(path.read_text())
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    path.write_bytes(pem)
-    path.chmod(0o600)
-    return key
-
-
-@cache
-def _key_for(configured: str) -> Ed25519PrivateKey:
-    return parse_private_key(configured) if configured else _development_key()
-
-
-def signing_key() -> Ed25519PrivateKey:
-    return _key_for(settings.ASSURANCE_SIGNING_KEY)
-
-
-def public_key_pem(key: Ed25519PublicKey | None = None) -> bytes:
-    key = key or signing_key().public_key()
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def load_public_key(pem: bytes) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem)
-    if not isinstance(key, Ed25519PublicKey):
-        raise PackKeyError("the public key is not Ed25519")
-    return key
 
 
 # --------------------------------------------------------------------------------- the data
