@@ -1,17 +1,31 @@
 """The Auditor: every service that changes data records what it did through one of these.
 
-Every audit entry is written by `append_entry`, which chains it to the one before (ADR 0009)."""
+Every audit entry is written by `append_entry`, which chains it to the one before, and the
+chain's head is signed, outside the database, by `checkpoint_create` (ADR 0009)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.signing import signing_key
+
 from . import chain
+from .checkpoints import (
+    MAX_ENTRIES,
+    Checkpoint,
+    checkpoint_decode,
+    checkpoint_encode,
+    checkpoint_write,
+)
 from .models import AuditChainHead, AuditEntry
+from .verify import Broken, ChainBroken, chain_walk, verify_chain
 
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
@@ -93,3 +107,49 @@ class Auditor:
             before=before,
             after=after,
         )
+
+
+def checkpoint_create(
+    *, public_keys: Iterable[Ed25519PublicKey] = (), now: datetime | None = None
+) -> list[Checkpoint]:
+    """Sign the chain's head, and the hash of every entry since the last checkpoint, with the
+    service's key, and keep them in the evidence storage (outside the database).
+
+    Signs only a chain that `verify_chain` finds whole against every checkpoint before it
+    (`public_keys`: older keys whose checkpoints still count); otherwise ChainBroken, and
+    nothing is written. The entries it signs are walked again as they are signed, from the last
+    checkpoint's head. Writes new files and never replaces one; each signs at most MAX_ENTRIES
+    entries and starts where the one before ends. With no entry added since the last
+    checkpoint, it signs the same head again, at its own time."""
+    public_keys = list(public_keys)
+    report = verify_chain(public_keys=public_keys)
+    if not report.intact:
+        raise ChainBroken(report.problems)
+    key = signing_key()
+    first, previous, hashes = report.signed_to + 1, report.signed_hash, []
+    written: list[Checkpoint] = []
+
+    def sign() -> None:
+        name, content = checkpoint_encode(
+            first=first,
+            previous_hash=previous,
+            hashes=hashes,
+            signed_at=now or timezone.now(),
+            key=key,
+        )
+        checkpoint_write(name, content)
+        written.append(checkpoint_decode(name, content, [key.public_key()]))
+
+    try:
+        for entry in chain_walk(after=report.signed_to, previous=previous, upto=report.entries):
+            hashes.append(entry.entry_hash)
+            if len(hashes) == MAX_ENTRIES:
+                sign()
+                first, previous, hashes = first + len(hashes), hashes[-1], []
+    except Broken as exc:  # changed since the check a moment ago
+        raise ChainBroken([f"Audit chain broken: {exc}"]) from exc
+    if first + len(hashes) - 1 != report.entries:
+        raise ChainBroken([f"Audit chain broken: entries after {first - 1} were removed"])
+    if hashes or not written:
+        sign()
+    return written

@@ -1,14 +1,17 @@
 """The audit log's hash chain (ADR 0009): `manage.py audit_verify` names the first entry whose
 content, order or presence was changed, and concurrent writers keep the chain whole."""
 
+import hashlib
 import io
 import threading
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 
+from accounts.models import Organisation, User
 from audit import chain
 from audit.models import AuditChainHead, AuditEntry
 from audit.services import Auditor, append_entry
@@ -54,9 +57,66 @@ def test_entries_are_numbered_from_one_and_chained(entries):
         assert after.previous_hash == before.entry_hash
     head = AuditChainHead.objects.get()
     assert (head.sequence, head.hash) == (5, entries[-1].entry_hash)
-    # What is stored hashes to what was written (JSON read back from the database).
-    for stored in AuditEntry.objects.all():
-        assert chain.entry_hash(stored, stored.previous_hash) == stored.entry_hash
+
+
+# ADR 0009's rule, written out here by hand (not with audit.chain, which it checks): the SHA-256
+# of the previous hash, a line feed and the entry as JSON with sorted keys, no spaces, ASCII only.
+GOLDEN_ENTRY = {
+    "sequence": 1,
+    # 10:30 at UTC+1: hashed as 09:30 UTC.
+    "at": datetime(2026, 11, 29, 10, 30, 0, 123456, tzinfo=timezone(timedelta(hours=1))),
+    "actor_id": 7,
+    "action": "answer.save",
+    "object_type": "questionnaire.Answer",
+    "object_id": "42",
+    "subject": "c_dspt_status",
+    "organisation_id": 3,
+    "before": {"value": "no"},
+    "after": {"value": "Café", "list": [1, 2]},
+}
+GOLDEN_CANONICAL = (
+    '{"action":"answer.save","actor_id":7,"after":{"list":[1,2],"value":"Caf\\u00e9"},'
+    '"at":"2026-11-29T09:30:00.123456+00:00","before":{"value":"no"},"object_id":"42",'
+    '"object_type":"questionnaire.Answer","organisation_id":3,"sequence":1,'
+    '"subject":"c_dspt_status"}'
+)
+# printf '%s\n%s' "$GENESIS" "$GOLDEN_CANONICAL" | sha256sum
+GOLDEN_HASH = "16d38958150b9bea1cfa078b266fe630c433cfdaf29dfd5d6f2f0eef72bbf625"
+
+
+def test_an_entry_hashes_to_its_golden_value():
+    """A fixed entry and its hash, computed once outside the code: leaving a field out of the
+    hash, or serialising it differently, changes it."""
+    entry = AuditEntry(**GOLDEN_ENTRY)
+    assert chain.canonical(entry) == GOLDEN_CANONICAL
+    assert chain.entry_hash(entry, chain.GENESIS) == GOLDEN_HASH
+
+
+def test_what_is_stored_hashes_by_the_rule_written_out_in_the_test(db):
+    """The hash kept with a stored entry is the rule applied to the row as the database gives it
+    back (JSON read back: a tuple is a list, keys sorted, non-ASCII escaped), computed here
+    without audit.chain."""
+    user = User.objects.create_user(email="golden@example.test")
+    organisation = Organisation.objects.create(name="Golden", ods_code="GLD")
+    written = append_entry(
+        actor=user,
+        action="test.golden",
+        object_type="test",
+        object_id="9",
+        subject="s_x",
+        organisation=organisation,
+        before=None,
+        after={"text": "Café", "list": (1, 2)},
+    )
+    stored = AuditEntry.objects.get(pk=written.pk)
+    at = stored.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    expected = (
+        f'{{"action":"test.golden","actor_id":{user.pk},"after":{{"list":[1,2],'
+        f'"text":"Caf\\u00e9"}},"at":"{at}","before":null,"object_id":"9","object_type":"test",'
+        f'"organisation_id":{organisation.pk},"sequence":1,"subject":"s_x"}}'
+    )
+    data = f"{chain.GENESIS}\n{expected}".encode("ascii")
+    assert stored.entry_hash == hashlib.sha256(data).hexdigest()
 
 
 def test_an_intact_chain_verifies(entries):
@@ -79,19 +139,80 @@ def test_an_entry_cannot_be_written_around_the_chain(db):
     assert not AuditEntry.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("column", "value"),
-    [("after", '{"n": 999}'), ("action", "test.other"), ("at", "2020-01-01 00:00:00+00:00")],
+# Every column an entry stores, but the chain's own: each must be in the hash.
+CHAIN_COLUMNS = {"id", "previous_hash", "entry_hash"}
+ENTRY_COLUMNS = tuple(
+    field.column for field in AuditEntry._meta.concrete_fields if field.column not in CHAIN_COLUMNS
 )
-def test_a_changed_entry_is_named(entries, column, value):
-    target = entries[2]
+
+
+def test_every_column_of_an_entry_is_chained():
+    assert sorted(ENTRY_COLUMNS) == sorted(chain.CHAINED_FIELDS)
+
+
+@pytest.fixture
+def people(db) -> dict[str, object]:
+    """Two users and two organisations, made without the Auditor (so without entries)."""
+    return {
+        "actor": User.objects.create_user(email="actor@example.test"),
+        "other_actor": User.objects.create_user(email="other@example.test"),
+        "organisation": Organisation.objects.create(name="First", ods_code="AAA"),
+        "other_organisation": Organisation.objects.create(name="Second", ods_code="BBB"),
+    }
+
+
+@pytest.fixture
+def full_entries(people) -> list[AuditEntry]:
+    """Five entries with every field set, so each can be changed."""
+    return [
+        append_entry(
+            actor=people["actor"],
+            action="test.write",
+            object_type="test",
+            object_id=str(i),
+            subject="c_question",
+            organisation=people["organisation"],
+            before={"n": i},
+            after={"n": i + 1},
+        )
+        for i in range(5)
+    ]
+
+
+def changed_value(column: str, people: dict[str, object]) -> object:
+    """Another value for `column`, as someone with the database's credentials would write it."""
+    return {
+        "sequence": 0,
+        "at": "2020-01-01 00:00:00+00:00",
+        "actor_id": people["other_actor"].pk,  # type: ignore[attr-defined]
+        "action": "test.other",
+        "object_type": "other",
+        "object_id": "999",
+        "subject": "c_other",
+        "organisation_id": people["other_organisation"].pk,  # type: ignore[attr-defined]
+        "before": '{"n": 999}',
+        "after": '{"n": 999}',
+    }[column]
+
+
+@pytest.mark.parametrize("column", ENTRY_COLUMNS)
+def test_a_change_to_any_chained_column_is_named(full_entries, people, column):
+    target = full_entries[2]
     run_with_triggers_off(
-        f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s", [value, target.pk]
+        f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s",
+        [changed_value(column, people), target.pk],
     )
-    assert broken() == (
-        f"Audit chain broken: Entry 3 (id {target.pk}): its content was changed: "
-        "its hash does not match its content"
-    )
+    message = broken()
+    if column == "sequence":  # moved to the front: out of place before its hash is read
+        assert message == (
+            f"Audit chain broken: Entry 0 (id {target.pk}): its sequence is not a place in the "
+            "chain, which starts at 1"
+        )
+    else:
+        assert message == (
+            f"Audit chain broken: Entry 3 (id {target.pk}): its content was changed: "
+            "its hash does not match its content"
+        )
 
 
 def test_a_changed_entry_whose_hash_was_recomputed_is_found_at_the_next(entries):
@@ -119,6 +240,41 @@ def test_reordered_entries_are_named(entries):
     assert broken() == (
         f"Audit chain broken: Entry 2 (id {third.pk}): its previous hash is not the hash of the "
         "entry before it: that entry was changed or removed, or the order of entries was changed"
+    )
+
+
+def test_a_row_inserted_after_the_head_is_named(entries):
+    """Chained correctly to the last entry, but written around append_entry: the head row was
+    not moved, so the row was not written through the chain."""
+    forged = AuditEntry(
+        sequence=6,
+        at=entries[-1].at,
+        action="test.inserted",
+        object_type="test",
+        object_id="6",
+        subject="",
+        before=None,
+        after=None,
+    )
+    forged.previous_hash = entries[-1].entry_hash
+    forged.entry_hash = chain.entry_hash(forged, forged.previous_hash)
+    forged.save(force_insert=True)
+    assert broken() == (
+        f"Audit chain broken: Entry 6 (id {forged.pk}): it is after the chain head (entry 5): "
+        "it was not written through the chain"
+    )
+
+
+def test_a_row_inserted_after_the_head_with_a_wrong_hash_is_named(entries):
+    forged = AuditEntry(
+        sequence=6, at=entries[-1].at, action="test.inserted", object_type="t", object_id="6"
+    )
+    forged.previous_hash = entries[-1].entry_hash
+    forged.entry_hash = "f" * 64
+    forged.save(force_insert=True)
+    assert broken() == (
+        f"Audit chain broken: Entry 6 (id {forged.pk}): its content was changed: "
+        "its hash does not match its content"
     )
 
 

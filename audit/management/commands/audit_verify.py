@@ -1,17 +1,22 @@
-"""Check the audit log's hash chain (for cron): exit 0 when intact, non-zero naming the first
-entry that was changed, moved or removed."""
+"""Check the audit log's hash chain against the signed checkpoints (for cron): exit 0 when
+intact, non-zero naming the first entry that was changed, moved, removed or rewritten, and any
+checkpoint that does not verify."""
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.verify import verify_chain
+from core.signing import PackKeyError, load_public_key
 
 
 class Command(BaseCommand):
     help = (
-        "Walk the audit log's hash chain and name the first entry whose content, order or "
-        "presence was changed. Exits non-zero when it finds one."
+        "Walk the audit log's hash chain, compare it with every signed checkpoint "
+        "(manage.py audit_checkpoint), and name the first entry whose content, order or presence "
+        "was changed, or whose history was rewritten. Exits non-zero when it finds one."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,9 +26,39 @@ class Command(BaseCommand):
             help="a head hash printed by an earlier run: fail unless the chain still contains it "
             "(finds entries removed from the end)",
         )
+        parser.add_argument(
+            "--public-key",
+            metavar="FILE",
+            action="append",
+            default=[],
+            help="a PEM Ed25519 public key whose checkpoints count too (a key used before the "
+            "service's key was rotated); may be given more than once",
+        )
+        parser.add_argument(
+            "--max-checkpoint-age",
+            metavar="HOURS",
+            type=float,
+            help="fail unless a checkpoint was signed within this many hours",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify_chain(expect_head=options["expect_head"])
+        try:
+            keys = [load_public_key(Path(f).read_bytes()) for f in options["public_key"]]
+        except (OSError, ValueError, PackKeyError) as exc:
+            raise CommandError(f"--public-key: {exc}") from exc
+        age = options["max_checkpoint_age"]
+        report = verify_chain(
+            expect_head=options["expect_head"],
+            public_keys=keys,
+            max_checkpoint_age=timedelta(hours=age) if age is not None else None,
+        )
         if not report.intact:
-            raise CommandError(f"Audit chain broken: {report.problem}")
+            raise CommandError("\n".join(report.problems))
+        if report.checkpoints:
+            assert report.last_signed_at is not None
+            self.stdout.write(
+                f"Checked against {report.checkpoints} checkpoints: entries 1 to "
+                f"{report.signed_to} as signed, the last at {report.last_signed_at.isoformat()}"
+            )
+        # Last, and the head last on it: cron keeps this line's last word (README "Production").
         self.stdout.write(f"Audit chain intact: {report.entries} entries, head {report.head}")
