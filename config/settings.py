@@ -153,6 +153,15 @@ LOGIN_REDIRECT_URL = "applications:list"
 # Two-factor sign-in (two_factor/, ADR 0010): always required for NHS England staff; on, it is
 # required for everyone, applicants included, who otherwise may set it up later.
 TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
+# The TOTP secrets are encrypted at rest (two_factor/secret_storage.py) with these Fernet keys,
+# comma-separated, newest first: the first encrypts, any decrypts, and
+# `manage.py two_factor_rotate_key` re-encrypts every secret with the first. Required in
+# production. Elsewhere, when empty, a development key is generated once into
+# TWO_FACTOR_DEV_KEY_FILE and kept.
+TWO_FACTOR_ENCRYPTION_KEYS = env_list("TWO_FACTOR_ENCRYPTION_KEYS", "")
+TWO_FACTOR_DEV_KEY_FILE = env_path(
+    "TWO_FACTOR_DEV_KEY_FILE", "var/dev-two-factor-encryption-key", base=BASE_DIR
+)
 # Single-use links (ADR 0011): an invitation lasts this many days, a password reset link this
 # many minutes. Only each link's SHA-256 is stored.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)

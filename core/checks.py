@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.utils.module_loading import import_string
 
+from core.fernet_keys import MAKE_ONE, EncryptionKeyError, parse_fernet_keys
 from core.signing import PackKeyError, parse_private_key
 from questionnaire.engine.dspt import MonthDay
 
@@ -160,6 +161,22 @@ def check_assurance_signing_key() -> Problem:
     try:
         parse_private_key(settings.ASSURANCE_SIGNING_KEY)
     except PackKeyError as exc:
+        return str(exc)
+    return None
+
+
+@setting_check("TWO_FACTOR_ENCRYPTION_KEYS")
+def check_two_factor_encryption_keys() -> Problem:
+    if not settings.TWO_FACTOR_ENCRYPTION_KEYS:
+        if settings.IS_PRODUCTION:
+            return (
+                "must be set in production: the Fernet keys, newest first, that encrypt the "
+                f"two-factor secrets at rest; make one with {MAKE_ONE}"
+            )
+        return None
+    try:
+        parse_fernet_keys(settings.TWO_FACTOR_ENCRYPTION_KEYS)
+    except EncryptionKeyError as exc:
         return str(exc)
     return None
 

@@ -43,12 +43,9 @@ def give_authenticator_with_recovery_codes(user) -> tuple[str, list[str]]:
 
 def fresh_code(secret: str) -> str:
     """A code for `secret` that has not been used yet and is accepted now."""
-    from two_factor.models import Authenticator
-
     now_step = totp.current_step(timezone.now())
-    last_used = (
-        Authenticator.objects.filter(secret=secret).values_list("last_used_step", flat=True).first()
-    )
+    authenticator = _authenticator_with(secret)
+    last_used = authenticator.last_used_step if authenticator else None
     for step in range(now_step - totp.DRIFT_STEPS, now_step + totp.DRIFT_STEPS + 1):
         if last_used is None or step > last_used:
             return totp.code_at(secret, step)
@@ -58,5 +55,18 @@ def fresh_code(secret: str) -> str:
 def secret_of(email: str) -> str:
     """The secret of the authenticator app set up for this email address."""
     from two_factor.models import Authenticator
+    from two_factor.secret_storage import authenticator_secret
 
-    return Authenticator.objects.get(user__email=email).secret
+    return authenticator_secret(Authenticator.objects.get(user__email=email))
+
+
+def _authenticator_with(secret: str):
+    """The authenticator holding `secret`, if one does. The column holds it encrypted (a new
+    token each time), so it is found by decrypting each row, not by a query."""
+    from two_factor.models import Authenticator
+    from two_factor.secret_storage import authenticator_secret
+
+    for authenticator in Authenticator.objects.all():
+        if authenticator_secret(authenticator) == secret:
+            return authenticator
+    return None

@@ -3,10 +3,17 @@
 The rows hold only the current state; what happened (set up, codes used, failures, resets) is in
 the audit log, written by two_factor/services.py."""
 
+from typing import NoReturn
+
 from django.conf import settings
 from django.db import models
 
 from core.models import TimestampedModel
+
+_READ_THROUGH_STORAGE = (
+    "The TOTP secret is stored encrypted: use two_factor.secret_storage.authenticator_secret "
+    "and authenticator_secret_set"
+)
 
 
 class Authenticator(TimestampedModel):
@@ -14,17 +21,30 @@ class Authenticator(TimestampedModel):
 
     `confirmed_at` is set once the person has entered a code from the app, which proves the app
     holds the secret; only then does sign-in ask for a code. `last_used_step` is the TOTP time
-    step (30-second window) of the last code accepted, so no code is accepted twice."""
+    step (30-second window) of the last code accepted, so no code is accepted twice.
+
+    `secret_encrypted` is the TOTP secret as a Fernet token under TWO_FACTOR_ENCRYPTION_KEYS:
+    only two_factor/secret_storage.py reads or writes it. `secret` raises (RuntimeError, not
+    AttributeError, which a template or getattr with a default would take for "absent"), so
+    code written for the old plain column fails rather than reading or setting nothing."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authenticator"
     )
-    secret = models.CharField(max_length=64)
+    secret_encrypted = models.TextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Authenticator of {self.user}"
+
+    @property
+    def secret(self) -> NoReturn:
+        raise RuntimeError(_READ_THROUGH_STORAGE)
+
+    @secret.setter
+    def secret(self, value: str) -> NoReturn:
+        raise RuntimeError(_READ_THROUGH_STORAGE)
 
     @property
     def is_confirmed(self) -> bool:

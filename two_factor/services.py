@@ -22,6 +22,7 @@ from audit.services import Auditor
 from .models import Authenticator, RecoveryCode
 from .recovery_codes import COUNT, recovery_code_hash, recovery_code_new
 from .rules import may_turn_off
+from .secret_storage import authenticator_secret, authenticator_secret_set
 from .totp import matching_step
 
 if TYPE_CHECKING:
@@ -89,14 +90,14 @@ def authenticator_enrol(
     The same secret confirmed twice (a double submit) changes nothing the second time and
     returns CodeCheck.REUSED: the codes the first request made stay valid."""
     existing = Authenticator.objects.select_for_update().filter(user=user).first()
-    if existing is not None and existing.is_confirmed and existing.secret == secret:
+    if existing is not None and existing.is_confirmed and authenticator_secret(existing) == secret:
         return CodeCheck.REUSED
     step, _ = matching_step(secret, code, now=timezone.now(), after_step=None)
     if step is None:
         return CodeCheck.WRONG
     replaced = existing is not None and existing.is_confirmed
     authenticator = existing or Authenticator(user=user)
-    authenticator.secret = secret
+    authenticator_secret_set(authenticator, secret)
     authenticator.confirmed_at = timezone.now()
     authenticator.last_used_step = step
     authenticator.save()
@@ -144,8 +145,9 @@ def code_verify(*, user: User, code: str, client: str, purpose: str) -> CodeChec
         return CodeCheck.NO_AUTHENTICATOR
     if _refused_while_locked(user, client=client, purpose=purpose):
         return CodeCheck.LOCKED
+    secret = authenticator_secret(authenticator)
     step, replayed = matching_step(
-        authenticator.secret, code, now=timezone.now(), after_step=authenticator.last_used_step
+        secret, code, now=timezone.now(), after_step=authenticator.last_used_step
     )
     if step is None:
         reason = CodeCheck.REUSED if replayed else CodeCheck.WRONG

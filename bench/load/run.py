@@ -45,6 +45,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -105,6 +107,8 @@ def service_environment(port: int) -> dict[str, str]:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             # A raw Ed25519 key, base64: production refuses to start without one (ADR 0026).
             "ASSURANCE_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            # Nor without a Fernet key to encrypt two-factor secrets with (ADR 0010).
+            "TWO_FACTOR_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # As behind the production load balancer: requests say X-Forwarded-Proto: https.
             "DJANGO_BEHIND_PROXY": "true",

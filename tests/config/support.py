@@ -21,6 +21,10 @@ def setting_names() -> list[str]:
 # production refuses to start without ASSURANCE_SIGNING_KEY (ADR 0026). For tests only.
 THROWAWAY_SIGNING_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
+# A throwaway Fernet key (32 bytes, URL-safe base64): production refuses to start without
+# TWO_FACTOR_ENCRYPTION_KEYS, which encrypt the two-factor secrets at rest (ADR 0010). Tests only.
+THROWAWAY_TWO_FACTOR_KEY = "dGhyb3dhd2F5LXR3by1mYWN0b3Ita2V5LWZvci10ZXM="
+
 # What the test run itself sets, which a started service must not inherit: the browser tests
 # allow Django's ORM in Playwright's event loop, and production's deploy check refuses that.
 TEST_HARNESS = frozenset({"DJANGO_ALLOW_ASYNC_UNSAFE"})

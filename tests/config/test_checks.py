@@ -29,6 +29,11 @@ from tests.config.support import manage, python
         ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL: must start redis://, rediss:// or unix://"),
         ("FRAGMENT_CACHE_ENTRIES", "0", "FRAGMENT_CACHE_ENTRIES: must be 1 or more"),
         (
+            "TWO_FACTOR_ENCRYPTION_KEYS",
+            "not-a-fernet-key",
+            "TWO_FACTOR_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key",
+        ),
+        (
             "REVIEW_TARGET_WORKING_DAYS",
             "0",
             "REVIEW_TARGET_WORKING_DAYS: must be a positive number of working days",

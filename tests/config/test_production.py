@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from tests.config.support import (
     REPOSITORY,
     THROWAWAY_SIGNING_KEY,
+    THROWAWAY_TWO_FACTOR_KEY,
     clean_environment,
     setting_names,
 )
@@ -167,6 +168,7 @@ def test_the_deploy_check_passes_with_a_whole_production_environment():
         DJANGO_SECRET_KEY="q7Vx-2mLw9pZk4Rt8yBn3Hs6Jd1Fg5Ca0Ue7Io2Ny4Tb9Wm6Xr3Kv8Pz1Lj5Qh",
         DJANGO_ALLOWED_HOSTS="nir-onboarding.example.nhs.uk",
         ASSURANCE_SIGNING_KEY=THROWAWAY_SIGNING_KEY,
+        TWO_FACTOR_ENCRYPTION_KEYS=THROWAWAY_TWO_FACTOR_KEY,
         DJANGO_CSRF_TRUSTED_ORIGINS="https://nir-onboarding.example.nhs.uk",
         DJANGO_BEHIND_PROXY="true",
         SERVICE_URL="https://nir-onboarding.example.nhs.uk",

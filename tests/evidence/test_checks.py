@@ -44,10 +44,11 @@ def test_s3_needs_a_bucket(settings):
 
 
 def test_manage_py_check_in_production_refuses_to_start_without_a_scanner():
-    from tests.config.support import THROWAWAY_SIGNING_KEY, manage
+    from tests.config.support import THROWAWAY_SIGNING_KEY, THROWAWAY_TWO_FACTOR_KEY, manage
 
     production = {
         "ASSURANCE_SIGNING_KEY": THROWAWAY_SIGNING_KEY,
+        "TWO_FACTOR_ENCRYPTION_KEYS": THROWAWAY_TWO_FACTOR_KEY,
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "a-long-random-production-key-for-the-check-" + "z" * 20,
         "DJANGO_ALLOWED_HOSTS": "nir.example.nhs.uk",

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from questionnaire.models import Answer
-from tests.config.support import THROWAWAY_SIGNING_KEY
+from tests.config.support import THROWAWAY_SIGNING_KEY, THROWAWAY_TWO_FACTOR_KEY
 from tests.conftest import PASSWORD
 from tests.web.conftest import Applicant, signed_in
 
@@ -211,6 +211,8 @@ def test_the_production_deploy_check_finds_no_issues(preload):
         "CLAMD_ADDRESS": "unix:///run/clamav/clamd.ctl",
         # Nor without the key that signs assurance packs (ADR 0026).
         "ASSURANCE_SIGNING_KEY": THROWAWAY_SIGNING_KEY,
+        # Nor without the keys that encrypt the two-factor secrets (ADR 0010).
+        "TWO_FACTOR_ENCRYPTION_KEYS": THROWAWAY_TWO_FACTOR_KEY,
         # Nor without the Redis cache that every worker reads sessions through (ADR 0027).
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
