@@ -2,9 +2,9 @@
 Attributes` lines (what `openssl pkcs12 -nokeys` writes) are accepted; a private key anywhere in
 the file, in any form that a person might have concatenated, is still refused (issue 22, finding 6).
 
-Certificates and keys are made with `cryptography` (tests/certificates/factory.py). Where the
-`openssl` binary is on the machine its real output is used too; the tests that always run write
-its exact shape (a trailing space after localKeyID included)."""
+Certificates and keys are made with `cryptography` (tests/certificates/factory.py). The real
+`openssl` binary's output is used too (CI installs it; locally those tests are skipped without
+it), and the tests that never need it write its exact shape (the space after localKeyID too)."""
 
 from __future__ import annotations
 
@@ -26,12 +26,18 @@ from certificates.parsing import certificate_parse, contains_private_key
 from evidence.refusals import EvidenceRefused
 from tests.certificates import factory
 from tests.certificates.test_pages import refused_with, upload
+from tests.conftest import missing_prerequisite
 
 NOW = datetime.now(UTC)
 BOM = b"\xef\xbb\xbf"
 PRIVATE_KEY = "The selected file contains a private key. Upload only the public certificate"
 
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl binary")
+
+@pytest.fixture
+def openssl():
+    """The real `openssl` binary: skipped locally without it, a failure under CI=true."""
+    if not shutil.which("openssl"):
+        missing_prerequisite("the openssl command is not installed: apt-get install openssl")
 
 
 def refusal(data: bytes) -> str:
@@ -78,8 +84,7 @@ def test_the_shape_openssl_pkcs12_nokeys_writes_is_accepted():
     assert certificate_parse(data, now=NOW).der == factory.der(certificate)
 
 
-@needs_openssl
-def test_the_real_output_of_openssl_pkcs12_nokeys_is_accepted(tmp_path):
+def test_the_real_output_of_openssl_pkcs12_nokeys_is_accepted(openssl, tmp_path):
     certificate = factory.make_certificate()
     bundle = factory.pfx(certificate, factory.rsa_key(), b"bundle password")
     data = run_openssl(
@@ -90,8 +95,7 @@ def test_the_real_output_of_openssl_pkcs12_nokeys_is_accepted(tmp_path):
     assert certificate_parse(data, now=NOW).der == factory.der(certificate)
 
 
-@needs_openssl
-def test_the_real_output_of_openssl_x509_with_its_text_dump_is_accepted(tmp_path):
+def test_the_real_output_of_openssl_x509_with_its_text_dump_is_accepted(openssl, tmp_path):
     certificate = factory.make_certificate()
     data = run_openssl(tmp_path, "x509", "-text", data=factory.pem(certificate))
     assert data.startswith(b"Certificate:\n")
@@ -262,7 +266,6 @@ def test_a_private_key_in_another_form_next_to_the_certificate_is_refused(make):
     assert refusal(data) == PRIVATE_KEY
 
 
-@needs_openssl
 @pytest.mark.parametrize(
     "args",
     [
@@ -270,7 +273,7 @@ def test_a_private_key_in_another_form_next_to_the_certificate_is_refused(make):
         pytest.param(("-passout", "pass:out password"), id="pkcs12-encrypted-key"),
     ],
 )
-def test_the_real_output_of_openssl_pkcs12_with_its_key_is_refused(tmp_path, args):
+def test_the_real_output_of_openssl_pkcs12_with_its_key_is_refused(openssl, tmp_path, args):
     certificate = factory.make_certificate()
     bundle = factory.pfx(certificate, factory.rsa_key(), b"bundle password")
     data = run_openssl(tmp_path, "pkcs12", "-passin", "pass:bundle password", *args, data=bundle)
@@ -279,8 +282,7 @@ def test_the_real_output_of_openssl_pkcs12_with_its_key_is_refused(tmp_path, arg
     assert refusal(BOM + data) == PRIVATE_KEY
 
 
-@needs_openssl
-def test_the_real_text_dump_of_a_private_key_next_to_the_certificate_is_refused(tmp_path):
+def test_the_real_text_dump_of_a_private_key_next_to_the_certificate_is_refused(openssl, tmp_path):
     dump = run_openssl(tmp_path, "pkey", "-text", "-noout", data=factory.key_pem(factory.rsa_key()))
     assert b"-----BEGIN" not in dump
     data = factory.pem(factory.make_certificate()) + dump
