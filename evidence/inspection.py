@@ -13,7 +13,10 @@ read (decompressed as a stream) to tell what it is. A zip is refused when it has
 - an entry name that is absolute or climbs out with ".." (path traversal): the same message;
 - an encrypted entry: "The selected file is password protected";
 - an entry that is itself a zip, by its name (.zip) or by its first bytes, unless it is a DOCX or
-  ODT by content (then its own entries are checked as for a DOCX or ODT, but not opened);
+  ODT by content (then its own entries are checked as for a DOCX or ODT, but not opened: one
+  level of nesting, no more). Such a document is decompressed once, as a stream, keeping only
+  its first 64 KiB and last 1.1 MiB, which is all that reading its central directory needs; one
+  whose central directory does not fit in that is refused;
 - an entry whose content is not PDF, PNG, JPEG, DOCX or ODT. macOS's own metadata entries
   (`__MACOSX/._*`, `.DS_Store`, each checked by its content too) are allowed, because Finder's
   "Compress" adds them to every zip it makes.
@@ -23,11 +26,14 @@ The inner parts of a DOCX or ODT (XML, media) are the document's own and are not
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.conf import settings
 
@@ -59,6 +65,13 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 # blank lines can shrink a thousandfold and still be harmless.
 RATIO_FLOOR = 1024 * 1024
 HEAD_BYTES = 8
+# A document inside a zip is read once, as a stream, and only its two ends are kept: the first
+# 64 KiB (an ODT's `mimetype` entry, first by its standard) and the last 1 MiB plus what follows
+# a central directory (a comment of up to 64 KiB, the ZIP64 locator and record, the end record).
+# A DOCX's central directory is a few KB; 1,000 parts with long names is about 100 KB.
+INNER_HEAD_BYTES = 64 * 1024
+INNER_TAIL_BYTES = 1024 * 1024 + 65535 + 20 + 56 + 22
+INNER_READ_BYTES = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -188,18 +201,81 @@ def _check_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLim
         raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} is a zip inside the zip")
     with archive.open(info) as entry:
         head = entry.read(HEAD_BYTES)
-    kind = sniff(head)
+        kind = sniff(head)
+        if kind == EvidenceKind.ZIP:
+            # Not zipfile.ZipFile(entry): each of its seeks in a compressed entry decompresses
+            # the entry again from the start, four times its size in all.
+            with zipfile.ZipFile(_read_ends(entry, head)) as inner:
+                if container_kind(inner) == EvidenceKind.ZIP:
+                    raise EvidenceRefused(
+                        WRONG_TYPE, reason=f"entry {name!r} is a zip inside the zip"
+                    )
+                check_zip(inner, archive_size=info.file_size, limits=limits, open_entries=False)
+            return
     if kind in (EvidenceKind.PDF, EvidenceKind.PNG, EvidenceKind.JPEG):
-        return
-    if kind == EvidenceKind.ZIP:
-        with archive.open(info) as entry, zipfile.ZipFile(entry) as inner:
-            if container_kind(inner) == EvidenceKind.ZIP:
-                raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} is a zip inside the zip")
-            check_zip(inner, archive_size=info.file_size, limits=limits, open_entries=False)
         return
     if _is_macos_metadata(name, head):
         return
     raise EvidenceRefused(WRONG_TYPE, reason=f"entry {name!r} begins {head.hex(' ')}")
+
+
+def _read_ends(entry: IO[bytes], head: bytes) -> io.BytesIO | _Ends:
+    """The rest of `entry` read once (its CRC checked at the end by zipfile), as a seekable file
+    that holds all of it when it is small and only its two ends when it is not."""
+    head += entry.read(INNER_HEAD_BYTES - len(head))
+    tail: deque[bytes] = deque()
+    kept, size = 0, len(head)
+    while chunk := entry.read(INNER_READ_BYTES):
+        tail.append(chunk)
+        kept += len(chunk)
+        size += len(chunk)
+        while kept - len(tail[0]) >= INNER_TAIL_BYTES:
+            kept -= len(tail.popleft())
+    end = b"".join(tail)
+    if len(head) + len(end) == size:
+        return io.BytesIO(head + end)
+    return _Ends(head, end[-INNER_TAIL_BYTES:], size)
+
+
+class _Ends:
+    """A read-only file of `size` bytes of which only the first and last bytes are held: what
+    zipfile.ZipFile needs of it (seek, tell, read). A read in between is refused as an unreadable
+    zip: the document's central directory is too large to check."""
+
+    def __init__(self, head: bytes, tail: bytes, size: int) -> None:
+        self._head, self._tail, self._size = head, tail, size
+        self._tail_start = size - len(tail)
+        self._position = 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise OSError("seek before the start of the file")
+        self._position = base + offset
+        return self._position
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._position
+        end = self._size if size < 0 else min(start + size, self._size)
+        if end <= start:
+            return b""
+        if end <= len(self._head):
+            data = self._head[start:end]
+        elif start >= self._tail_start:
+            data = self._tail[start - self._tail_start : end - self._tail_start]
+        else:
+            raise zipfile.BadZipFile(
+                f"reads bytes {start}-{end} of a document of {self._size}: its central "
+                f"directory is over {INNER_TAIL_BYTES} bytes"
+            )
+        self._position = end
+        return data
 
 
 def _is_macos_metadata(name: str, head: bytes) -> bool:

@@ -1,0 +1,213 @@
+"""A document (a zip itself) inside an uploaded zip: one level of nesting is inspected, read once;
+deeper nesting is refused in the design system's words (issue 22, "a zip inside a zip")."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import zipfile
+
+import pytest
+
+from evidence import inspection
+from evidence.inspection import ZipLimits, evidence_inspect
+from evidence.refusals import EvidenceRefused
+from tests.answer_sets import CONTROLLER
+from tests.evidence import files
+from tests.evidence.test_pages import upload
+
+LIMITS = ZipLimits(max_entries=1000, max_uncompressed=1024**3, max_ratio=100)
+WRONG_TYPE = "The selected file must be a PDF, DOCX, ODT, PNG, JPEG or ZIP"
+PASSWORD_PROTECTED = "The selected file is password protected"
+MIB = 1024 * 1024
+
+
+def inspect(tmp_path, data: bytes, limits: ZipLimits = LIMITS):
+    path = tmp_path / "upload.zip"
+    path.write_bytes(data)
+    return evidence_inspect(path, limits=limits)
+
+
+def refusal(tmp_path, data: bytes, limits: ZipLimits = LIMITS) -> EvidenceRefused:
+    with pytest.raises(EvidenceRefused) as refused:
+        inspect(tmp_path, data, limits)
+    return refused.value
+
+
+def compressible(size: int) -> bytes:
+    """`size` bytes that deflate about 80 times: within the ratio limit of 100."""
+    block = secrets.token_bytes(12 * 1024) + bytes(MIB - 12 * 1024)
+    return (block * (size // MIB + 1))[:size]
+
+
+def docx_with(*parts: tuple[str, bytes], compression=zipfile.ZIP_STORED) -> bytes:
+    """A valid DOCX (files.docx()'s parts) with more parts added."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(files.docx())) as source,
+        zipfile.ZipFile(buffer, "w", compression) as document,
+    ):
+        for info in source.infolist():
+            document.writestr(info.filename, source.read(info))
+        for name, data in parts:
+            document.writestr(name, data)
+    return buffer.getvalue()
+
+
+def odt_with(*parts: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO(files.odt())
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_STORED) as document:
+        for name, data in parts:
+            document.writestr(name, data)
+    return buffer.getvalue()
+
+
+def encrypted_part_docx() -> bytes:
+    """A DOCX whose last part says it is encrypted (flag bit 0 in its local and central headers,
+    as files.encrypted_zip() sets it): the last of each header signature is that part's."""
+    data = bytearray(docx_with(("word/media/secret.png", files.PNG)))
+    data[data.rindex(b"PK\x03\x04") + 6] |= 0x1
+    data[data.rindex(b"PK\x01\x02") + 8] |= 0x1
+    return bytes(data)
+
+
+@pytest.fixture
+def decompressed(monkeypatch):
+    """The bytes every zip entry read gives, decompressed or stored: a seek inside an entry
+    reads it again, so this counts the inspection's passes over a document."""
+    counted = {"bytes": 0}
+    original = zipfile.ZipExtFile._read1
+
+    def read1(entry, n):
+        data = original(entry, n)
+        counted["bytes"] += len(data)
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "_read1", read1)
+    return counted
+
+
+# Read once ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [3 * MIB, 200 * 1024], ids=["larger-than-its-ends", "small"])
+def test_a_document_inside_a_zip_is_decompressed_once(tmp_path, decompressed, size):
+    document = docx_with(("word/media/image1.png", files.PNG + compressible(size)))
+    upload = files.zip_of([("report.docx", document), ("scan.pdf", files.PDF)])
+    assert inspect(tmp_path, upload).kind == "zip"
+    # One pass over the document, and the first block of the PDF to tell what it is. Opening
+    # zipfile.ZipFile on the entry itself read it four times.
+    assert decompressed["bytes"] <= len(document) + 64 * 1024
+
+
+def test_a_large_odt_inside_a_zip_is_read_once_and_accepted(tmp_path, decompressed):
+    document = odt_with(("Pictures/scan.png", files.PNG + compressible(3 * MIB)))
+    upload = files.zip_of([("minutes.odt", document)])
+    assert inspect(tmp_path, upload).kind == "zip"
+    assert decompressed["bytes"] <= len(document) + 64 * 1024
+
+
+def test_a_document_inside_a_zip_is_held_in_bounded_memory(tmp_path, monkeypatch):
+    kept = []
+    original = inspection._Ends.__init__
+
+    def spy(self, head, tail, size):
+        kept.append((len(head), len(tail), size))
+        original(self, head, tail, size)
+
+    monkeypatch.setattr(inspection._Ends, "__init__", spy)
+    document = docx_with(("word/media/image1.png", files.PNG + compressible(5 * MIB)))
+    assert inspect(tmp_path, files.zip_of([("report.docx", document)])).kind == "zip"
+    [(head, tail, size)] = kept
+    assert size == len(document)
+    assert head == inspection.INNER_HEAD_BYTES and tail == inspection.INNER_TAIL_BYTES
+
+
+# Still inspected ------------------------------------------------------------------------------
+
+
+def test_a_zip_bomb_inside_a_document_inside_a_zip_is_still_refused(tmp_path):
+    bomb = docx_with(("word/media/zeros.png", bytes(10 * MIB)), compression=zipfile.ZIP_DEFLATED)
+    refused = refusal(tmp_path, files.zip_of([("report.docx", bomb)]))
+    assert refused.message == WRONG_TYPE
+    # The document is 10 KB, so the upload passes the outer checks: its own entries refuse it.
+    assert "zip bomb" in refused.reason
+
+
+@pytest.mark.parametrize(
+    ("document", "message", "reason"),
+    [
+        pytest.param(
+            docx_with(("../../evil.pdf", files.PDF)), WRONG_TYPE, "climbs out", id="traversal"
+        ),
+        pytest.param(encrypted_part_docx(), PASSWORD_PROTECTED, "encrypted", id="encrypted"),
+        pytest.param(
+            docx_with(*[(f"word/media/{n}.png", files.PNG) for n in range(20)]),
+            WRONG_TYPE,
+            "entries, more than 10",
+            id="too-many-entries",
+        ),
+    ],
+)
+def test_a_document_inside_a_zip_has_its_own_entries_checked(tmp_path, document, message, reason):
+    limits = ZipLimits(max_entries=10, max_uncompressed=1024**3, max_ratio=100)
+    refused = refusal(tmp_path, files.zip_of([("report.docx", document)]), limits)
+    assert refused.message == message
+    assert reason in refused.reason
+
+
+def test_a_document_whose_central_directory_is_over_a_mebibyte_is_refused(tmp_path):
+    long_names = [(f"word/media/{n:02d}-" + "x" * 60_000 + ".png", files.PNG) for n in range(20)]
+    document = docx_with(*long_names)
+    assert len(document) > inspection.INNER_HEAD_BYTES + inspection.INNER_TAIL_BYTES
+    upload = files.zip_of([("report.docx", document)], compression=zipfile.ZIP_STORED)
+    refused = refusal(tmp_path, upload)
+    assert refused.message == WRONG_TYPE
+    assert "central directory is over" in refused.reason
+
+
+# Deeper nesting is refused --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        pytest.param([("inner.docx", files.zip_of([("a.pdf", files.PDF)]))], id="zip-in-zip"),
+        pytest.param(
+            [("inner.odt", files.zip_of([("report.docx", files.docx())]))],
+            id="document-in-zip-in-zip",
+        ),
+        pytest.param(
+            [
+                (
+                    "big.pdf.docx",
+                    files.zip_of([("a.pdf", files.PDF + compressible(3 * MIB))]),
+                )
+            ],
+            id="large-zip-in-zip",
+        ),
+        pytest.param([("inner.zip", files.docx())], id="zip-by-name"),
+    ],
+)
+def test_nesting_deeper_than_a_document_inside_a_zip_is_refused(tmp_path, entries):
+    refused = refusal(tmp_path, files.zip_of([("cover.pdf", files.PDF), *entries]))
+    assert refused.message == WRONG_TYPE
+    assert "zip inside the zip" in refused.reason
+
+
+@pytest.fixture
+def at_the_aup(applicant):
+    applicant.answer_all(CONTROLLER[: [q for q, _ in CONTROLLER].index("c_aup")])
+    return applicant
+
+
+def test_the_upload_page_refuses_a_zip_inside_a_zip_in_the_design_systems_words(at_the_aup):
+    url = at_the_aup.question_url("c_aup")
+    nested = files.zip_of([("inner.docx", files.zip_of([("a.pdf", files.PDF)]))])
+    response = upload(at_the_aup.client, url, nested, name="evidence.zip")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert WRONG_TYPE in page
+    assert "<title>Error: " in page
+    document = files.zip_of([("report.docx", files.docx())])
+    assert upload(at_the_aup.client, url, document, name="evidence.zip").status_code == 302
