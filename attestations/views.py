@@ -32,8 +32,9 @@ from .selectors import (
 )
 from .services import attester_account_create
 
-# The attestation whose link this browser followed: what lets it create an account.
-LINK_SESSION_KEY = "attestation_link"
+# The hash of the token of the attestation link this browser followed: what lets it create an
+# account. Checked against the attestation on every request, like invitations' (ADR 0011).
+LINK_SESSION_KEY = "attestation_link_hash"
 
 
 def _application_urls(application_id: uuid.UUID) -> dict[str, str]:
@@ -265,7 +266,7 @@ def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=410,
         )
-    request.session[LINK_SESSION_KEY] = str(attestation.pk)
+    request.session[LINK_SESSION_KEY] = attestation.token_hash
     if request.user.is_authenticated:
         return redirect(_respond_url(attestation))
     has_account = User.objects.filter(email=normalise_email(attestation.email)).exists()
@@ -292,11 +293,14 @@ def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
 def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
     """Create an account for the named person, through the link only: following it proved the
     email address is theirs."""
-    if request.session.get(LINK_SESSION_KEY) != str(attestation_id):
-        raise Http404
-    attestation = Attestation.objects.filter(
-        pk=attestation_id, status=AttestationStatus.REQUESTED
-    ).first()
+    followed = request.session.get(LINK_SESSION_KEY)
+    attestation = (
+        Attestation.objects.filter(
+            pk=attestation_id, token_hash=followed, status=AttestationStatus.REQUESTED
+        ).first()
+        if isinstance(followed, str)
+        else None
+    )
     if attestation is None:
         raise Http404
     if request.user.is_authenticated:
