@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.tokens import LINK_DEAD, token_hash
@@ -167,6 +168,7 @@ def link_dead(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """Where the emailed link lands: the token leaves the address bar at once."""
@@ -184,6 +186,7 @@ def _joining(invitation: Invitation) -> str:
 
 
 @login_not_required
+@never_cache  # it shows the invitee's email address
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     """Accept the invitation whose link this browser followed: create an account, or sign in

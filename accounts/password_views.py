@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.tokens import token_hash
@@ -27,6 +28,7 @@ THROTTLED = (
 
 
 @login_not_required
+@never_cache  # the answer repeats the email address
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     email = ""
@@ -65,6 +67,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
     reset = selectors.password_reset_by_token(token)
@@ -75,6 +78,7 @@ def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@never_cache  # it shows the account's email address
 @require_http_methods(["GET", "POST"])
 def password_reset_new(request: HttpRequest) -> HttpResponse:
     reset = selectors.password_reset_followed(request.session.get(RESET_SESSION_KEY))

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import account_parse
@@ -242,6 +243,7 @@ def _respond_url(attestation: Attestation) -> str:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
     """Where the emailed link lands. The token leaves the address bar at once: the browser is sent
@@ -289,6 +291,7 @@ def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@never_cache  # it shows the named person's email address
 @require_http_methods(["GET", "POST"])
 def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
     """Create an account for the named person, through the link only: following it proved the
@@ -333,6 +336,7 @@ def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> Http
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def attestation_respond(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
     """The named person reads exactly what they are asked to attest, and attests or declines.

@@ -226,6 +226,11 @@ def test_resending_sends_a_new_link_and_the_old_one_dies(client_lead):
     assert AuditEntry.objects.filter(action="invitation.resend").count() == 1
 
 
+def no_store(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
 def test_resending_cuts_off_a_browser_that_already_followed_the_old_link(client_lead):
     """Issue 22, finding 2: the session kept the invitation's id, so a browser that had followed
     the old link could still create the account after the lead resent it."""
@@ -285,6 +290,20 @@ def test_accepting_refuses_an_invitation_resent_since_it_was_read(client_lead):
             invitation=read, user=None, full_name="Grace Hopper", password=NEW_PASSWORD
         )
     assert not User.objects.filter(email=read.email).exists()
+
+
+def test_the_pages_behind_an_invitation_link_are_not_stored(client_lead):
+    """Issue 22, finding 7: /invitation/accept shows the invitee's email address."""
+    invite(client_lead)
+    browser = Client()
+    followed = browser.get(link_in_outbox("invitation", "new.colleague@northern.example"))
+    assert no_store(followed)
+    page = browser.get("/invitation/accept")
+    assert "new.colleague@northern.example" in text_of(page)
+    assert no_store(page)
+    refused = browser.post("/invitation/accept", {"full_name": "", "password": "x"})
+    assert refused.status_code == 400 and no_store(refused)
+    assert no_store(Client().get("/invitation/not-a-token-we-ever-made"))
 
 
 def test_someone_with_an_account_signs_in_and_joins(client_lead, organisation, db):

@@ -370,6 +370,27 @@ def test_asking_again_cuts_off_a_browser_that_followed_the_earlier_link(answered
     assert browser.get(f"/attestations/{newer.pk}/account").status_code == 404
 
 
+def no_store(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_the_pages_behind_an_attestation_link_are_not_stored(cso_asked):
+    """Issue 22, finding 7: the pages a link reaches show the named person's email address."""
+    browser = Client()
+    landing = browser.get(link_of("ada.lovelace@northern.example"))
+    assert landing.status_code == 200 and no_store(landing)
+    account = browser.get(f"/attestations/{cso_asked.pk}/account")
+    assert "ada.lovelace@northern.example" in account.content.decode()
+    assert no_store(account)
+    browser.post(
+        f"/attestations/{cso_asked.pk}/account",
+        {"full_name": "Ada Lovelace", "password": PASSWORD, "password_confirm": PASSWORD},
+    )
+    respond = browser.get(f"/attestations/{cso_asked.pk}")
+    assert respond.status_code == 200 and no_store(respond)
+
+
 def test_changing_the_persons_email_withdraws_the_link_sent_to_the_old_one(answered, cso_asked):
     person = KeyPerson.objects.get()
     changed = answered.client.post(
