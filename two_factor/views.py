@@ -205,13 +205,13 @@ def set_up(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         return redirect("accounts:sign_in")
     current_factor_at = replace_confirmed_at(request, user)
-    if not replacement_confirmed(authenticator, current_factor_at=current_factor_at) and (
-        request.method == "GET" or not _kept_secret(request, user)
-    ):
+    may_replace = replacement_confirmed(authenticator, current_factor_at=current_factor_at)
+    replace_confirm = with_next(reverse("two_factor:replace_confirm"), next_url)
+    if not may_replace and (request.method == "GET" or not _kept_secret(request, user)):
         # A new secret is not even shown until the current app or a recovery code is given. A
         # POST with a secret kept goes on to the service, which finds a double submit of the
         # app just set up (changing nothing) or refuses.
-        return redirect(with_next(reverse("two_factor:replace_confirm"), next_url))
+        return redirect(replace_confirm)
     secret = _new_secret(request, user)
     required = two_factor_required(user)
     context: dict[str, object] = {
@@ -239,7 +239,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
             current_factor_at=current_factor_at,
         )
         if result is CodeCheck.CURRENT_FACTOR_NEEDED:
-            return redirect(with_next(reverse("two_factor:replace_confirm"), next_url))
+            return redirect(replace_confirm)
         if isinstance(result, NewRecoveryCodes) or result is CodeCheck.REUSED:
             request.session.pop(NEW_SECRET_KEY, None)
             replace_confirmed_forget(request)
@@ -249,6 +249,8 @@ def set_up(request: HttpRequest) -> HttpResponse:
                 next_url = sign_in_complete(request, user=user) or next_url
             return redirect(with_next(reverse("two_factor:recovery_codes"), next_url))
         error = CODE_WRONG
+    if not may_replace:
+        return redirect(replace_confirm)
     return render_page(request, "two_factor/set_up.jinja", context, error)
 
 

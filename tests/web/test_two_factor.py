@@ -378,9 +378,10 @@ def test_a_signed_in_session_alone_cannot_replace_the_app(member):
     session = thief.session
     session["two_factor_new_secret"] = {"user": member.pk, "secret": new_secret}
     session.save()
-    response = thief.post("/two-factor/set-up", {"code": fresh_code(new_secret)})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/two-factor/set-up/confirm")
+    for data in ({"code": fresh_code(new_secret)}, {"code": ""}):
+        response = thief.post("/two-factor/set-up", data)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/two-factor/set-up/confirm")
     after = Authenticator.objects.get(user=member)
     assert (after.confirmed_at, after.last_used_step) == (
         before.confirmed_at,
