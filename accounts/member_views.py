@@ -14,9 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.tokens import LINK_DEAD
+from core.tokens import LINK_DEAD, token_hash
 from two_factor.sign_in import sign_in_continue
 
 from . import forms, selectors
@@ -24,9 +25,10 @@ from . import people as services
 from .models import Invitation
 from .rules import is_onboarding_lead
 
-# The invitation whose link this browser followed: what lets it accept (the token itself leaves
-# the address bar at once).
-INVITATION_SESSION_KEY = "invitation_link"
+# The hash of the token of the invitation link this browser followed: what lets it accept (the
+# token itself leaves the address bar at once). The hash, not the invitation's id, so that a
+# resend (a new token) cuts off every browser that followed an earlier link.
+INVITATION_SESSION_KEY = "invitation_link_hash"
 
 
 @require_GET
@@ -166,13 +168,14 @@ def link_dead(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
     """Where the emailed link lands: the token leaves the address bar at once."""
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
         return link_dead(request)
-    request.session[INVITATION_SESSION_KEY] = str(invitation.pk)
+    request.session[INVITATION_SESSION_KEY] = token_hash(token)
     return redirect("accounts:invitation_accept")
 
 
@@ -183,17 +186,19 @@ def _joining(invitation: Invitation) -> str:
 
 
 @login_not_required
+@never_cache  # it shows the invitee's email address
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     """Accept the invitation whose link this browser followed: create an account, or sign in
-    to the one with its email address and join."""
+    to the one with its email address and join. Refused as a dead link once the invitation was
+    resent, revoked, used or expired since."""
     followed = request.session.get(INVITATION_SESSION_KEY)
-    invitation = selectors.invitation_usable(followed)
+    invitation = selectors.invitation_followed(followed)
     if invitation is None:
         if (
             request.user.is_authenticated
-            and followed
-            and Invitation.objects.filter(pk=followed, accepted_by=request.user).exists()
+            and isinstance(followed, str)
+            and Invitation.objects.filter(token_hash=followed, accepted_by=request.user).exists()
         ):
             return redirect("applications:list")  # accepted already: a double submit
         return link_dead(request)

@@ -9,13 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from core.tokens import token_hash
 
 from . import forms, password_resets, selectors
 from .member_views import link_dead
 
-# The reset link this browser followed (its token leaves the address bar at once).
-RESET_SESSION_KEY = "password_reset_link"
+# The hash of the token of the reset link this browser followed (the token leaves the address bar
+# at once): the link is checked again on every request, so using it, or any password change,
+# cuts off every browser that followed it.
+RESET_SESSION_KEY = "password_reset_link_hash"
 THROTTLED = (
     "You have asked for too many links. "
     f"Wait {password_resets.PASSWORD_RESET_WINDOW.seconds // 60} minutes, then try again"
@@ -23,6 +28,7 @@ THROTTLED = (
 
 
 @login_not_required
+@never_cache  # the answer repeats the email address
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     email = ""
@@ -61,19 +67,21 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def password_reset_link(request: HttpRequest, token: str) -> HttpResponse:
     reset = selectors.password_reset_by_token(token)
     if reset is None:
         return link_dead(request)
-    request.session[RESET_SESSION_KEY] = str(reset.pk)
+    request.session[RESET_SESSION_KEY] = token_hash(token)
     return redirect("accounts:password_reset_new")
 
 
 @login_not_required
+@never_cache  # it shows the account's email address
 @require_http_methods(["GET", "POST"])
 def password_reset_new(request: HttpRequest) -> HttpResponse:
-    reset = selectors.password_reset_get(request.session.get(RESET_SESSION_KEY))
+    reset = selectors.password_reset_followed(request.session.get(RESET_SESSION_KEY))
     if reset is None:
         return link_dead(request)
     errors: forms.FieldErrors = {}

@@ -237,10 +237,15 @@ def invitation_accept(
     proves the address as a password reset's does. The account joins the organisation (or
     takes the staff role) and the link is used up.
 
-    MembersRefused when the link no longer works (used, revoked or expired: one message for
-    all), or the account cannot join (another organisation's member; staff)."""
+    MembersRefused when the link no longer works (used, revoked, expired, or resent since
+    ``invitation`` was read, so its token is not the one followed: one message for all), or the
+    account cannot join (another organisation's member; staff)."""
     locked = _invitation_lock(invitation)
-    if locked is None or locked.expires_at <= timezone.now():
+    if (
+        locked is None
+        or locked.expires_at <= timezone.now()
+        or locked.token_hash != invitation.token_hash
+    ):
         raise MembersRefused(LINK_DEAD)
     if user is None:
         user = User.objects.select_for_update().filter(email=locked.email).first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -82,24 +82,18 @@ def invitation_for_lead(*, user: User, invitation_id: uuid.UUID) -> Invitation:
 def invitation_by_token(token: str) -> Invitation | None:
     """The invitation a link's token names, only while it can be accepted: used, revoked,
     expired and unknown links are all None, so no page can tell them apart."""
+    return invitation_followed(token_hash(token))
+
+
+def invitation_followed(link_hash: object) -> Invitation | None:
+    """The invitation whose link this browser followed, found by the hash of the link's token
+    that its session keeps, while it can be accepted. A resend gives the invitation a new token,
+    so a session that followed an earlier link finds nothing."""
+    if not isinstance(link_hash, str) or not link_hash:
+        return None
     invitation = (
-        Invitation.objects.select_related("organisation")
-        .filter(token_hash=token_hash(token))
-        .first()
+        Invitation.objects.select_related("organisation").filter(token_hash=link_hash).first()
     )
-    return invitation if invitation is not None and invitation.is_usable() else None
-
-
-def invitation_usable(invitation_id: object) -> Invitation | None:
-    """The invitation this session's browser followed the link of, while it can be accepted."""
-    if not invitation_id:
-        return None
-    try:
-        invitation = (
-            Invitation.objects.select_related("organisation").filter(pk=str(invitation_id)).first()
-        )
-    except ValidationError:
-        return None
     return invitation if invitation is not None and invitation.is_usable() else None
 
 
@@ -108,19 +102,15 @@ def account_for_email(email: str) -> User | None:
 
 
 def password_reset_by_token(token: str) -> PasswordReset | None:
-    reset = (
-        PasswordReset.objects.select_related("user").filter(token_hash=token_hash(token)).first()
-    )
-    return reset if reset is not None and password_reset_usable(reset) else None
+    return password_reset_followed(token_hash(token))
 
 
-def password_reset_get(reset_id: object) -> PasswordReset | None:
-    if not reset_id:
+def password_reset_followed(link_hash: object) -> PasswordReset | None:
+    """The reset whose link this browser followed, found by the hash of the link's token that its
+    session keeps, while it can be used."""
+    if not isinstance(link_hash, str) or not link_hash:
         return None
-    try:
-        reset = PasswordReset.objects.select_related("user").filter(pk=str(reset_id)).first()
-    except ValidationError:
-        return None
+    reset = PasswordReset.objects.select_related("user").filter(token_hash=link_hash).first()
     return reset if reset is not None and password_reset_usable(reset) else None
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import account_parse
@@ -32,8 +33,9 @@ from .selectors import (
 )
 from .services import attester_account_create
 
-# The attestation whose link this browser followed: what lets it create an account.
-LINK_SESSION_KEY = "attestation_link"
+# The hash of the token of the attestation link this browser followed: what lets it create an
+# account. Checked against the attestation on every request, like invitations' (ADR 0011).
+LINK_SESSION_KEY = "attestation_link_hash"
 
 
 def _application_urls(application_id: uuid.UUID) -> dict[str, str]:
@@ -241,6 +243,7 @@ def _respond_url(attestation: Attestation) -> str:
 
 
 @login_not_required
+@never_cache
 @require_GET
 def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
     """Where the emailed link lands. The token leaves the address bar at once: the browser is sent
@@ -265,7 +268,7 @@ def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=410,
         )
-    request.session[LINK_SESSION_KEY] = str(attestation.pk)
+    request.session[LINK_SESSION_KEY] = attestation.token_hash
     if request.user.is_authenticated:
         return redirect(_respond_url(attestation))
     has_account = User.objects.filter(email=normalise_email(attestation.email)).exists()
@@ -288,15 +291,19 @@ def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
+@never_cache  # it shows the named person's email address
 @require_http_methods(["GET", "POST"])
 def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
     """Create an account for the named person, through the link only: following it proved the
     email address is theirs."""
-    if request.session.get(LINK_SESSION_KEY) != str(attestation_id):
-        raise Http404
-    attestation = Attestation.objects.filter(
-        pk=attestation_id, status=AttestationStatus.REQUESTED
-    ).first()
+    followed = request.session.get(LINK_SESSION_KEY)
+    attestation = (
+        Attestation.objects.filter(
+            pk=attestation_id, token_hash=followed, status=AttestationStatus.REQUESTED
+        ).first()
+        if isinstance(followed, str)
+        else None
+    )
     if attestation is None:
         raise Http404
     if request.user.is_authenticated:
@@ -329,6 +336,7 @@ def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> Http
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def attestation_respond(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
     """The named person reads exactly what they are asked to attest, and attests or declines.

@@ -3,12 +3,14 @@ set up (enrolled), a code accepted (verified), a code refused (failed), a recove
 new recovery codes, turned off, reset by support, locked out and refused while locked.
 
 Codes are checked here and nowhere else: the authenticator row is locked while a code is checked,
-so two requests with the same code cannot both be accepted."""
+so two requests with the same code cannot both be accepted. Whatever changes the second factor of
+someone who has one (a new app, new recovery codes, turning it off) needs the current factor
+first, so a stolen session alone cannot take it over (issue 22)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 
 SECOND_FACTOR_FAILURE_LIMIT = 5
 SECOND_FACTOR_LOCKOUT = timedelta(minutes=15)
+# How long a code from the current app (or a recovery code), entered to replace the app, lets the
+# new one be set up: long enough to install an app and scan a QR code.
+REPLACE_CONFIRMED_FOR = timedelta(minutes=10)
 
 
 class CodeCheck(StrEnum):
@@ -38,6 +43,8 @@ class CodeCheck(StrEnum):
     REUSED = "reused"  # a right code for a time step already used
     LOCKED = "locked"  # too many wrong codes recently: not checked at all
     NO_AUTHENTICATOR = "no_authenticator"
+    # replacing a confirmed app without a current code or recovery code accepted just before
+    CURRENT_FACTOR_NEEDED = "current_factor_needed"
 
 
 @dataclass(frozen=True)
@@ -80,18 +87,43 @@ def _codes_replace(user: User) -> NewRecoveryCodes:
     return NewRecoveryCodes(codes)
 
 
+def replacement_confirmed(
+    authenticator: Authenticator | None, *, current_factor_at: datetime | None
+) -> bool:
+    """Whether `authenticator` may be replaced, given when a code from it or a recovery code
+    was last accepted for that (`current_factor_at`, None when never): always when there is no
+    confirmed app yet; otherwise within REPLACE_CONFIRMED_FOR of that, and only if it came after
+    the app was set up, so one check allows one replacement."""
+    if authenticator is None or not authenticator.is_confirmed:
+        return True
+    if current_factor_at is None or authenticator.confirmed_at is None:
+        return False
+    now = timezone.now()
+    return (
+        authenticator.confirmed_at < current_factor_at <= now
+        and now - current_factor_at <= REPLACE_CONFIRMED_FOR
+    )
+
+
 @transaction.atomic
 def authenticator_enrol(
-    *, user: User, secret: str, code: str, client: str
+    *, user: User, secret: str, code: str, client: str, current_factor_at: datetime | None = None
 ) -> NewRecoveryCodes | CodeCheck:
     """Set up (or replace) the user's authenticator app with `secret` once `code` shows the app
     holds it, and give them new recovery codes (the old ones stop working).
+
+    Replacing a confirmed app needs `current_factor_at`: when code_verify or recovery_code_use
+    accepted, with purpose "replace", a code from it or a recovery code in this session (see
+    replacement_confirmed); without it CodeCheck.CURRENT_FACTOR_NEEDED and nothing changes. A
+    first app needs nothing but the code from it.
 
     The same secret confirmed twice (a double submit) changes nothing the second time and
     returns CodeCheck.REUSED: the codes the first request made stay valid."""
     existing = Authenticator.objects.select_for_update().filter(user=user).first()
     if existing is not None and existing.is_confirmed and authenticator_secret(existing) == secret:
         return CodeCheck.REUSED
+    if not replacement_confirmed(existing, current_factor_at=current_factor_at):
+        return CodeCheck.CURRENT_FACTOR_NEEDED
     step, _ = matching_step(secret, code, now=timezone.now(), after_step=None)
     if step is None:
         return CodeCheck.WRONG
@@ -134,8 +166,9 @@ def _refused_while_locked(user: User, *, client: str, purpose: str) -> bool:
 def code_verify(*, user: User, code: str, client: str, purpose: str) -> CodeCheck:
     """Check a code from the user's authenticator app: accepted at most once per time step.
 
-    `purpose` says what the code was asked for (sign_in, recovery_codes, turn_off) in the audit
-    entry. Wrong and reused codes count towards the lockout; while locked nothing is checked."""
+    `purpose` says what the code was asked for (sign_in, recovery_codes, turn_off, replace) in
+    the audit entry. Wrong and reused codes count towards the lockout; while locked nothing is
+    checked."""
     authenticator = (
         Authenticator.objects.select_for_update()
         .filter(user=user, confirmed_at__isnull=False)
@@ -160,12 +193,13 @@ def code_verify(*, user: User, code: str, client: str, purpose: str) -> CodeChec
 
 
 @transaction.atomic
-def recovery_code_use(*, user: User, code: str, client: str) -> CodeCheck:
+def recovery_code_use(*, user: User, code: str, client: str, purpose: str = "sign_in") -> CodeCheck:
     """Accept one of the user's unused recovery codes instead of a code from the app, and mark it
-    used: each works once. Wrong or used codes count towards the lockout."""
+    used: each works once. Wrong or used codes count towards the lockout. `purpose` as for
+    code_verify (sign_in or replace)."""
     if not Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists():
         return CodeCheck.NO_AUTHENTICATOR
-    if _refused_while_locked(user, client=client, purpose="sign_in"):
+    if _refused_while_locked(user, client=client, purpose=purpose):
         return CodeCheck.LOCKED
     recovery = (
         RecoveryCode.objects.select_for_update()
@@ -173,12 +207,12 @@ def recovery_code_use(*, user: User, code: str, client: str) -> CodeCheck:
         .first()
     )
     if recovery is None:
-        _failure(user, client=client, purpose="sign_in", reason="recovery_code")
+        _failure(user, client=client, purpose=purpose, reason="recovery_code")
         return CodeCheck.WRONG
     recovery.used_at = timezone.now()
     recovery.save(update_fields=["used_at", "updated_at"])
     left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
-    _audit(user, "two_factor.recovery_code_used", client=client, left=left)
+    _audit(user, "two_factor.recovery_code_used", client=client, left=left, purpose=purpose)
     return CodeCheck.ACCEPTED
 
 

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import replace_views, views
 
 app_name = "two_factor"
 urlpatterns = [
     path("two-factor", views.status, name="status"),
     path("two-factor/set-up", views.set_up, name="set_up"),
+    path("two-factor/set-up/confirm", replace_views.replace_confirm, name="replace_confirm"),
+    path(
+        "two-factor/set-up/confirm/recovery-code",
+        replace_views.replace_confirm_recovery_code,
+        name="replace_confirm_recovery_code",
+    ),
     path("two-factor/recovery-codes", views.recovery_codes, name="recovery_codes"),
     path("two-factor/recovery-codes/new", views.recovery_codes_new, name="recovery_codes_new"),
     path("two-factor/turn-off", views.turn_off, name="turn_off"),

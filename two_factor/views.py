@@ -1,6 +1,6 @@
 """Two-factor pages: the sign-in's second step, setting up an authenticator app, recovery codes,
-and the person's own two-factor page. Views parse input, call a service and render; nothing here
-is cached by the browser (the set-up page shows a secret)."""
+and the person's own two-factor page (replacing an app: replace_views.py). Views parse input, call
+a service and render; nothing here is cached by the browser (the set-up page shows a secret)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.client_address import client_address
 
 from .recovery_codes import COUNT
+from .replacing import replace_confirmed_at, replace_confirmed_forget
 from .rules import may_turn_off, two_factor_required
-from .selectors import has_two_factor, two_factor_status
+from .selectors import confirmed_authenticator, has_two_factor, two_factor_status
 from .services import (
     SECOND_FACTOR_LOCKOUT,
     CodeCheck,
@@ -30,8 +31,9 @@ from .services import (
     code_verify,
     recovery_code_use,
     recovery_codes_regenerate,
+    replacement_confirmed,
 )
-from .sign_in import Waiting, pending_next, pending_user, sign_in_complete
+from .sign_in import PENDING_KEY, Waiting, pending_next, pending_user, sign_in_complete
 from .totp import (
     CODE_PATTERN,
     code_normalise,
@@ -58,7 +60,7 @@ NEW_SECRET_KEY = "two_factor_new_secret"
 NEW_CODES_KEY = "two_factor_new_recovery_codes"
 
 
-def _safe_next(request: HttpRequest, candidate: str) -> str:
+def safe_next(request: HttpRequest, candidate: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -66,7 +68,11 @@ def _safe_next(request: HttpRequest, candidate: str) -> str:
     return ""
 
 
-def _code_error(request: HttpRequest) -> tuple[str, str]:
+def with_next(path: str, next_url: str) -> str:
+    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
+
+
+def code_error(request: HttpRequest) -> tuple[str, str]:
     """The code typed, normalised, and what is wrong with its form ("" when nothing)."""
     code = code_normalise(request.POST.get("code", ""))
     if not code:
@@ -83,7 +89,7 @@ CHECK_MESSAGES = {
 }
 
 
-def _page(
+def render_page(
     request: HttpRequest, template: str, context: dict[str, object], error: str = ""
 ) -> HttpResponse:
     field = str(context.get("field", "code"))
@@ -110,8 +116,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign_in")
     context: dict[str, object] = {"page_title": ENTER_CODE}
     if request.method == "GET":
-        return _page(request, "two_factor/sign_in_code.jinja", context)
-    code, error = _code_error(request)
+        return render_page(request, "two_factor/sign_in_code.jinja", context)
+    code, error = code_error(request)
     if not error:
         check = code_verify(user=user, code=code, client=client_address(request), purpose="sign_in")
         if check is CodeCheck.ACCEPTED:
@@ -119,7 +125,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         if check is CodeCheck.NO_AUTHENTICATOR:
             return redirect("accounts:sign_in")
         error = CHECK_MESSAGES[check]
-    return _page(request, "two_factor/sign_in_code.jinja", context, error)
+    return render_page(request, "two_factor/sign_in_code.jinja", context, error)
 
 
 @login_not_required
@@ -133,7 +139,7 @@ def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign_in")
     context: dict[str, object] = {"page_title": ENTER_RECOVERY_CODE, "field": "recovery-code"}
     if request.method == "GET":
-        return _page(request, "two_factor/sign_in_recovery_code.jinja", context)
+        return render_page(request, "two_factor/sign_in_recovery_code.jinja", context)
     code = request.POST.get("recovery-code", "").strip()
     error = ENTER_RECOVERY_CODE if not code else ""
     if not error:
@@ -151,7 +157,7 @@ def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
         if check is CodeCheck.NO_AUTHENTICATOR:
             return redirect("accounts:sign_in")
         error = LOCKED if check is CodeCheck.LOCKED else RECOVERY_CODE_WRONG
-    return _page(request, "two_factor/sign_in_recovery_code.jinja", context, error)
+    return render_page(request, "two_factor/sign_in_recovery_code.jinja", context, error)
 
 
 # --------------------------------------------------------------------------- setting up
@@ -164,12 +170,19 @@ def _setting_up_user(request: HttpRequest) -> tuple[User | None, bool]:
     return pending_user(request, Waiting.SET_UP), True
 
 
-def _new_secret(request: HttpRequest, user: User) -> str:
-    """The secret being set up, kept in the session until it is confirmed, so the page shows the
-    same QR code after an error and nothing is stored for an app nobody set up."""
+def _kept_secret(request: HttpRequest, user: User) -> str:
     kept = request.session.get(NEW_SECRET_KEY)
     if isinstance(kept, dict) and kept.get("user") == user.pk and kept.get("secret"):
         return str(kept["secret"])
+    return ""
+
+
+def _new_secret(request: HttpRequest, user: User) -> str:
+    """The secret being set up, kept in the session until it is confirmed, so the page shows the
+    same QR code after an error and nothing is stored for an app nobody set up."""
+    kept = _kept_secret(request, user)
+    if kept:
+        return kept
     secret = secret_new()
     request.session[NEW_SECRET_KEY] = {"user": user.pk, "secret": secret}
     return secret
@@ -182,9 +195,23 @@ def set_up(request: HttpRequest) -> HttpResponse:
     user, pending = _setting_up_user(request)
     if user is None:
         return redirect("accounts:sign_in")
-    next_url = _safe_next(
+    next_url = safe_next(
         request, request.POST.get("next") or request.GET.get("next") or pending_next(request)
     )
+    authenticator = confirmed_authenticator(user)
+    if authenticator is not None and pending:
+        # Held to set up a first app, but one was set up meanwhile (in another browser): a code
+        # from that one is what signs in now.
+        request.session.pop(PENDING_KEY, None)
+        return redirect("accounts:sign_in")
+    current_factor_at = replace_confirmed_at(request, user)
+    may_replace = replacement_confirmed(authenticator, current_factor_at=current_factor_at)
+    replace_confirm = with_next(reverse("two_factor:replace_confirm"), next_url)
+    if not may_replace and (request.method == "GET" or not _kept_secret(request, user)):
+        # A new secret is not even shown until the current app or a recovery code is given. A
+        # POST with a secret kept goes on to the service, which finds a double submit of the
+        # app just set up (changing nothing) or refuses.
+        return redirect(replace_confirm)
     secret = _new_secret(request, user)
     required = two_factor_required(user)
     context: dict[str, object] = {
@@ -194,29 +221,37 @@ def set_up(request: HttpRequest) -> HttpResponse:
             label="QR code to scan with your authenticator app",
         ),
         "secret": secret_for_reading(secret),
-        "replacing": has_two_factor(user),
+        "replacing": authenticator is not None,
         "required": required,
         "pending": pending,
         "next": next_url,
         "later_url": None if required else (next_url or "/"),
     }
     if request.method == "GET":
-        return _page(request, "two_factor/set_up.jinja", context)
-    code, error = _code_error(request)
+        return render_page(request, "two_factor/set_up.jinja", context)
+    code, error = code_error(request)
     if not error:
         result = authenticator_enrol(
-            user=user, secret=secret, code=code, client=client_address(request)
+            user=user,
+            secret=secret,
+            code=code,
+            client=client_address(request),
+            current_factor_at=current_factor_at,
         )
+        if result is CodeCheck.CURRENT_FACTOR_NEEDED:
+            return redirect(replace_confirm)
         if isinstance(result, NewRecoveryCodes) or result is CodeCheck.REUSED:
             request.session.pop(NEW_SECRET_KEY, None)
+            replace_confirmed_forget(request)
             if isinstance(result, NewRecoveryCodes):
                 request.session[NEW_CODES_KEY] = result.codes
             if pending:
                 next_url = sign_in_complete(request, user=user) or next_url
-            query = f"?{urlencode({'next': next_url})}" if next_url else ""
-            return redirect(reverse("two_factor:recovery_codes") + query)
+            return redirect(with_next(reverse("two_factor:recovery_codes"), next_url))
         error = CODE_WRONG
-    return _page(request, "two_factor/set_up.jinja", context, error)
+    if not may_replace:
+        return redirect(replace_confirm)
+    return render_page(request, "two_factor/set_up.jinja", context, error)
 
 
 @never_cache
@@ -226,7 +261,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(NEW_CODES_KEY, None)
     if not isinstance(codes, list) or not codes:
         return redirect("two_factor:status")
-    next_url = _safe_next(request, request.GET.get("next", ""))
+    next_url = safe_next(request, request.GET.get("next", ""))
     return render(
         request,
         "two_factor/recovery_codes.jinja",
@@ -269,8 +304,8 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
         "button_classes": "",
     }
     if request.method == "GET":
-        return _page(request, "two_factor/confirm_with_code.jinja", context)
-    code, error = _code_error(request)
+        return render_page(request, "two_factor/confirm_with_code.jinja", context)
+    code, error = code_error(request)
     if not error:
         result = recovery_codes_regenerate(user=user, code=code, client=client_address(request))
         if isinstance(result, NewRecoveryCodes):
@@ -279,7 +314,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
         if result is CodeCheck.NO_AUTHENTICATOR:
             return redirect("two_factor:status")
         error = CHECK_MESSAGES[result]
-    return _page(request, "two_factor/confirm_with_code.jinja", context, error)
+    return render_page(request, "two_factor/confirm_with_code.jinja", context, error)
 
 
 @never_cache
@@ -298,12 +333,12 @@ def turn_off(request: HttpRequest) -> HttpResponse:
         "button_classes": "nhsuk-button--warning",
     }
     if request.method == "GET":
-        return _page(request, "two_factor/confirm_with_code.jinja", context)
-    code, error = _code_error(request)
+        return render_page(request, "two_factor/confirm_with_code.jinja", context)
+    code, error = code_error(request)
     if not error:
         check = authenticator_turn_off(user=user, code=code, client=client_address(request))
         if check in (CodeCheck.ACCEPTED, CodeCheck.NO_AUTHENTICATOR):
             messages.success(request, "Two-factor authentication is off")
             return redirect("two_factor:status")
         error = CHECK_MESSAGES[check]
-    return _page(request, "two_factor/confirm_with_code.jinja", context, error)
+    return render_page(request, "two_factor/confirm_with_code.jinja", context, error)

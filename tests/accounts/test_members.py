@@ -226,6 +226,86 @@ def test_resending_sends_a_new_link_and_the_old_one_dies(client_lead):
     assert AuditEntry.objects.filter(action="invitation.resend").count() == 1
 
 
+def no_store(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_resending_cuts_off_a_browser_that_already_followed_the_old_link(client_lead):
+    """Issue 22, finding 2: the session kept the invitation's id, so a browser that had followed
+    the old link could still create the account after the lead resent it."""
+    invite(client_lead)
+    invitation = Invitation.objects.get()
+    old = link_in_outbox("invitation", invitation.email)
+    browser_a = Client()
+    assert browser_a.get(old)["Location"] == "/invitation/accept"
+    assert "Create your account" in text_of(browser_a.get("/invitation/accept"))
+    client_lead.post(f"/organisation/invitations/{invitation.pk}/resend")
+    response = browser_a.post(
+        "/invitation/accept",
+        {"full_name": "Grace Hopper", "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 404
+    assert DEAD in text_of(response)
+    assert "Check that you used the newest email" in text_of(response)
+    assert not User.objects.filter(email=invitation.email).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert browser_a.get("/invitation/accept").status_code == 404
+    # The new link works, in any browser.
+    new = link_in_outbox("invitation", invitation.email)
+    assert create_account(Client(), new).status_code == 302
+    assert User.objects.get(email=invitation.email).membership.organisation_id == (
+        invitation.organisation_id
+    )
+
+
+def test_resending_cuts_off_a_signed_in_invitee_who_followed_the_old_link(client_lead, db):
+    from attestations.services import attester_account_create
+
+    person = attester_account_create(
+        email="cso@elsewhere.example", full_name="Dr Ada", password=PASSWORD
+    )
+    invite(client_lead, person.email)
+    invitation = Invitation.objects.get()
+    browser = signed_in(person)
+    browser.get(link_in_outbox("invitation", person.email))
+    assert "Accept the invitation" in text_of(browser.get("/invitation/accept"))
+    client_lead.post(f"/organisation/invitations/{invitation.pk}/resend")
+    response = browser.post("/invitation/accept")
+    assert response.status_code == 404 and DEAD in text_of(response)
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_accepting_refuses_an_invitation_resent_since_it_was_read(client_lead):
+    """The page reads the invitation, then the service locks it: a resend in between is caught
+    under the lock."""
+    from accounts.people import invitation_accept
+
+    invite(client_lead)
+    read = Invitation.objects.get()
+    client_lead.post(f"/organisation/invitations/{read.pk}/resend")
+    with pytest.raises(MembersRefused, match=DEAD):
+        invitation_accept(
+            invitation=read, user=None, full_name="Grace Hopper", password=NEW_PASSWORD
+        )
+    assert not User.objects.filter(email=read.email).exists()
+
+
+def test_the_pages_behind_an_invitation_link_are_not_stored(client_lead):
+    """Issue 22, finding 7: /invitation/accept shows the invitee's email address."""
+    invite(client_lead)
+    browser = Client()
+    followed = browser.get(link_in_outbox("invitation", "new.colleague@northern.example"))
+    assert no_store(followed)
+    page = browser.get("/invitation/accept")
+    assert "new.colleague@northern.example" in text_of(page)
+    assert no_store(page)
+    refused = browser.post("/invitation/accept", {"full_name": "", "password": "x"})
+    assert refused.status_code == 400 and no_store(refused)
+    assert no_store(Client().get("/invitation/not-a-token-we-ever-made"))
+
+
 def test_someone_with_an_account_signs_in_and_joins(client_lead, organisation, db):
     from attestations.services import attester_account_create
 

@@ -109,6 +109,48 @@ def test_a_new_link_and_an_old_one_both_die_when_one_is_used(ask, member):
     assert Client().get(first).status_code == 404
 
 
+def test_a_browser_that_followed_a_link_is_cut_off_once_a_link_is_used_elsewhere(ask, member):
+    """Issue 22: the session keeps the link's token hash and the link is checked again on each
+    request, so using it (or any link of the account) ends every earlier session's claim."""
+    ask(member.email)
+    first = link_in_outbox("password_reset", member.email)
+    browser_a = Client()
+    assert browser_a.get(first)["Location"] == "/password-reset/new-password"
+    assert member.email in text_of(browser_a.get("/password-reset/new-password"))
+    ask(member.email)
+    assert choose(Client(), link_in_outbox("password_reset", member.email)).status_code == 302
+    response = browser_a.post(
+        "/password-reset/new-password",
+        {
+            "password": "Another-Password-Entirely-7",
+            "password_confirm": "Another-Password-Entirely-7",
+        },
+    )
+    assert response.status_code == 404 and DEAD in text_of(response)
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+def no_store(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_the_reset_pages_are_not_stored(ask, member):
+    """Issue 22, finding 7: the new-password page shows the account's email address, and the
+    answer to asking repeats the address typed."""
+    asked = ask(member.email)
+    assert member.email in text_of(asked) and no_store(asked)
+    browser = Client()
+    followed = browser.get(link_in_outbox("password_reset", member.email))
+    assert no_store(followed)
+    page = browser.get("/password-reset/new-password")
+    assert member.email in text_of(page)
+    assert no_store(page)
+    refused = browser.post("/password-reset/new-password", {"password": "short"})
+    assert refused.status_code == 400 and no_store(refused)
+
+
 def test_dead_links_answer_alike(ask, member):
     ask(member.email)
     used = link_in_outbox("password_reset", member.email)

@@ -351,6 +351,46 @@ def test_asking_again_withdraws_the_earlier_link(answered, cso_asked):
     assert Attestation.objects.filter(status=AttestationStatus.REQUESTED).count() == 1
 
 
+def test_asking_again_cuts_off_a_browser_that_followed_the_earlier_link(answered, cso_asked):
+    """Issue 22: the session keeps the link's token hash, checked against a live request on each
+    page, so a browser that followed the earlier link cannot create the account afterwards."""
+    browser = Client()
+    assert browser.get(link_of("ada.lovelace@northern.example")).status_code == 200
+    account_url = f"/attestations/{cso_asked.pk}/account"
+    assert browser.get(account_url).status_code == 200
+    assert ask(answered, KeyPerson.objects.get()).status_code == 302
+    response = browser.post(
+        account_url,
+        {"full_name": "Ada Lovelace", "password": PASSWORD, "password_confirm": PASSWORD},
+    )
+    assert response.status_code == 404
+    assert not User.objects.filter(email="ada.lovelace@northern.example").exists()
+    # Nor does it open the new request's page.
+    newer = Attestation.objects.get(status=AttestationStatus.REQUESTED)
+    assert browser.get(f"/attestations/{newer.pk}/account").status_code == 404
+
+
+def no_store(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+def test_the_pages_behind_an_attestation_link_are_not_stored(cso_asked):
+    """Issue 22, finding 7: the pages a link reaches show the named person's email address."""
+    browser = Client()
+    landing = browser.get(link_of("ada.lovelace@northern.example"))
+    assert landing.status_code == 200 and no_store(landing)
+    account = browser.get(f"/attestations/{cso_asked.pk}/account")
+    assert "ada.lovelace@northern.example" in account.content.decode()
+    assert no_store(account)
+    browser.post(
+        f"/attestations/{cso_asked.pk}/account",
+        {"full_name": "Ada Lovelace", "password": PASSWORD, "password_confirm": PASSWORD},
+    )
+    respond = browser.get(f"/attestations/{cso_asked.pk}")
+    assert respond.status_code == 200 and no_store(respond)
+
+
 def test_changing_the_persons_email_withdraws_the_link_sent_to_the_old_one(answered, cso_asked):
     person = KeyPerson.objects.get()
     changed = answered.client.post(

@@ -157,6 +157,14 @@ URLS = {
     # Set up by the signed-in, or by staff pending their required set-up (the anonymous are
     # sent to sign in).
     "two_factor:set_up": ("/two-factor/set-up", ["GET", "POST"], SIGNED_IN, False),
+    # A new app, for someone who has one: a code from it or a recovery code first.
+    "two_factor:replace_confirm": ("/two-factor/set-up/confirm", ["GET", "POST"], SIGNED_IN, False),
+    "two_factor:replace_confirm_recovery_code": (
+        "/two-factor/set-up/confirm/recovery-code",
+        ["GET", "POST"],
+        SIGNED_IN,
+        False,
+    ),
     "two_factor:recovery_codes": ("/two-factor/recovery-codes", ["GET"], SIGNED_IN, False),
     "two_factor:recovery_codes_new": (
         "/two-factor/recovery-codes/new",

@@ -352,3 +352,169 @@ def test_clearing_an_unknown_address_fails(db):
 
     with pytest.raises(CommandError, match="No user has the email address"):
         call_command("two_factor_clear", "nobody@example.com")
+
+
+# --------------------------------------------------------------------------- a new app (issue 22)
+
+
+def recovery_hashes(user):
+    return set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
+
+
+def test_a_signed_in_session_alone_cannot_replace_the_app(member):
+    """Issue 22, finding 1: with only a signed-in session, the set-up page gave a new secret and
+    a code made from it replaced the app and every recovery code."""
+    give_authenticator(member)
+    before = Authenticator.objects.get(user=member)
+    codes_before = recovery_hashes(member)
+    thief = Client()
+    thief.force_login(member)
+    page = thief.get("/two-factor/set-up")
+    # No new secret is shown: the current app (or a recovery code) is asked for first.
+    assert page.status_code == 302
+    assert page["Location"].startswith("/two-factor/set-up/confirm")
+    assert "secret-key" not in thief.get(page["Location"]).content.decode()
+    # A secret kept in the session from an earlier page does not help either.
+    new_secret = totp.secret_new()
+    session = thief.session
+    session["two_factor_new_secret"] = {"user": member.pk, "secret": new_secret}
+    session.save()
+    for data in ({"code": fresh_code(new_secret)}, {"code": ""}):
+        response = thief.post("/two-factor/set-up", data)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/two-factor/set-up/confirm")
+    after = Authenticator.objects.get(user=member)
+    assert (after.confirmed_at, after.last_used_step) == (
+        before.confirmed_at,
+        before.last_used_step,
+    )
+    assert recovery_hashes(member) == codes_before
+    assert "two_factor.enrolled" not in actions(member)[1:]
+
+
+def test_the_service_refuses_to_replace_an_app_without_the_current_factor(member, reviewer):
+    from two_factor.services import CodeCheck, authenticator_enrol
+
+    give_authenticator(member)
+    codes_before = recovery_hashes(member)
+    new_secret = totp.secret_new()
+    result = authenticator_enrol(
+        user=member, secret=new_secret, code=fresh_code(new_secret), client="test"
+    )
+    assert result is CodeCheck.CURRENT_FACTOR_NEEDED
+    assert recovery_hashes(member) == codes_before
+
+    # Staff held for their required set-up in one browser, who set an app up in another
+    # meanwhile: the first browser's page cannot replace it.
+    pending = Client()
+    assert password_step(pending, reviewer)["Location"] == "/two-factor/set-up"
+    pending_secret = secret_on_page(pending.get("/two-factor/set-up").content.decode())
+    give_authenticator(reviewer)
+    response = pending.post("/two-factor/set-up", {"code": fresh_code(pending_secret)})
+    assert response["Location"] == "/sign-in"
+    assert not is_signed_in(pending)
+    assert actions(reviewer).count("two_factor.enrolled") == 1
+
+
+def test_replacing_the_app_after_a_code_from_the_current_one(member):
+    old_secret, old_codes = give_authenticator_with_recovery_codes(member)
+    client = Client()
+    client.force_login(member)
+    status = client.get("/two-factor").content.decode()
+    link = re.search(r'href="(/two-factor/[^"]*)">Set up a new authenticator app', status)
+    confirm_url = link.group(1)
+    assert confirm_url == "/two-factor/set-up/confirm?next=/two-factor"
+    # the set-up page itself sends there too
+    assert client.get("/two-factor/set-up?next=/two-factor")["Location"] == (
+        "/two-factor/set-up/confirm?next=%2Ftwo-factor"
+    )
+    page = client.get(confirm_url)
+    body = page.content.decode()
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert "Set up a new authenticator app" in body
+    assert "Enter the 6-digit code from your authenticator app" in body
+    assert "Use a recovery code instead" in body
+    for data, message in [
+        ({}, ENTER_CODE),
+        ({"code": "12ab56"}, "The code must be 6 numbers"),
+        ({"code": wrong_code(old_secret)}, "Enter the correct code from your authenticator app"),
+    ]:
+        response = client.post(confirm_url, data)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    # a code from the app being replaced opens the set-up page, for this session only
+    response = client.post(confirm_url, {"code": fresh_code(old_secret)})
+    assert response["Location"] == "/two-factor/set-up?next=%2Ftwo-factor"
+    other = Client()
+    other.force_login(member)
+    assert other.get("/two-factor/set-up")["Location"].startswith("/two-factor/set-up/confirm")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    new_secret = secret_on_page(page.content.decode())
+    assert "Set up a new authenticator app" in page.content.decode()
+    response = client.post(
+        "/two-factor/set-up", {"code": fresh_code(new_secret), "next": "/two-factor"}
+    )
+    assert response["Location"] == "/two-factor/recovery-codes?next=%2Ftwo-factor"
+    new_codes = re.findall(
+        r"<code>([a-z2-9-]{19})</code>", client.get(response["Location"]).content.decode()
+    )
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert Authenticator.objects.get(user=member).secret == new_secret
+    entries = AuditEntry.objects.filter(actor=member, action__startswith="two_factor.")
+    verified = entries.filter(action="two_factor.verified").get()
+    assert verified.after["purpose"] == "replace"
+    assert entries.filter(action="two_factor.enrolled").last().after["replaced"] is True
+    # the permission was used up with the replacement: another new app asks again
+    assert client.get("/two-factor/set-up")["Location"].startswith("/two-factor/set-up/confirm")
+
+
+def test_replacing_a_lost_app_with_a_recovery_code(member):
+    _, old_codes = give_authenticator_with_recovery_codes(member)
+    client = Client()
+    client.force_login(member)
+    url = "/two-factor/set-up/confirm/recovery-code"
+    body = client.get(url).content.decode()
+    assert "Enter a recovery code" in body
+    assert "Use a code from your authenticator app instead" in body
+    response = client.post(url, {"recovery-code": "not-a-code"})
+    assert response.status_code == 400
+    assert "Enter a correct recovery code" in response.content.decode()
+    response = client.post(url, {"recovery-code": old_codes[0]})
+    assert response["Location"] == "/two-factor/set-up"
+    new_secret = secret_on_page(client.get("/two-factor/set-up").content.decode())
+    response = client.post("/two-factor/set-up", {"code": fresh_code(new_secret)})
+    assert response["Location"] == "/two-factor/recovery-codes"
+    assert Authenticator.objects.get(user=member).secret == new_secret
+    used = AuditEntry.objects.get(actor=member, action="two_factor.recovery_code_used")
+    assert used.after["purpose"] == "replace"
+
+
+def test_the_permission_to_replace_the_app_lasts_ten_minutes(member, clock):
+    secret = give_authenticator(member)
+    client = Client()
+    client.force_login(member)
+    client.post("/two-factor/set-up/confirm", {"code": fresh_code(secret)})
+    assert client.get("/two-factor/set-up").status_code == 200
+    clock.advance(minutes=11)
+    client.force_login(member)  # the session's own idle limit is not what is tested here
+    assert client.get("/two-factor/set-up")["Location"].startswith("/two-factor/set-up/confirm")
+
+
+def test_the_confirm_step_counts_towards_the_lockout(member):
+    secret = give_authenticator(member)
+    client = Client()
+    client.force_login(member)
+    for _ in range(5):
+        client.post("/two-factor/set-up/confirm", {"code": wrong_code(secret)})
+    response = client.post("/two-factor/set-up/confirm", {"code": fresh_code(secret)})
+    assert response.status_code == 400
+    assert LOCKED in response.content.decode()
+    assert client.get("/two-factor/set-up")["Location"].startswith("/two-factor/set-up/confirm")
+
+
+def test_setting_up_a_first_app_asks_for_no_current_code(member):
+    client = Client()
+    client.force_login(member)
+    assert client.get("/two-factor/set-up").status_code == 200
+    assert client.get("/two-factor/set-up/confirm")["Location"] == "/two-factor/set-up"
