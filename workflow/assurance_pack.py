@@ -36,7 +36,8 @@ from accounts.models import User
 from accounts.rules import can_review
 from applications.models import Application
 from applications.states import Stage2State
-from attestations.models import Attestation, KeyPerson
+from attestations.models import Attestation, AttestationStatus, KeyPerson
+from attestations.selectors import attested_by_same_person
 from audit.chain import entry_hash
 from audit.models import AuditEntry
 from audit.services import Auditor
@@ -130,6 +131,7 @@ def pack_data(
         .first()
     )
     holds = Hold.objects.filter(application=application).order_by("raised_at", "pk")
+    numbers = {a["question_id"]: a["number"] for a in snapshot["answers"]}
     evidence = application.evidence_files.order_by("purpose", "revision")
     decided_by = decision.actor.email if decision and decision.actor else None
     return {
@@ -175,6 +177,7 @@ def pack_data(
             "by": decided_by if audience == Audience.NHS_ENGLAND else "NHS England",
             "at": _iso(decision.at) if decision else None,
         },
+        "attestations": attestations_data(application, numbers),
         "evidence": [
             {
                 "purpose": f.purpose,
@@ -187,6 +190,33 @@ def pack_data(
             for f in evidence
         ],
     }
+
+
+def attestations_data(application: Application, numbers: dict[str, str]) -> list[dict[str, Any]]:
+    """The attestations given, each saying plainly when the person who attested also asked for
+    it or gave the answer (ADR 0012). Stage 2 was approved, so they are those it rested on."""
+    given = list(
+        Attestation.objects.filter(application=application, status=AttestationStatus.ATTESTED)
+        .select_related("requested_by", "responded_by")
+        .order_by("requested_at", "pk")
+    )
+    same = attested_by_same_person(application, given)
+    return [
+        {
+            "question_id": a.question_id,
+            "number": numbers.get(a.question_id, a.question_id),
+            "statement": a.statement,
+            "answer_revision": a.answer_revision,
+            "name": a.full_name,
+            "role": a.get_role_display(),
+            "email": a.email,
+            "requested_by": a.requested_by.email,
+            "attested_by": a.responded_by.email if a.responded_by else None,
+            "attested_at": _iso(a.responded_at),
+            "same_person": same.get(a.pk),
+        }
+        for a in given
+    ]
 
 
 def audit_data(application: Application) -> list[dict[str, Any]]:
