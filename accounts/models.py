@@ -66,6 +66,9 @@ class Organisation(TimestampedModel):
     ods_code = models.CharField(
         "ODS code", max_length=10, unique=True, validators=[ods_code_validator]
     )
+    # Set by the onboarding lead (ADR 0012): an answer must then be attested by someone other
+    # than whoever gave it or asked for the attestation.
+    attestation_by_someone_else = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

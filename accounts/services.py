@@ -16,6 +16,7 @@ from audit.services import Auditor
 from .client_address import client_address
 from .device_cookies import device_for
 from .models import Membership, Organisation, User, UserKind, normalise_email
+from .rules import is_onboarding_lead
 from .selectors import organisation_for_user as _organisation_of
 
 SIGN_IN_FAILURE_LIMIT = 5
@@ -144,6 +145,33 @@ def organisation_name_from_ods(
         organisation=locked,
         before={"name": before},
         after={"name": name, "from": "ODS data"},
+    )
+    return True
+
+
+@transaction.atomic
+def organisation_attestation_rule_set(
+    *, organisation: Organisation, by_someone_else: bool, actor: User
+) -> bool:
+    """Whether an answer of the organisation's must be attested by someone other than whoever
+    gave it or asked for the attestation (ADR 0012). Only the organisation's onboarding lead
+    may change it (PermissionError otherwise). Audited (organisation.attestation_rule) when it
+    changes; True then."""
+    if not (is_onboarding_lead(actor) and actor.membership.organisation_id == organisation.pk):
+        raise PermissionError("Only the organisation's onboarding lead can change this")
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.attestation_by_someone_else = locked.attestation_by_someone_else
+    if locked.attestation_by_someone_else == by_someone_else:
+        return False
+    locked.attestation_by_someone_else = by_someone_else
+    locked.save(update_fields=["attestation_by_someone_else", "updated_at"])
+    organisation.attestation_by_someone_else = by_someone_else
+    Auditor(actor).record(
+        action="organisation.attestation_rule",
+        obj=locked,
+        organisation=locked,
+        before={"attestation_by_someone_else": not by_someone_else},
+        after={"attestation_by_someone_else": by_someone_else},
     )
     return True
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, member_views, password_views, views
+from . import admin_views, member_views, organisation_views, password_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
         name="password_reset_link",
     ),
     path("organisation/members", member_views.members, name="members"),
+    path(
+        "organisation/attestations",
+        organisation_views.attestation_rule,
+        name="attestation_rule",
+    ),
     path("organisation/members/invite", member_views.invite, name="invite"),
     path(
         "organisation/members/<int:membership_id>/remove",

@@ -4,6 +4,8 @@ The Stage 2 workflow (state, holds, submission) lives in ``workflow``, which cal
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from accounts.models import User
@@ -62,4 +64,19 @@ def application_lock(application: Application) -> Application:
         Application.objects.select_for_update(of=("self", "organisation"))
         .select_related("organisation", "stage2_response")
         .get(pk=application.pk)
+    )
+
+
+def application_download_record(
+    *, application: Application, actor: User, file: str, name: str, details: dict[str, Any]
+) -> None:
+    """Audit that ``actor`` downloaded one of the application's files (``file``: what it is,
+    such as "hazard_log"; ``name``: the file name sent). Who and which file, never the bytes:
+    the caller has already scoped the application to the actor."""
+    Auditor(actor).record(
+        action=f"{file}.download",
+        obj=application,
+        subject=name,
+        organisation=application.organisation,
+        after={"name": name, **details},
     )

@@ -13,6 +13,7 @@ from applications.models import Application
 from core.tokens import token_hash
 from questionnaire.engine.people import PersonRole
 from questionnaire.engine.schema import AttestationRule, Definition
+from questionnaire.models import AnswerRevision
 
 from .models import Attestation, AttestationStatus, KeyPerson
 
@@ -55,6 +56,50 @@ def attestation_for_named_person(*, user: User, attestation_id: uuid.UUID) -> At
     ):
         raise Http404
     return attestation
+
+
+# When the person who attested is the one who asked for it, or gave the answer (ADR 0012).
+SAME_AS_ASKER_AND_ANSWERER = (
+    "Attested by the person who asked for this attestation and gave this answer"
+)
+SAME_AS_ASKER = "Attested by the person who asked for this attestation"
+SAME_AS_ANSWERER = "Attested by the person who gave this answer"
+
+
+def same_person(*, attester_id: int | None, asker_id: int, answerer_id: int | None) -> str:
+    """The words saying the attester also asked for the attestation or gave the answer, or ""."""
+    if attester_id is None:
+        return ""
+    asked, answered = attester_id == asker_id, attester_id == answerer_id
+    if asked and answered:
+        return SAME_AS_ASKER_AND_ANSWERER
+    return SAME_AS_ASKER if asked else SAME_AS_ANSWERER if answered else ""
+
+
+def answerer_ids(application: Application) -> dict[tuple[str, int], int]:
+    """Who gave each revision of each of the application's answers, by (question, revision)."""
+    rows = AnswerRevision.objects.filter(response__application=application).values_list(
+        "question_id", "revision", "answered_by_id"
+    )
+    return {(question_id, revision): user_id for question_id, revision, user_id in rows}
+
+
+def attested_by_same_person(
+    application: Application, attestations: list[Attestation]
+) -> dict[uuid.UUID, str]:
+    """For each attestation given (attested) by the person who asked for it or who gave the
+    revision of the answer it attests, the words saying so, by the attestation's id."""
+    given = [a for a in attestations if a.status == AttestationStatus.ATTESTED]
+    answerers = answerer_ids(application) if given else {}
+    notes = {
+        a.pk: same_person(
+            attester_id=a.responded_by_id,
+            asker_id=a.requested_by_id,
+            answerer_id=answerers.get((a.question_id, a.answer_revision)),
+        )
+        for a in given
+    }
+    return {pk: note for pk, note in notes.items() if note}
 
 
 def attestations_asked_of(user: User) -> list[Attestation]:

@@ -373,6 +373,11 @@ def attestation_respond(request: HttpRequest, attestation_id: uuid.UUID) -> Http
             "response": response,
             "reason": reason,
             "reason_max": forms.REASON_MAX,
+            # The organisation requires someone else, and this is the person who asked or
+            # answered: the page says so rather than offer what would be refused.
+            "cannot_attest": workflow.attest_refusal_now(attestation, request.user)
+            if attestation.status == AttestationStatus.REQUESTED
+            else "",
             "field_errors": errors,
             "errors": forms.error_list(errors),
         },

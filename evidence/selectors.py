@@ -1,9 +1,10 @@
 """Reads of evidence. What a user may download is decided here, and only here.
 
-`evidence_get_for_user` is the one way to a file's bytes: members of the application's
-organisation and NHS England staff (reviewers, administrators) get an accepted file; anyone
-else, and anyone asking for a file that is not accepted (pending, infected, refused: it has no
-bytes in storage), gets Http404, never a hint that it exists.
+`evidence_get_for_user` is the one way to a file's bytes: whoever may see the application (the
+same selector as its pages, ``applications_visible_to``: its organisation's members, and NHS
+England staff once Stage 2 has been submitted; a draft stays with its organisation) gets an
+accepted file; anyone else, and anyone asking for a file that is not accepted (pending,
+infected, refused: it has no bytes in storage), gets Http404, never a hint that it exists.
 """
 
 from __future__ import annotations
@@ -14,27 +15,31 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.rules import can_review, is_member_of
+from accounts.models import User
+from applications.selectors import applications_visible_to
 
 from .models import ACCEPTED_STATUSES, EvidenceFile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
     from applications.models import Application
 
 
 def evidence_get_for_user(user: User | AnonymousUser, evidence_id: uuid.UUID) -> EvidenceFile:
     """The accepted file `evidence_id` if `user` may see it; otherwise Http404."""
+    if not isinstance(user, User):
+        raise Http404("No such evidence")
     evidence = (
         EvidenceFile.objects.select_related("application__organisation")
-        .filter(pk=evidence_id, scan_status__in=ACCEPTED_STATUSES)
+        .filter(
+            pk=evidence_id,
+            scan_status__in=ACCEPTED_STATUSES,
+            application__in=applications_visible_to(user),
+        )
         .first()
     )
     if evidence is None:
-        raise Http404("No such evidence")
-    if not (is_member_of(user, evidence.application.organisation) or can_review(user)):
         raise Http404("No such evidence")
     return evidence
 

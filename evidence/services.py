@@ -160,3 +160,19 @@ def evidence_store(
         logger.warning("Evidence %s waits for the scanner: %s", evidence.pk, outcome.result)
         raise EvidenceRefused(TRY_AGAIN, reason=outcome.result)
     return evidence
+
+
+def evidence_download_record(*, evidence: EvidenceFile, actor: User) -> None:
+    """Audit that ``actor`` was sent the file: who and which file (its purpose, revision, name
+    and SHA-256), never its bytes. The caller had it from ``evidence_get_for_user``."""
+    Auditor(actor).record(
+        action="evidence.download",
+        obj=evidence,
+        subject=evidence.purpose,
+        organisation=evidence.application.organisation,
+        after={
+            "revision": evidence.revision,
+            "name": evidence.download_name,
+            "sha256": evidence.sha256,
+        },
+    )

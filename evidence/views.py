@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_GET
 
 from .selectors import evidence_get_for_user
+from .services import evidence_download_record
 from .storage import evidence_storage
 
 BLOCK_SIZE = 64 * 1024
@@ -24,12 +25,11 @@ def content_disposition(name: str) -> str:
 
 @require_GET
 def download(request: HttpRequest, evidence_id: uuid.UUID) -> FileResponse:
-    """Stream the file from storage in chunks, as an attachment of its detected type."""
+    """Stream the file from storage in chunks, as an attachment of its detected type; audited."""
     evidence = evidence_get_for_user(request.user, evidence_id)
-    response = FileResponse(
-        evidence_storage().open(evidence.storage_name, "rb"),
-        content_type=evidence.mime_type,
-    )
+    stream = evidence_storage().open(evidence.storage_name, "rb")
+    evidence_download_record(evidence=evidence, actor=request.user)
+    response = FileResponse(stream, content_type=evidence.mime_type)
     response.block_size = BLOCK_SIZE
     response["Content-Length"] = str(evidence.size)
     response["Content-Disposition"] = content_disposition(evidence.download_name)

@@ -9,8 +9,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from applications.models import Application
 from applications.selectors import application_get_for_member
+from applications.services import application_download_record
 from workflow.selectors import submission_latest
 
 from . import definitions
@@ -39,10 +41,19 @@ def submission_fhir_resource(application: Application) -> dict[str, Any]:
     return questionnaire_response_resource(definition, submission.snapshot)
 
 
-def submission_fhir_download(application: Application) -> HttpResponse:
+def submission_fhir_download(application: Application, actor: User) -> HttpResponse:
+    """The latest submission's QuestionnaireResponse as a file, its download audited."""
     resource = submission_fhir_resource(application)
     number = resource["identifier"]["value"].rsplit("/", 1)[1]
-    return fhir_download(resource, f"{application.reference}-submission-{number}.fhir.json")
+    name = f"{application.reference}-submission-{number}.fhir.json"
+    application_download_record(
+        application=application,
+        actor=actor,
+        file="submission_fhir",
+        name=name,
+        details={"submission": int(number)},
+    )
+    return fhir_download(resource, name)
 
 
 @require_GET
@@ -59,4 +70,4 @@ def definition_fhir(request: HttpRequest, definition_id: str, version: int) -> H
 @require_GET
 def response_fhir(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_get_for_member(user=request.user, application_id=application_id)
-    return submission_fhir_download(application)
+    return submission_fhir_download(application, request.user)

@@ -13,7 +13,12 @@ from typing import Any
 from applications.models import Application, Stage2Transition
 from applications.states import Stage2State
 from attestations.models import Attestation
-from attestations.selectors import attestation_needs, attestations_for, key_personnel_for
+from attestations.selectors import (
+    attestation_needs,
+    attestations_for,
+    attested_by_same_person,
+    key_personnel_for,
+)
 from evidence.selectors import evidence_for_application
 from questionnaire import definitions
 from questionnaire.engine.attestations import attestations_required
@@ -294,6 +299,7 @@ def review_page_context(application: Application) -> dict[str, Any]:
         ),
         "attestation_needs": needs,
         "attestations": attestations,
+        "same_person": attested_by_same_person(application, attestations),
         "key_personnel": key_personnel_for(application),
         "stage3_blockers": stage3_blockers(application, evidence=evidence, for_reviewer=True),
         "evidence": evidence,

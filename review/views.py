@@ -106,7 +106,7 @@ def response_fhir(request: HttpRequest, application_id: uuid.UUID) -> HttpRespon
     """The latest submission as a FHIR R4 QuestionnaireResponse (ADR 0020)."""
     reviewer_only(request)
     application = application_for_review(user=request.user, application_id=application_id)
-    return submission_fhir_download(application)
+    return submission_fhir_download(application, request.user)
 
 
 @require_POST

@@ -6,6 +6,9 @@ One zip: ``summary.pdf`` (for people), ``application.json`` (the same data for m
 ``manifest.sig`` (a detached Ed25519 signature over the manifest's bytes). ``verify_pack``
 checks the signature, every part's hash and every audit entry's hash, and names the first
 mismatch.
+
+A pack is built for its reader (``pack_audience``): the organisation's copy names no one from
+NHS England, NHS England's copy holds everything.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.rules import can_review
 from applications.models import Application
 from applications.states import Stage2State
-from attestations.models import Attestation, KeyPerson
+from attestations.models import Attestation, AttestationStatus, KeyPerson
+from attestations.selectors import attested_by_same_person
 from audit.chain import entry_hash
 from audit.models import AuditEntry
 from audit.services import Auditor
@@ -38,9 +43,10 @@ from core.signing import signing_key
 from questionnaire.models import Answer, Response
 
 from .models import ChangeRequest, DocumentRequest, Hold, Submission
+from .pack_audience import Audience, entries_for, organisation_visible_emails
 from .selectors import stage2_working_state
 
-FORMAT = "nir-assurance-pack/2"
+FORMAT = "nir-assurance-pack/3"
 PARTS = ("summary.pdf", "application.json", "audit.json")
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -62,8 +68,11 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def pack_data(application: Application) -> dict[str, Any]:
-    """What the pack says: the approved submission, holds, flags, the decision, evidence."""
+def pack_data(
+    application: Application, audience: Audience = Audience.ORGANISATION
+) -> dict[str, Any]:
+    """What the pack says: the approved submission, holds, flags, the decision, evidence. The
+    organisation's pages say NHS England decided, never which of its people."""
     submission = application.submissions.order_by("-number").first()
     assert submission is not None, "an approved application has a submission"
     snapshot = submission.snapshot
@@ -77,9 +86,12 @@ def pack_data(application: Application) -> dict[str, Any]:
         .first()
     )
     holds = Hold.objects.filter(application=application).order_by("raised_at", "pk")
+    numbers = {a["question_id"]: a["number"] for a in snapshot["answers"]}
     evidence = application.evidence_files.order_by("purpose", "revision")
+    decided_by = decision.actor.email if decision and decision.actor else None
     return {
         "format": FORMAT,
+        "audience": audience.value,
         "reference": application.reference,
         "organisation": snapshot["organisation"],
         "role": application.role,
@@ -117,9 +129,10 @@ def pack_data(application: Application) -> dict[str, Any]:
         ],
         "decision": {
             "decision": "Stage 2 approved",
-            "by": decision.actor.email if decision and decision.actor else None,
+            "by": decided_by if audience == Audience.NHS_ENGLAND else "NHS England",
             "at": _iso(decision.at) if decision else None,
         },
+        "attestations": attestations_data(application, numbers),
         "evidence": [
             {
                 "purpose": f.purpose,
@@ -132,6 +145,33 @@ def pack_data(application: Application) -> dict[str, Any]:
             for f in evidence
         ],
     }
+
+
+def attestations_data(application: Application, numbers: dict[str, str]) -> list[dict[str, Any]]:
+    """The attestations given, each saying plainly when the person who attested also asked for
+    it or gave the answer (ADR 0012). Stage 2 was approved, so they are those it rested on."""
+    given = list(
+        Attestation.objects.filter(application=application, status=AttestationStatus.ATTESTED)
+        .select_related("requested_by", "responded_by")
+        .order_by("requested_at", "pk")
+    )
+    same = attested_by_same_person(application, given)
+    return [
+        {
+            "question_id": a.question_id,
+            "number": numbers.get(a.question_id, a.question_id),
+            "statement": a.statement,
+            "answer_revision": a.answer_revision,
+            "name": a.full_name,
+            "role": a.get_role_display(),
+            "email": a.email,
+            "requested_by": a.requested_by.email,
+            "attested_by": a.responded_by.email if a.responded_by else None,
+            "attested_at": _iso(a.responded_at),
+            "same_person": same.get(a.pk),
+        }
+        for a in given
+    ]
 
 
 def audit_data(application: Application) -> list[dict[str, Any]]:
@@ -196,18 +236,30 @@ class Pack:
 
 
 def pack_build(
-    application: Application, *, key: Ed25519PrivateKey | None = None, now: datetime | None = None
+    application: Application,
+    *,
+    audience: Audience = Audience.ORGANISATION,
+    key: Ed25519PrivateKey | None = None,
+    now: datetime | None = None,
 ) -> Pack:
+    """The pack as ``audience`` may read it (the organisation's unless said otherwise)."""
     from .assurance_pdf import summary_pdf
 
-    data = pack_data(application)
+    data = pack_data(application, audience)
+    entries = audit_data(application)
+    visible = (
+        organisation_visible_emails(application, data, entries)
+        if audience == Audience.ORGANISATION
+        else None
+    )
     parts = {
         "summary.pdf": summary_pdf(data),
         "application.json": _json_bytes(data),
-        "audit.json": _json_bytes(audit_data(application)),
+        "audit.json": _json_bytes(entries_for(audience, entries, visible)),
     }
     manifest = {
         "format": FORMAT,
+        "audience": audience.value,
         "reference": application.reference,
         "created_at": (now or timezone.now()).isoformat(),
         "parts": {name: _sha256(content) for name, content in parts.items()},
@@ -225,13 +277,16 @@ def pack_build(
 
 
 def pack_download(*, application: Application, actor: User) -> Pack:
-    """Build the pack for someone allowed to read the application, and audit that they did."""
-    pack = pack_build(application)
+    """Build the pack for someone allowed to read the application, as they may read it (NHS
+    England's copy for its staff, the organisation's for its members), and audit that they
+    did."""
+    audience = Audience.NHS_ENGLAND if can_review(actor) else Audience.ORGANISATION
+    pack = pack_build(application, audience=audience)
     Auditor(actor).record(
         action="assurance_pack.download",
         obj=application,
         organisation=application.organisation,
-        after={"sha256": _sha256(pack.content)},
+        after={"sha256": _sha256(pack.content), "audience": audience.value},
     )
     return pack
 
@@ -281,7 +336,20 @@ def verify_pack(content: bytes, public_key: Ed25519PublicKey) -> dict[str, Any]:
     if listed != manifest["evidence"]:
         raise PackMismatch("application.json: its evidence hashes are not the manifest's")
     for entry in json.loads(files["audit.json"]):
+        if entry.get("withheld") is True:
+            # An address the reader may not see was replaced: the hash covers the original,
+            # which only NHS England can check (audit_verify). Its own copy withholds nothing.
+            if manifest.get("audience") != Audience.ORGANISATION.value:
+                raise PackMismatch(f"audit.json: entry {entry['sequence']} is marked withheld")
+            continue
         fields = {**entry, "at": datetime.fromisoformat(entry["at"])}
         if entry_hash(SimpleNamespace(**fields), entry["previous_hash"]) != entry["entry_hash"]:
             raise PackMismatch(f"audit.json: entry {entry['sequence']} does not match its hash")
     return manifest
+
+
+def withheld_count(content: bytes) -> int:
+    """How many of a verified pack's audit entries had an address withheld (their hashes could
+    not be recomputed from the pack)."""
+    entries = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("audit.json"))
+    return sum(1 for entry in entries if entry.get("withheld") is True)

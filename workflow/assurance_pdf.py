@@ -203,6 +203,23 @@ def summary_pdf(data: dict[str, Any]) -> bytes:
         )
         pdf.ln(2)
 
+    pdf.heading("Attestations", 16)
+    if not data["attestations"]:
+        pdf.para("No answer needed an attestation.")
+    for item in data["attestations"]:
+        pdf.para(f"Question {item['number']}: {item['statement']}")
+        pdf.para(
+            f"Attested by {item['name']}, {item['role']} ({item['attested_by']}), on "
+            f"{when(item['attested_at'])}, of answer revision {item['answer_revision']}; asked "
+            f"by {item['requested_by']}",
+            size=9,
+            grey=True,
+        )
+        if item["same_person"]:
+            pdf.para(item["same_person"], bold=True)
+        pdf.ln(1)
+    pdf.ln(2)
+
     pdf.heading("Evidence", 16)
     if not data["evidence"]:
         pdf.para("No files were sent.")

@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import User, normalise_email
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.services import application_lock
@@ -21,11 +21,15 @@ from applications.states import Stage2State
 from attestations import services
 from attestations.models import Attestation, AttestationStatus, KeyPerson
 from attestations.selectors import (
+    SAME_AS_ANSWERER,
+    SAME_AS_ASKER,
+    SAME_AS_ASKER_AND_ANSWERER,
     AttestationNeed,
     attestation_for_named_person,
     attestation_needs,
     attestations_for,
     key_person_get,
+    same_person,
 )
 from questionnaire.engine.attestations import attestations_required
 from questionnaire.engine.journey import Journey
@@ -47,6 +51,17 @@ WRONG_ROLE = "Select someone whose role can attest this"
 ALREADY_RESPONDED = "You have already responded to this request"
 NO_LONGER_COUNTS = "This request no longer counts. The organisation will ask you again if needed"
 ANSWER_CHANGED = "The answer changed since you were asked, so this request no longer counts"
+# The organisation requires someone else (ADR 0012): what the person asked, or the member asking,
+# is told.
+NOT_YOURSELF = {
+    SAME_AS_ASKER_AND_ANSWERER: "you asked for this attestation and gave this answer",
+    SAME_AS_ASKER: "you asked for this attestation",
+    SAME_AS_ANSWERER: "you gave this answer",
+}
+ASK_SOMEONE_ELSE = (
+    "Select someone other than {who}: {organisation} needs an answer attested by someone other "
+    "than the person who gave it or asked for the attestation"
+)
 REASON_MAX = 2000
 
 
@@ -112,8 +127,10 @@ def attestation_ask(
     """Ask one of the key personnel to attest an answer, and email them a single-use link.
 
     Guarantees: a member of the organisation; Stage 2 neither approved nor withdrawn; the answers
-    on the route need this attestation now; the person's role is one the definition allows. An
-    earlier request for it is withdrawn, so one request counts at a time."""
+    on the route need this attestation now; the person's role is one the definition allows;
+    where the organisation requires someone else (ADR 0012), not the member asking nor whoever
+    gave the answer (by email). An earlier request for it is withdrawn, so one request counts at
+    a time."""
     application = _member_lock(application, actor)
     if not attestations_open(application):
         raise AttestationRefused(CLOSED)
@@ -124,6 +141,9 @@ def attestation_ask(
     person = key_person_get(application, person_id)
     if person.role not in rule.roles:
         raise AttestationRefused(WRONG_ROLE)
+    answer = stored[rule.question]
+    if application.organisation.attestation_by_someone_else:
+        _refuse_same_person_asked(application, person.email, actor, answer)
     return services.attestation_request(
         application=application,
         rule=rule,
@@ -134,6 +154,44 @@ def attestation_ask(
     )
 
 
+def _refuse_same_person_asked(
+    application: Application, email: str, actor: User, answer: Answer
+) -> None:
+    """The organisation requires someone else: the member may not ask the person whose email
+    is their own, or that of whoever gave the answer."""
+    email = normalise_email(email)
+    for who, user in (("yourself", actor), ("the person who gave this answer", answer.answered_by)):
+        if user is not None and normalise_email(user.email) == email:
+            raise AttestationRefused(
+                ASK_SOMEONE_ELSE.format(who=who, organisation=application.organisation.name)
+            )
+
+
+def attest_refusal(attestation: Attestation, actor: User, answerer_id: int | None) -> str:
+    """Why ``actor`` may not attest this, or "": when their organisation requires someone other
+    than whoever gave the answer or asked for the attestation, and they are that person."""
+    organisation = attestation.application.organisation
+    if not organisation.attestation_by_someone_else:
+        return ""
+    same = same_person(
+        attester_id=actor.pk, asker_id=attestation.requested_by_id, answerer_id=answerer_id
+    )
+    if not same:
+        return ""
+    return (
+        f"You cannot attest this answer because {NOT_YOURSELF[same]}. {organisation.name} "
+        "needs someone else to attest it"
+    )
+
+
+def attest_refusal_now(attestation: Attestation, actor: User) -> str:
+    """``attest_refusal`` for the answer as it is now (for the request's page)."""
+    if not attestation.application.organisation.attestation_by_someone_else:
+        return ""
+    answer = _live(attestation.application)[1].get(attestation.question_id)
+    return attest_refusal(attestation, actor, answer.answered_by_id if answer else None)
+
+
 @transaction.atomic
 def attestation_respond(
     *, attestation_id: uuid.UUID, actor: User, attest: bool, reason: str = ""
@@ -142,7 +200,9 @@ def attestation_respond(
 
     Guarantees: only the person the request was sent to (their email; anyone else gets a 404);
     once (a second response, from the same link or not, is refused); only while the answer is
-    still the revision they were shown and Stage 2 is open. The members are told."""
+    still the revision they were shown and Stage 2 is open; where the organisation requires
+    someone else, never attested by whoever asked for it or gave that revision of the answer
+    (they may still decline). The members are told."""
     attestation = attestation_for_named_person(user=actor, attestation_id=attestation_id)
     application = application_lock(attestation.application)
     attestation.refresh_from_db()
@@ -157,6 +217,10 @@ def attestation_respond(
     reason = reason.strip()
     if not attest and not reason:
         raise ValueError("A decline needs a reason")
+    if attest:
+        refusal = attest_refusal(attestation, actor, answer.answered_by_id)
+        if refusal:
+            raise AttestationRefused(refusal)
     services.attestation_respond(attestation=attestation, actor=actor, attest=attest, reason=reason)
     who = f"{attestation.full_name} ({attestation.email})"
     notice_decision(

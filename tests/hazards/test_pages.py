@@ -115,6 +115,23 @@ def test_the_csv_export_imports_again_unchanged_and_the_xlsx_holds_the_same(
     assert values[1][0] == "H-001" and values[1][-1] == "3 Undesirable"
 
 
+def test_each_export_download_is_audited_naming_who_and_which_file(
+    client_member, log_url, application, member, reviewer
+):
+    send(client_member, log_url, csv_bytes(*GOOD))
+    application.stage2_submitted_at = application.created_at
+    application.save(update_fields=["stage2_submitted_at"])
+    for client, ext in ((client_member, "csv"), (signed_in(reviewer), "xlsx")):
+        assert client.get(f"/applications/{application.pk}/hazard-log.{ext}").status_code == 200
+    entries = AuditEntry.objects.filter(action="hazard_log.download").order_by("sequence")
+    name = f"hazard-log-{application.reference}"
+    assert [(e.actor_id, e.subject, e.after) for e in entries] == [
+        (member.pk, f"{name}.csv", {"name": f"{name}.csv", "hazards": 2}),
+        (reviewer.pk, f"{name}.xlsx", {"name": f"{name}.xlsx", "hazards": 2}),
+    ]
+    assert {e.object_id for e in entries} == {str(application.pk)}
+
+
 def test_approval_needs_the_cso_and_a_justification_for_residual_risk_4_or_more(
     client_member, log_url, application, member
 ):

@@ -20,6 +20,13 @@ URLS = {
     # its onboarding leads (member_a is one) manage them.
     "accounts:members": ("/organisation/members", ["GET"], APPLICANT | {"member_b"}, False),
     "accounts:invite": ("/organisation/members/invite", ["GET", "POST"], APPLICANT, False),
+    # Who can attest the organisation's answers (ADR 0012): its onboarding leads.
+    "accounts:attestation_rule": (
+        "/organisation/attestations",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
     "accounts:member_remove": (
         "/organisation/members/{membership}/remove",
         ["GET", "POST"],

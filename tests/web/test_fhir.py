@@ -8,6 +8,8 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from applications.models import Application
+from audit.models import AuditEntry
 from questionnaire import definitions
 from questionnaire.engine.conditions import DsptDateNotCurrent
 from questionnaire.fhir import APPLIES_WHEN_EXTENSION, _add_condition, canonical_url
@@ -193,6 +195,23 @@ def test_a_submission_is_a_valid_questionnaire_response_for_the_applicant_and_re
     # every answer carries the wording it was given under
     definition = definitions.definition_for("nir-stage2-governance-assurance", 1)
     assert items["role"]["text"] == definition.question("role").wording()
+
+
+def test_each_questionnaire_response_download_is_audited(applicant, member, reviewer):
+    applicant.answer_all(SUPPLIER)
+    assert applicant.submit().status_code == 302
+    application = Application.objects.get()
+    download(applicant.client, f"{applicant.stage2}/questionnaire-response.fhir.json")
+    download(
+        signed_in(reviewer),
+        f"/review/applications/{application.pk}/questionnaire-response.fhir.json",
+    )
+    name = f"{application.reference}-submission-1.fhir.json"
+    entries = AuditEntry.objects.filter(action="submission_fhir.download").order_by("sequence")
+    assert [(e.actor_id, e.object_id, e.subject, e.after) for e in entries] == [
+        (who.pk, str(application.pk), name, {"name": name, "submission": 1})
+        for who in (member, reviewer)
+    ]
 
 
 def test_before_any_submission_there_is_no_questionnaire_response(applicant):

@@ -34,6 +34,7 @@ from workflow.assurance_pack import (
     public_key_pem,
     verify_pack,
 )
+from workflow.pack_audience import WITHHELD, Audience
 
 KEY = Ed25519PrivateKey.generate()
 KEY_SETTING = base64.b64encode(KEY.private_bytes_raw()).decode()
@@ -117,7 +118,7 @@ def test_there_is_no_pack_before_stage_2_is_approved(submitted, applicant):
 
 
 def test_it_holds_the_answers_decision_and_audit_chain(approved, reviewer):
-    parts = parts_of(pack_build(approved).content)
+    parts = parts_of(pack_build(approved, audience=Audience.NHS_ENGLAND).content)
     assert set(parts) == {"summary.pdf", "application.json", "audit.json", MANIFEST, SIGNATURE}
     data = json.loads(parts["application.json"])
     assert data["organisation"] == {"name": "Northern Imaging Trust", "ods_code": "RNI"}
@@ -135,6 +136,70 @@ def test_it_holds_the_answers_decision_and_audit_chain(approved, reviewer):
     )
     for words in ("Northern Imaging Trust", "Stage 2 approved", reviewer.email, "PACS One"):
         assert words in text, words
+
+
+def pdf_text(pdf):
+    return "".join(page.get_textpage().get_text_bounded() for page in pypdfium2.PdfDocument(pdf))
+
+
+def every_part_as_text(content):
+    parts = parts_of(content)
+    text = {name: data.decode("utf-8", "replace") for name, data in parts.items()}
+    text["summary.pdf"] = pdf_text(parts["summary.pdf"])
+    return text
+
+
+def test_the_organisations_pack_names_no_one_from_nhs_england_it_would_not_see_on_its_pages(
+    applicant, member, reviewer
+):
+    """Issue 22, finding 5: the applicant's pack held every reviewer's email address (the
+    notifications of the submission, the review's assignment, the decision). The applicant's
+    pages name no one from NHS England, and neither does their pack; their own people stay."""
+    from accounts.models import UserKind
+    from accounts.services import user_create
+
+    bystander = user_create(
+        email="never.involved@england.example",
+        password="a long enough password 1",
+        kind=UserKind.REVIEWER,
+        actor=None,
+    )
+    applicant.answer_all(SUPPLIER)
+    assert applicant.submit().status_code == 302
+    application = Application.objects.get()
+    attested = attest_all(application)
+    desk = Reviewer(signed_in(reviewer), application)
+    assert desk.post("/start").status_code == 302
+    assert desk.post("/approve").status_code == 302
+    page = applicant.client.get(applicant.application_url).content.decode()
+    for email in (reviewer.email, bystander.email):
+        assert email not in page
+    ours = applicant.client.get(f"/applications/{application.pk}/assurance-pack.zip")
+    assert ours.status_code == 200
+    text = every_part_as_text(ours.content)
+    for name, words in text.items():
+        for email in (reviewer.email, bystander.email):
+            assert email not in words, (name, email)
+    assert member.email in text["application.json"] and member.email in text["summary.pdf"]
+    assert attested[0].email in text["audit.json"]
+    assert "Stage 2 approved by NHS England on" in " ".join(text["summary.pdf"].split())
+    verify_pack(ours.content, published_key())
+    # The entries that named NHS England's people say so; those naming only the organisation's
+    # own people are whole, and their hashes still checked.
+    audit = json.loads(text["audit.json"])
+    withheld = [e for e in audit if e.get("withheld")]
+    assert {e["action"] for e in withheld} == {
+        "notification.queue",  # the submission, told to every reviewer
+        "review.assign",  # who took the review
+        "application.stage2_transition",  # "Review started by …", "Stage 2 approved by …"
+    }
+    assert all(WITHHELD in json.dumps(e) for e in withheld)
+    told = [e for e in audit if e["action"] == "notification.queue" and not e.get("withheld")]
+    assert any(member.email in e["after"]["recipients"] for e in told)
+    # NHS England's own copy still names who decided.
+    theirs = signed_in(reviewer).get(f"/review/applications/{application.pk}/assurance-pack.zip")
+    assert reviewer.email in every_part_as_text(theirs.content)["summary.pdf"]
+    verify_pack(theirs.content, published_key())
 
 
 @pytest.mark.parametrize("name", ["summary.pdf", "application.json", "audit.json"])
@@ -165,6 +230,21 @@ def test_an_audit_entry_changed_and_the_manifest_signed_again_is_caught_by_its_h
         verify_pack(zipped(parts), KEY.public_key())
 
 
+def test_nhs_englands_copy_with_an_entry_marked_withheld_is_refused(approved):
+    """Only the organisation's copy withholds addresses: an entry of NHS England's copy marked
+    withheld (so as to skip its hash) is a forgery, even signed again with the key."""
+    parts = parts_of(pack_build(approved, audience=Audience.NHS_ENGLAND).content)
+    audit = json.loads(parts["audit.json"])
+    audit[0] = {**audit[0], "action": "nothing.happened", "withheld": True}
+    parts["audit.json"] = json.dumps(audit).encode()
+    manifest = json.loads(parts[MANIFEST])
+    manifest["parts"]["audit.json"] = hashlib.sha256(parts["audit.json"]).hexdigest()
+    parts[MANIFEST] = json.dumps(manifest).encode()
+    parts[SIGNATURE] = base64.b64encode(KEY.sign(parts[MANIFEST]))
+    with pytest.raises(PackMismatch, match=f"entry {audit[0]['sequence']} is marked withheld"):
+        verify_pack(zipped(parts), KEY.public_key())
+
+
 def test_a_pack_signed_with_another_key_is_refused(approved):
     content = pack_build(approved, key=Ed25519PrivateKey.generate()).content
     with pytest.raises(PackMismatch, match="does not verify"):
@@ -177,7 +257,14 @@ def test_verify_pack_command_says_verified_or_exits_non_zero_naming_the_mismatch
     good = tmp_path / "pack.zip"
     good.write_bytes(pack_build(approved).content)
     call_command("verify_pack", str(good))
-    assert "verified" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "verified" in out
+    # The organisation's copy: the entries naming NHS England's people are not checkable here.
+    assert re.search(r"\n\d+ audit entries have an email address withheld from this reader", out)
+    theirs = tmp_path / "theirs.zip"
+    theirs.write_bytes(pack_build(approved, audience=Audience.NHS_ENGLAND).content)
+    call_command("verify_pack", str(theirs))
+    assert "withheld" not in capsys.readouterr().out
     bad = tmp_path / "bad.zip"
     bad.write_bytes(with_byte_changed(good.read_bytes(), "application.json"))
     with pytest.raises(CommandError, match="application.json: its SHA-256"):
@@ -344,7 +431,8 @@ def test_a_pause_after_approval_keeps_the_pack_and_names_the_approval_as_the_dec
     )
     approved.refresh_from_db()
     assert approved.stage2_state == Stage2State.APPROVED
-    data = json.loads(parts_of(pack_build(approved).content)["application.json"])
+    pack = pack_build(approved, audience=Audience.NHS_ENGLAND)
+    data = json.loads(parts_of(pack.content)["application.json"])
     assert data["decision"]["by"] == reviewer.email
     assert data["decision"]["at"] == approval.at.isoformat()
 

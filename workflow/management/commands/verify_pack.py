@@ -10,7 +10,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.signing import PackKeyError
-from workflow.assurance_pack import PackMismatch, load_public_key, signing_key, verify_pack
+from workflow.assurance_pack import (
+    PackMismatch,
+    load_public_key,
+    signing_key,
+    verify_pack,
+    withheld_count,
+)
 
 
 class Command(BaseCommand):
@@ -38,3 +44,10 @@ class Command(BaseCommand):
             f"{pack}: verified: {manifest['reference']}, signature and "
             f"{len(manifest['parts'])} parts and {len(manifest['evidence'])} evidence hashes"
         )
+        withheld = withheld_count(content)
+        if withheld:
+            self.stdout.write(
+                f"{withheld} audit entries have an email address withheld from this reader: "
+                "their hashes cannot be checked from the pack (NHS England checks them with "
+                "audit_verify)"
+            )
