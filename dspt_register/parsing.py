@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from core.middleware import clean_text
+from core.text import clean_text
 
 from .models import RegisterStatus
 
