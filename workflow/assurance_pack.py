@@ -37,6 +37,7 @@ from audit.chain import entry_hash
 from audit.models import AuditEntry
 from audit.services import Auditor
 from core.signing import PackKeyError, parse_private_key
+from core.text import clean_strings, json_controls_escaped
 from questionnaire.models import Answer, Response
 
 from .models import ChangeRequest, DocumentRequest, Hold, Submission
@@ -224,7 +225,8 @@ def audit_data(application: Application) -> list[dict[str, Any]]:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return json_controls_escaped(text).encode("utf-8")
 
 
 def _sha256(data: bytes) -> str:
@@ -245,7 +247,10 @@ def pack_build(
 ) -> Pack:
     from .assurance_pdf import summary_pdf
 
-    data = pack_data(application)
+    # Written as the service keeps text (ADR 0007): rows stored before their importer cleaned
+    # may hold control characters, which the PDF cannot draw. audit.json is left exact: each
+    # entry must match its hash, and JSON escapes any character.
+    data = clean_strings(pack_data(application))
     parts = {
         "summary.pdf": summary_pdf(data),
         "application.json": _json_bytes(data),
