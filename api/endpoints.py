@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from accounts.rules import can_review, is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_user, applications_visible_to
-from core.middleware import clean_text
+from core.text import clean_text
 from questionnaire import definitions
 from questionnaire.engine.answers import MAIN_INPUT, parse_answer
 from questionnaire.engine.errors import DefinitionError

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import Auditor
+from core.text import clean_text
 from evidence.models import ScanStatus
 from evidence.refusals import EMPTY, TRY_AGAIN, VIRUS, EvidenceRefused
 from evidence.scanning import evidence_scan
@@ -74,7 +75,7 @@ def certificate_store(
     - Otherwise the row is written and "certificate.add" audited in one transaction.
     """
     auditor = Auditor(actor)
-    product_name = product_name.strip()[:PRODUCT_NAME_MAX]
+    product_name = clean_text(product_name).strip()[:PRODUCT_NAME_MAX]
     try:
         parsed = _judge(received)
     except EvidenceRefused as refused:
@@ -93,6 +94,8 @@ def certificate_store(
         raise
     finally:
         received.discard()
+    # The names as the register keeps text (ADR 0007): a DN may hold control characters.
+    subject, issuer = clean_text(parsed.subject), clean_text(parsed.issuer)
 
     existing = Certificate.objects.filter(
         organisation=organisation, fingerprint_sha256=parsed.fingerprint_sha256
@@ -108,8 +111,8 @@ def certificate_store(
             certificate = Certificate.objects.create(
                 organisation=organisation,
                 product_name=product_name,
-                subject=parsed.subject,
-                issuer=parsed.issuer,
+                subject=subject,
+                issuer=issuer,
                 serial=parsed.serial,
                 fingerprint_sha256=parsed.fingerprint_sha256,
                 not_before=parsed.not_before,
@@ -123,11 +126,11 @@ def certificate_store(
             auditor.record(
                 action="certificate.add",
                 obj=certificate,
-                subject=parsed.subject,
+                subject=subject,
                 organisation=organisation,
                 after={
-                    "subject": parsed.subject,
-                    "issuer": parsed.issuer,
+                    "subject": subject,
+                    "issuer": issuer,
                     "serial": parsed.serial,
                     "fingerprint_sha256": parsed.fingerprint_sha256,
                     "not_before": parsed.not_before.isoformat(),

@@ -1,22 +1,13 @@
-"""Every text the service accepts is cleaned here, once, before any view sees it (ADR 0007)."""
+"""Every form and query-string value is cleaned here, once, before any view sees it (ADR 0007).
+Text read from a file is cleaned, or refused, by its importer with the same rule (core/text.py)."""
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 
+from .text import clean_text
 from .uploads import install_upload_handlers
-
-# C0 and C1 control characters and DEL, except tab, line feed and carriage return: invisible
-# copy-and-paste debris that nobody means to type. PostgreSQL refuses NUL in text and in JSON.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def clean_text(text: str) -> str:
-    """Text as the service keeps it: no control characters but tab and line feed, and every line
-    break (CRLF from browsers, or a lone CR) a line feed."""
-    return _CONTROL_CHARACTERS.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def clean_query_dict(data: QueryDict) -> QueryDict:

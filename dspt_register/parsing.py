@@ -9,7 +9,8 @@ punctuation, in any order, other columns ignored:
   Met), Not Published;
 - its publication date: "Publication date", "Date published", "Published" or "Latest
   publication date", as YYYY-MM-DD or DD/MM/YYYY; it may be empty.
-A row that cannot be read refuses the whole file, naming its line."""
+Control characters are dropped from every cell before it is read (ADR 0007). A row that cannot
+be read refuses the whole file, naming its line."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from core.middleware import clean_text
+from core.text import clean_text
 
 from .models import RegisterStatus
 
@@ -112,6 +113,9 @@ def register_rows(binary: BinaryIO) -> Iterator[RegisterRow]:
         columns = _columns(header)
         for row in reader:
             line = reader.line_num
+            # Every cell cleaned before it is judged, as a form's fields are (ADR 0007):
+            # PostgreSQL refuses a NUL in the name, and every page and export shows it.
+            row = [clean_text(cell) for cell in row]
             if not any(cell.strip() for cell in row):
                 continue
             cells = {field: (row[i] if i < len(row) else "") for field, i in columns.items()}
@@ -133,8 +137,7 @@ def register_rows(binary: BinaryIO) -> Iterator[RegisterRow]:
                     f"Line {line}: the publication date {cells['published']!r} is not a date "
                     "as YYYY-MM-DD or DD/MM/YYYY"
                 ) from None
-            # A name as the service keeps text (ADR 0007): PostgreSQL refuses a NUL in it.
-            name = " ".join(clean_text(cells["name"]).split())[:NAME_MAX]
+            name = " ".join(cells["name"].split())[:NAME_MAX]
             yield RegisterRow(line, code, name, status, published)
     except UnicodeDecodeError:
         raise RegisterFileError("The file is not UTF-8 text") from None

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from audit.services import Auditor
+from core.text import clean_text
 
 from .models import DsptRegisterEntry, DsptSnapshot
 from .parsing import RegisterRow, register_rows
@@ -45,6 +46,7 @@ def dspt_register_import(
     returns the snapshot it made the first time; a file with a row it cannot read
     (``RegisterFileError``) adds nothing; an organisation listed twice keeps its latest
     publication. Audited ("dspt_register.import")."""
+    source = clean_text(source)  # a file's name, kept as text (ADR 0007)
     sha256 = file_sha256(open_file)
     existing = DsptSnapshot.objects.filter(sha256=sha256).first()
     if existing is not None:

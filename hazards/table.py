@@ -8,6 +8,8 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.text import clean_text
+
 from .risk import RISK_LABELS, Likelihood, Severity
 
 # (CSV header, field name, the words used in errors, maximum characters or None)
@@ -124,9 +126,12 @@ def hazard_rows_parse(data: bytes) -> ParsedTable:
                 RowError(line, f"A hazard log can have {MAX_ROWS} hazards or less")
             )
             break
+        # Cleaned as the hazard form's fields are (ADR 0007), before they are judged.
         row = {
             name: _unsafe_cell(
-                cells[index[header_name]].strip() if index[header_name] < len(cells) else ""
+                clean_text(cells[index[header_name]]).strip()
+                if index[header_name] < len(cells)
+                else ""
             )
             for header_name, name, _, _ in COLUMNS
         }
@@ -142,17 +147,20 @@ def hazard_rows_parse(data: bytes) -> ParsedTable:
 
 
 def _export_rows(hazards: list[Any]) -> list[list[str]]:
+    """Each hazard's cells as the exports write them: cleaned (a row stored before the import
+    cleaned may hold a control character, which XLSX cannot), then never a formula."""
     rows = []
     for hazard in hazards:
         row = [getattr(hazard, name) for _, name, _, _ in COLUMNS]
         for value in (hazard.initial_risk, hazard.residual_risk):
             row.append(f"{value} {RISK_LABELS[value]}")
-        rows.append(row)
+        rows.append([_safe_cell(clean_text(str(value))) for value in row])
     return rows
 
 
 def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet reading a cell as a formula (CSV injection): prefix with '."""
+    """Stop a spreadsheet reading a cell as a formula (CSV injection): prefix with '. Applied to
+    cleaned text, so a control character cannot hide a formula's first character."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -166,7 +174,7 @@ def hazards_csv(hazards: list[Any]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([c[0] for c in COLUMNS] + list(RISK_COLUMNS))
     for row in _export_rows(hazards):
-        writer.writerow([_safe_cell(str(v)) for v in row])
+        writer.writerow(row)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -182,7 +190,7 @@ def hazards_xlsx(hazards: list[Any]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _export_rows(hazards):
-        sheet.append([_safe_cell(str(v)) for v in row])
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

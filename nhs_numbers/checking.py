@@ -16,6 +16,10 @@ How the file is read:
   no LF at all). Blank lines are counted and skipped. The first non-blank row is a header, and
   skipped, when its first column holds no digit.
 - A row that is not UTF-8 text is invalid, and the rest of the file is still checked.
+- So is a row whose NHS number holds a control character (core/text.py, ADR 0007), even one that
+  spaces round a number would hide (a vertical tab, a form feed): the file is checked before it
+  is sent to NIR, so what a person cannot see is named, not cleaned away. The row's other columns
+  are not read, and a line of nothing but such characters is not blank.
 - What is not a CSV is refused before any row is judged (`NotACsv`): a file with NUL bytes
   (UTF-16, a spreadsheet, an image), or one that starts as a PDF, ZIP (XLSX, DOCX), PNG, JPEG,
   GIF or an old Office document does.
@@ -30,6 +34,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from core.text import has_control_characters
+
 MAX_LISTED = 1000
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -37,6 +43,7 @@ MISSING = "The NHS number is missing"
 NOT_NUMBERS = "Contains characters other than numbers, spaces and dashes"
 WRONG_GROUPING = "Spaces or dashes must split the number 3, 3 and 4, as in 943 476 5919"
 NOT_UTF8 = "The row is not UTF-8 text"
+CONTROL_CHARACTER = "Contains an invisible control character, such as an escape or a form feed"
 CHECK_DIGIT = "The check digit is wrong (Modulus 11)"
 NO_CHECK_DIGIT = "No NHS number starts with these 9 digits (Modulus 11)"
 
@@ -232,10 +239,12 @@ class NhsNumberFileCheck:
             self._seen_row = True
             self._invalid(NOT_UTF8)
             return
-        if not text.strip():
+        first_column = text.split(",", 1)[0]
+        hidden = has_control_characters(first_column)
+        if not text.strip() and not hidden:
             report.blank_lines += 1
             return
-        value = text.split(",", 1)[0].strip()
+        value = first_column.strip()
         if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
             value = value[1:-1].strip()
         if not self._seen_row:
@@ -243,7 +252,7 @@ class NhsNumberFileCheck:
             if not any(c.isdigit() for c in value) and value:
                 report.header_line = self._line
                 return
-        problem = nhs_number_problem(value)
+        problem = CONTROL_CHARACTER if hidden else nhs_number_problem(value)
         if problem is None:
             report.valid += 1
         else:

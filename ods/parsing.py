@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
+from core.text import clean_text
+
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{3,10}$")
 NAME_MAX = 200
 
@@ -81,10 +83,9 @@ def ods_date(text: str | None) -> date | None:
 
 
 def clean_name(text: str | None) -> str:
-    """White space collapsed, and control and other unprintable characters dropped (ADR 0007):
-    a name from a file is shown on pages and in emails as any typed one is."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in text or "")
-    return " ".join(printable.split())
+    """Control characters dropped as from any form field (ADR 0007), then white space collapsed:
+    a name from a file is shown on pages, in emails and in exports as any typed one is."""
+    return " ".join(clean_text(text or "").split())
 
 
 def _local(tag: str) -> str:
@@ -100,12 +101,12 @@ def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | Non
 
 def _value(element: ElementTree.Element | None, name: str) -> str:
     found = _child(element, name) if element is not None else None
-    return (found.get("value") or "").strip() if found is not None else ""
+    return clean_text(found.get("value") or "").strip() if found is not None else ""
 
 
 def _record_from_xml(element: ElementTree.Element, today: date) -> OdsRecord | None:
     org_id = _child(element, "OrgId")
-    code = (org_id.get("extension") or "").strip().upper() if org_id is not None else ""
+    code = clean_text(org_id.get("extension") or "").strip().upper() if org_id is not None else ""
     name_element = _child(element, "Name")
     name = clean_name(name_element.text) if name_element is not None else ""
     if not CODE_PATTERN.match(code) or not name:
@@ -245,7 +246,8 @@ def _csv_records(stream: IO[bytes], info: OdsFile, today: date) -> Iterator[OdsR
         body = _chain_first(first, rows)
 
     def cell(row: list[str], at: int | None) -> str:
-        return row[at].strip() if at is not None and at < len(row) else ""
+        # Every cell cleaned before it is judged, as a form's fields are (ADR 0007).
+        return clean_text(row[at]).strip() if at is not None and at < len(row) else ""
 
     try:
         for row in body:

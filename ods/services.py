@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import Auditor
+from core.text import clean_text
 
 from .models import OdsImport, OdsOrganisation
 from .parsing import OdsFileInvalid, OdsRecord, ods_records
@@ -79,6 +80,7 @@ def ods_import(
     nothing (one transaction): a file that cannot be read, or names no organisation, raises
     OdsFileInvalid and changes nothing. Codes a later file leaves out are kept as they were."""
     today = today or timezone.localdate()
+    source = clean_text(source)  # a file's name, kept as text (ADR 0007)
     hashing = _HashingReader(stream)
     info, records = ods_records(io.BufferedReader(hashing), today=today)
     done = OdsImport.objects.create(

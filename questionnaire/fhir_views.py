@@ -13,6 +13,7 @@ from accounts.models import User
 from applications.models import Application
 from applications.selectors import application_get_for_member
 from applications.services import application_download_record
+from core.text import clean_strings
 from workflow.selectors import submission_latest
 
 from . import definitions
@@ -38,7 +39,9 @@ def submission_fhir_resource(application: Application) -> dict[str, Any]:
         raise Http404("Not submitted yet")
     version = submission.snapshot["questionnaire"]
     definition = definitions.definition_for(version["id"], version["version"])
-    return questionnaire_response_resource(definition, submission.snapshot)
+    # FHIR strings hold no control characters but tab and line breaks: the snapshot is cleaned
+    # as it is written out (ADR 0007), whatever was stored before the importers cleaned.
+    return clean_strings(questionnaire_response_resource(definition, submission.snapshot))
 
 
 def submission_fhir_download(application: Application, actor: User) -> HttpResponse:

@@ -40,6 +40,7 @@ from audit.services import Auditor
 from core.signing import load_public_key as load_public_key
 from core.signing import public_key_pem as public_key_pem
 from core.signing import signing_key
+from core.text import clean_strings, json_controls_escaped
 from questionnaire.models import Answer, Response
 
 from .models import ChangeRequest, DocumentRequest, Hold, Submission
@@ -219,7 +220,8 @@ def audit_data(application: Application) -> list[dict[str, Any]]:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return json_controls_escaped(text).encode("utf-8")
 
 
 def _sha256(data: bytes) -> str:
@@ -245,7 +247,10 @@ def pack_build(
     """The pack as ``audience`` may read it (the organisation's unless said otherwise)."""
     from .assurance_pdf import summary_pdf
 
-    data = pack_data(application, audience)
+    # Written as the service keeps text (ADR 0007): rows stored before their importer cleaned
+    # may hold control characters, which the PDF cannot draw. audit.json is left exact: each
+    # entry must match its hash, and JSON escapes any character.
+    data = clean_strings(pack_data(application, audience))
     entries = audit_data(application)
     visible = (
         organisation_visible_emails(application, data, entries)

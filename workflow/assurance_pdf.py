@@ -10,6 +10,8 @@ from typing import Any
 
 from fpdf import FPDF
 
+from core.text import clean_text
+
 NHS_BLUE = (0, 94, 184)  # #005eb8
 NHS_BLACK = (33, 43, 50)  # #212b32
 NHS_GREY = (77, 101, 117)  # #4c6272, secondary text
@@ -82,7 +84,7 @@ class _Summary(FPDF):
         return set(self.fonts[key].cmap) & set(self.fonts[f"{key}B"].cmap)  # type: ignore[union-attr]
 
     def text_of(self, value: Any) -> str:
-        text = ("" if value is None else str(value)).replace("\t", " ")
+        text = clean_text("" if value is None else str(value)).replace("\t", " ")
         if not self.unicode:
             drawn = text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
         else:

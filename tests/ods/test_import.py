@@ -202,4 +202,4 @@ def test_names_lose_control_characters_and_extra_white_space():
         b'"RNI","  Northern\x07 Imaging\t\tTrust\x1b ","RO\x00197"\r\n'
     )
     assert rows()["RNI"][0] == "Northern Imaging Trust"
-    assert rows()["RNI"][4] == "RO 197"
+    assert rows()["RNI"][4] == "RO197"

@@ -124,7 +124,7 @@ def test_a_nul_byte_in_the_email_address_is_a_wrong_email_address(db):
     ],
 )
 def test_clean_text_keeps_what_people_type(sent, kept):
-    from core.middleware import clean_text
+    from core.text import clean_text
 
     assert clean_text(sent) == kept
 
@@ -132,7 +132,7 @@ def test_clean_text_keeps_what_people_type(sent, kept):
 @settings(max_examples=200, deadline=None)
 @given(text=st.text())
 def test_clean_text_leaves_no_control_character_but_tab_and_line_feed(text):
-    from core.middleware import clean_text
+    from core.text import clean_text
 
     cleaned = clean_text(text)
     assert all(c in "\t\n" or unicodedata.category(c) != "Cc" for c in cleaned)
