@@ -116,13 +116,18 @@ def test_a_hazard_csv_with_a_control_character_imports_cleaned_and_exports(
         assert [row[1] for row in cells[1:]] == ([expected] if expected else [])
 
 
-@pytest.mark.parametrize("character", CONTROL_CHARACTERS, ids=named)
+# PostgreSQL refuses a NUL in text, so no row stored there can hold one: it is not asked of it
+# (a skipped test fails CI).
+STORABLE_CONTROL_CHARACTERS = [
+    c for c in CONTROL_CHARACTERS if c != "\x00" or connection.vendor != "postgresql"
+]
+
+
+@pytest.mark.parametrize("character", STORABLE_CONTROL_CHARACTERS, ids=named)
 def test_a_hazard_stored_with_a_control_character_still_exports(
     character, client_member, application, reviewer
 ):
     """Rows imported before the importer cleaned: the exports clean them as they write."""
-    if character == "\x00" and connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL cannot store a NUL in text: no row holds one")
     log = HazardLog.objects.create(application=application)
     Hazard.objects.create(
         log=log,
