@@ -67,9 +67,9 @@ class OrganisationWorld:
     applications: dict[str, Any]
 
 
-def matrix_world(*, tmp_path) -> dict[str, Any]:
+def matrix_world() -> dict[str, Any]:
     """Organisation A (Northern, member_a) and organisation B (Southern, member_b), a reviewer
-    and an administrator. The caller pins today and sends evidence to `tmp_path`."""
+    and an administrator. The caller pins today and says where evidence is stored."""
     reviewer = user_create(
         email="reviewer@england.example", password=PASSWORD, kind=UserKind.REVIEWER, actor=None
     )
@@ -78,7 +78,7 @@ def matrix_world(*, tmp_path) -> dict[str, Any]:
     )
     worlds, members = {}, {}
     for label, organisation in (("A", NORTHERN), ("B", SOUTHERN)):
-        members[label], worlds[label] = _organisation_world(organisation, reviewer, tmp_path)
+        members[label], worlds[label] = _organisation_world(organisation, reviewer)
     staff_invitation = Invitation.objects.create(
         email="new.reviewer@england.example",
         kind=UserKind.REVIEWER,
@@ -107,7 +107,7 @@ def matrix_world(*, tmp_path) -> dict[str, Any]:
     return {"users": users, "personal": personal, **worlds}
 
 
-def _organisation_world(organisation: Organisation, reviewer, tmp_path):
+def _organisation_world(organisation: Organisation, reviewer):
     org = organisation_create(name=organisation.name, ods_code=organisation.ods_code, actor=None)
     member = make_member(org, f"{organisation.member}@{organisation.domain}")
     client = Client()
@@ -122,7 +122,7 @@ def _organisation_world(organisation: Organisation, reviewer, tmp_path):
     texts: dict[str, str] = {"reference": application.reference, "organisation": org.name}
     for part in (
         _review(application, reviewer, word),
-        _evidence(application, member, word, tmp_path),
+        _evidence(application, member, word),
         _attestation(application, member, organisation),
         _certificate(application, member, organisation),
         _people(application, member, organisation),
@@ -213,7 +213,7 @@ def _review(application: Application, reviewer, word: str):
     )
 
 
-def _evidence(application: Application, member, word: str, tmp_path):
+def _evidence(application: Application, member, word: str):
     evidence = evidence_store(
         application=application,
         purpose="question:c_aup",

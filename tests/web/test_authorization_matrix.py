@@ -9,7 +9,7 @@ organisations have one of every record (tests/web/matrix_world.py).
   round, by every role with every method: always a 404, so a child looked up by its id alone
   (not through its parent) is caught.
 - Every URL naming an application is asked of the other organisation's applications in every
-  state they are in (paused, draft, withdrawn): a 404.
+  state they are in (paused, a draft, one just started, withdrawn): a 404.
 
 A URL pattern missing from the table fails the test, so every new URL is covered.
 
@@ -128,7 +128,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         patch.setattr(definitions, "today", lambda: TODAY)
         with transaction.atomic():
-            yield matrix_world(tmp_path=folder)
+            yield matrix_world()
             transaction.set_rollback(True)
 
 
