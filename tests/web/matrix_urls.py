@@ -21,7 +21,7 @@ URLS = {
     # Organisations and members (ADR 0011): every member sees their organisation's members; only
     # its onboarding leads (member_a and member_b are, each of their own) manage them, and only
     # their own organisation's (a member left out is tests/accounts/test_members.py's).
-    "accounts:members": ("/organisation/members", ["GET"], APPLICANT | {"member_b"}, False),
+    "accounts:members": ("/organisation/members", ["GET"], MEMBERS, False),
     "accounts:invite": ("/organisation/members/invite", ["GET", "POST"], MEMBERS, False),
     "accounts:member_remove": (
         "/organisation/members/{membership}/remove",
