@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, PasswordReset, UserKind, password_fingerprint
 from accounts.services import user_create
-from api.services import token_create
 from applications.models import Application
 from attestations.models import KeyPerson
 from certificates.models import Certificate
@@ -25,6 +24,7 @@ from evidence.services import evidence_store
 from evidence.upload import quarantine_file
 from hazards.services import hazard_add
 from tests.answer_sets import SUPPLIER
+from tests.api_tokens import token_made
 from tests.conftest import PASSWORD
 from tests.web.conftest import make_member
 from workflow.documents import document_request_create
@@ -62,7 +62,7 @@ def matrix_world(*, applicant, member, outsider, reviewer, settings, tmp_path) -
             **_people(application, member),
             **_controller(application, member),
             **_hazard(application, member),
-            "api_token": token_create(user=member, name="matrix", days=7).token.pk,
+            "api_token": token_made(user=member, name="matrix", days=7).token.pk,
         },
     }
 

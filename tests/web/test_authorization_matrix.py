@@ -13,7 +13,7 @@ from django.urls.converters import IntConverter, UUIDConverter
 
 from accounts.models import UserKind
 from accounts.services import user_create
-from api.services import token_create
+from tests.api_tokens import token_made
 from tests.conftest import PASSWORD
 from tests.web.matrix_urls import ROLES, URLS
 from tests.web.matrix_world import matrix_world
@@ -65,7 +65,7 @@ def world(applicant, member, outsider, reviewer, fixed_today, settings, tmp_path
 def client_for(role, world, path=""):
     """A browser signed in as the role; for the JSON API, a client with the role's own token."""
     if path.startswith("/api/") and role != "anonymous":
-        secret = token_create(user=world["users"][role], name="matrix", days=7).secret
+        secret = token_made(user=world["users"][role], name="matrix", days=7).secret
         return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {secret}")
     client = Client(raise_request_exception=False)
     if role != "anonymous":
