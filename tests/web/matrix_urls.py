@@ -327,6 +327,14 @@ URLS = {
     ),
     # Personal API tokens (ADR 0024): everyone signed in manages their own.
     "tokens:tokens": ("/account/api-tokens", ["GET", "POST"], SIGNED_IN, False),
+    # Creating one asks for the current factor first (issue 22).
+    "tokens:confirm": ("/account/api-tokens/confirm", ["GET", "POST"], SIGNED_IN, False),
+    "tokens:confirm_recovery_code": (
+        "/account/api-tokens/confirm/recovery-code",
+        ["GET", "POST"],
+        SIGNED_IN,
+        False,
+    ),
     "tokens:token_revoke": (
         "/account/api-tokens/{api_token}/revoke",
         ["POST"],
