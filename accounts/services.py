@@ -41,7 +41,9 @@ class SignInLocked(Exception):
         self.refusal = refusal
 
 
-def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User | None:
+def sign_in_attempt(
+    *, request: HttpRequest, email: str, password: str, purpose: str = ""
+) -> User | None:
     """Check the email address and password; the user when they are right, None when not.
 
     This does not start a session: the sign-in view hands a right password to the second step
@@ -56,13 +58,18 @@ def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User 
     A browser presenting a valid device cookie for the address is subject to neither: it is
     refused after SIGN_IN_FAILURE_LIMIT failures made with that cookie. So a stranger cannot
     lock a user out of their usual browser, nor lock out everyone behind a shared address (an
-    NHS trust's network), and nothing says whether the account exists."""
+    NHS trust's network), and nothing says whether the account exists.
+
+    `purpose`, when the password is checked again for a signed-in person (password_confirm),
+    is kept in the audit entries."""
     email = normalise_email(email)
     client = client_address(request)
     device = device_for(request, email=email)
     attempt: dict[str, str] = {"email": email, "client": client}
     if device is not None:
         attempt["device"] = device
+    if purpose:
+        attempt["purpose"] = purpose
     refusal = _sign_in_refusal(email=email, client=client, device=device)
     if refusal is not None:
         Auditor(None).record(
@@ -74,6 +81,24 @@ def sign_in_attempt(*, request: HttpRequest, email: str, password: str) -> User 
         Auditor(None).record(action="user.sign_in_failed", obj=None, after=attempt)
         return None
     return user
+
+
+def password_confirm(*, request: HttpRequest, user: User, password: str, purpose: str) -> bool:
+    """Whether `password` is the signed-in `user`'s, asked again before something a stolen
+    session must not do alone (two_factor.current_factor), for someone with no authenticator
+    app. It is checked as a sign-in is: a wrong one is a failed sign-in for the address,
+    counting towards the same lockout, and while locked SignInLocked is raised unchecked. A right
+    one is audited as user.password_confirmed with the purpose."""
+    checked = sign_in_attempt(request=request, email=user.email, password=password, purpose=purpose)
+    if checked is None or checked.pk != user.pk:
+        return False
+    Auditor(user).record(
+        action="user.password_confirmed",
+        obj=user,
+        organisation=_organisation_of(user),
+        after={"client": client_address(request), "purpose": purpose},
+    )
+    return True
 
 
 def _sign_in_refusal(*, email: str, client: str, device: str | None) -> SignInRefusal | None:

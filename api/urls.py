@@ -29,6 +29,12 @@ _patterns, _app_name, _namespace = api.urls
 app_name = "tokens"
 urlpatterns = [
     path("account/api-tokens", views.tokens, name="tokens"),
+    path("account/api-tokens/confirm", views.token_confirm, name="confirm"),
+    path(
+        "account/api-tokens/confirm/recovery-code",
+        views.token_confirm_recovery_code,
+        name="confirm_recovery_code",
+    ),
     path("account/api-tokens/<int:token_id>/revoke", views.token_revoke, name="token_revoke"),
 ]
 api_urls = (_open_to_tokens(list(_patterns)), _app_name, _namespace)

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 SECOND_FACTOR_FAILURE_LIMIT = 5
 SECOND_FACTOR_LOCKOUT = timedelta(minutes=15)
-# How long a code from the current app (or a recovery code), entered to replace the app, lets the
-# new one be set up: long enough to install an app and scan a QR code.
-REPLACE_CONFIRMED_FOR = timedelta(minutes=10)
+# How long the current factor, given for one purpose (two_factor.current_factor), allows it: long
+# enough to install an app and scan a QR code, or to name a token.
+CURRENT_FACTOR_FOR = timedelta(minutes=10)
 
 
 class CodeCheck(StrEnum):
@@ -87,22 +87,30 @@ def _codes_replace(user: User) -> NewRecoveryCodes:
     return NewRecoveryCodes(codes)
 
 
+def current_factor_counts(given_at: datetime | None, *, last_used: datetime | None) -> bool:
+    """Whether the current factor, accepted for one purpose at `given_at` (None when never),
+    still allows it: within CURRENT_FACTOR_FOR, and only if it came after `last_used` (when that
+    purpose was last carried out, None when never), so one check allows one change."""
+    if given_at is None:
+        return False
+    now = timezone.now()
+    if last_used is not None and given_at <= last_used:
+        return False
+    return given_at <= now and now - given_at <= CURRENT_FACTOR_FOR
+
+
 def replacement_confirmed(
     authenticator: Authenticator | None, *, current_factor_at: datetime | None
 ) -> bool:
     """Whether `authenticator` may be replaced, given when a code from it or a recovery code
     was last accepted for that (`current_factor_at`, None when never): always when there is no
-    confirmed app yet; otherwise within REPLACE_CONFIRMED_FOR of that, and only if it came after
-    the app was set up, so one check allows one replacement."""
+    confirmed app yet; otherwise as current_factor_counts says, the app's set-up being the last
+    replacement."""
     if authenticator is None or not authenticator.is_confirmed:
         return True
-    if current_factor_at is None or authenticator.confirmed_at is None:
+    if authenticator.confirmed_at is None:
         return False
-    now = timezone.now()
-    return (
-        authenticator.confirmed_at < current_factor_at <= now
-        and now - current_factor_at <= REPLACE_CONFIRMED_FOR
-    )
+    return current_factor_counts(current_factor_at, last_used=authenticator.confirmed_at)
 
 
 @transaction.atomic
@@ -166,9 +174,9 @@ def _refused_while_locked(user: User, *, client: str, purpose: str) -> bool:
 def code_verify(*, user: User, code: str, client: str, purpose: str) -> CodeCheck:
     """Check a code from the user's authenticator app: accepted at most once per time step.
 
-    `purpose` says what the code was asked for (sign_in, recovery_codes, turn_off, replace) in
-    the audit entry. Wrong and reused codes count towards the lockout; while locked nothing is
-    checked."""
+    `purpose` says what the code was asked for (sign_in, recovery_codes, turn_off, or a
+    current_factor.Purpose) in the audit entry. Wrong and reused codes count towards the
+    lockout; while locked nothing is checked."""
     authenticator = (
         Authenticator.objects.select_for_update()
         .filter(user=user, confirmed_at__isnull=False)
@@ -196,7 +204,7 @@ def code_verify(*, user: User, code: str, client: str, purpose: str) -> CodeChec
 def recovery_code_use(*, user: User, code: str, client: str, purpose: str = "sign_in") -> CodeCheck:
     """Accept one of the user's unused recovery codes instead of a code from the app, and mark it
     used: each works once. Wrong or used codes count towards the lockout. `purpose` as for
-    code_verify (sign_in or replace)."""
+    code_verify."""
     if not Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists():
         return CodeCheck.NO_AUTHENTICATOR
     if _refused_while_locked(user, client=client, purpose=purpose):

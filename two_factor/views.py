@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.client_address import client_address
 
+from .current_factor import Purpose, current_factor_forget, current_factor_given
 from .recovery_codes import COUNT
-from .replacing import replace_confirmed_at, replace_confirmed_forget
 from .rules import may_turn_off, two_factor_required
 from .selectors import confirmed_authenticator, has_two_factor, two_factor_status
 from .services import (
@@ -204,7 +204,8 @@ def set_up(request: HttpRequest) -> HttpResponse:
         # from that one is what signs in now.
         request.session.pop(PENDING_KEY, None)
         return redirect("accounts:sign_in")
-    current_factor_at = replace_confirmed_at(request, user)
+    given = current_factor_given(request, user, purpose=Purpose.REPLACE)
+    current_factor_at = given.at if given else None
     may_replace = replacement_confirmed(authenticator, current_factor_at=current_factor_at)
     replace_confirm = with_next(reverse("two_factor:replace_confirm"), next_url)
     if not may_replace and (request.method == "GET" or not _kept_secret(request, user)):
@@ -242,7 +243,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
             return redirect(replace_confirm)
         if isinstance(result, NewRecoveryCodes) or result is CodeCheck.REUSED:
             request.session.pop(NEW_SECRET_KEY, None)
-            replace_confirmed_forget(request)
+            current_factor_forget(request, purpose=Purpose.REPLACE)
             if isinstance(result, NewRecoveryCodes):
                 request.session[NEW_CODES_KEY] = result.codes
             if pending:

@@ -331,6 +331,14 @@ URLS = {
     ),
     # Personal API tokens (ADR 0024): everyone signed in manages their own.
     "tokens:tokens": ("/account/api-tokens", ["GET", "POST"], SIGNED_IN, False),
+    # Creating one asks for the current factor first (issue 22).
+    "tokens:confirm": ("/account/api-tokens/confirm", ["GET", "POST"], SIGNED_IN, False),
+    "tokens:confirm_recovery_code": (
+        "/account/api-tokens/confirm/recovery-code",
+        ["GET", "POST"],
+        SIGNED_IN,
+        False,
+    ),
     "tokens:token_revoke": (
         "/account/api-tokens/{api_token}/revoke",
         ["POST"],
@@ -469,6 +477,7 @@ SHOWS = {
     "hazards:review": ["Hazard log", "{hazard}", "{reference}"],
     "nhs_numbers:check": ["Check a file of NHS numbers", "{controller_reference}"],
     "tokens:tokens": ["API tokens", "{user_token}"],
+    "tokens:confirm": ["Create an API token"],
     "api:openapi-json": ['"openapi": "3.1.0"'],
     "api:openapi-view": ["NIR Stage 2 Governance Assurance API"],
     "api:applications_list": ["{reference}"],
@@ -495,6 +504,8 @@ REDIRECTS = {
     # No app to replace in the matrix's world: setting up a first app needs no current code
     # (asking for it with an app is tests/web/test_two_factor.py's).
     "two_factor:replace_confirm": {"/two-factor/set-up"},
+    # With no app, a token is confirmed with the password (tokens:confirm), not a recovery code.
+    "tokens:confirm_recovery_code": {"/account/api-tokens/confirm"},
     "two_factor:replace_confirm_recovery_code": {"/two-factor/set-up"},
     "two_factor:sign_in": {"/", "/sign-in"},
     "two_factor:sign_in_recovery_code": {"/", "/sign-in"},

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, PasswordReset, UserKind, password_fingerprint
 from accounts.services import organisation_create, user_create
-from api.services import token_create
 from applications.models import Application
 from attestations.models import KeyPerson
 from certificates.models import Certificate
@@ -32,6 +31,7 @@ from evidence.services import evidence_store
 from evidence.upload import quarantine_file
 from hazards.services import hazard_add
 from tests.answer_sets import SUPPLIER
+from tests.api_tokens import token_made
 from tests.conftest import PASSWORD
 from tests.web.conftest import Applicant, make_member
 from workflow.comments import review_comment_add
@@ -98,7 +98,7 @@ def matrix_world() -> dict[str, Any]:
     tokens = {role: f"{role.replace('_', ' ').capitalize()}'s token" for role in users}
     for role, user in users.items():
         if role not in ("member_a", "member_b"):
-            token_create(user=user, name=tokens[role], days=7)
+            token_made(user=user, name=tokens[role], days=7)
     tokens.update(member_a=worlds["A"].texts["api_token"], member_b=worlds["B"].texts["api_token"])
     personal = {
         role: {"user_email": user.email, "user_token": tokens[role]} for role, user in users.items()
@@ -153,7 +153,7 @@ def _organisation_world(organisation: Organisation, reviewer):
         professional_body="General Medical Council",
         registration_number="7654321",
     )
-    token = token_create(user=member, name=f"{word} pipeline token", days=7).token
+    token = token_made(user=member, name=f"{word} pipeline token", days=7).token
     values.update(
         controller_app=controller.pk,
         new_app=new.pk,

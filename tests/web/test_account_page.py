@@ -3,6 +3,7 @@ tokens, the organisation's members and a new password. It shows only the person'
 
 import re
 
+from tests.api_tokens import ready_to_create
 from tests.web.conftest import signed_in
 
 
@@ -36,7 +37,7 @@ def test_staff_have_an_account_page_without_an_organisation(reviewer):
 
 
 def test_a_tokens_revoke_button_names_it_in_hidden_text_escaped(member):
-    client = signed_in(member)
+    client = ready_to_create(signed_in(member))
     client.post("/account/api-tokens", {"name": "<b>PACS</b>", "days": "30"})
     html = client.get("/account/api-tokens").content.decode()
     assert 'Revoke<span class="nhsuk-u-visually-hidden"> &lt;b&gt;PACS&lt;/b&gt;</span>' in html
@@ -44,6 +45,7 @@ def test_a_tokens_revoke_button_names_it_in_hidden_text_escaped(member):
 
 
 def test_a_missing_duration_links_to_the_first_radio(member):
-    html = signed_in(member).post("/account/api-tokens", {"name": "PACS"}).content.decode()
+    client = ready_to_create(signed_in(member))
+    html = client.post("/account/api-tokens", {"name": "PACS"}).content.decode()
     assert re.search(r'<a href="#days"[^>]*>\s*Select how long the token lasts\s*</a>', html)
     assert 'id="days"' in html

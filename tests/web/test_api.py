@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from api.selectors import key_hash
-from api.services import token_create
 from applications.models import Application
 from audit.models import AuditEntry
 from questionnaire.models import Answer
 from tests.answer_sets import SUPPLIER
+from tests.api_tokens import ready_to_create, token_made
 from tests.web.conftest import errors_on, signed_in
 
 
@@ -34,7 +34,7 @@ def submitted(applicant):
 
 
 def test_the_account_page_shows_a_new_token_once_and_keeps_only_its_hash(member):
-    client = signed_in(member)
+    client = ready_to_create(signed_in(member))
     response = client.post("/account/api-tokens", {"name": "Supplier portal", "days": "30"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -49,14 +49,15 @@ def test_the_account_page_shows_a_new_token_once_and_keeps_only_its_hash(member)
 
 
 def test_a_token_needs_a_name_and_an_allowed_duration(member):
-    response = signed_in(member).post("/account/api-tokens", {"name": " ", "days": "3650"})
+    client = ready_to_create(signed_in(member))
+    response = client.post("/account/api-tokens", {"name": " ", "days": "3650"})
     assert response.status_code == 400
     assert errors_on(response) == ["Enter a name for the token", "Select how long the token lasts"]
     assert not ApiToken.objects.exists()
 
 
 def test_revoking_a_token_refuses_it_from_then_on_and_is_audited(member):
-    secret = token_create(user=member, name="CI", days=7).secret
+    secret = token_made(user=member, name="CI", days=7).secret
     assert api_client().get("/api/v1/applications", **bearer(secret)).status_code == 200
     token = ApiToken.objects.get()
     response = signed_in(member).post(f"/account/api-tokens/{token.pk}/revoke")
@@ -69,7 +70,7 @@ def test_revoking_a_token_refuses_it_from_then_on_and_is_audited(member):
 
 
 def test_no_one_revokes_another_users_token(member, outsider):
-    token = token_create(user=member, name="CI", days=7).token
+    token = token_made(user=member, name="CI", days=7).token
     response = signed_in(outsider).post(f"/account/api-tokens/{token.pk}/revoke")
     assert response.status_code == 404
     token.refresh_from_db()
@@ -77,7 +78,7 @@ def test_no_one_revokes_another_users_token(member, outsider):
 
 
 def test_an_expired_token_is_refused(member):
-    created = token_create(user=member, name="CI", days=7)
+    created = token_made(user=member, name="CI", days=7)
     ApiToken.objects.filter(pk=created.token.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
@@ -94,8 +95,8 @@ def test_no_token_or_a_made_up_one_is_refused(db):
 def test_an_applicant_reads_their_organisations_applications_and_no_other(
     submitted, member, outsider
 ):
-    own = token_create(user=member, name="A", days=7).secret
-    other = token_create(user=outsider, name="B", days=7).secret
+    own = token_made(user=member, name="A", days=7).secret
+    other = token_made(user=outsider, name="B", days=7).secret
     listed = api_client().get("/api/v1/applications", **bearer(own)).json()
     assert [a["reference"] for a in listed] == [submitted.reference]
     assert api_client().get("/api/v1/applications", **bearer(other)).json() == []
@@ -115,18 +116,18 @@ def test_an_applicant_reads_their_organisations_applications_and_no_other(
 
 def test_the_review_queue_is_for_nhs_england_only(submitted, member, reviewer):
     queue = api_client().get(
-        "/api/v1/review/queue", **bearer(token_create(user=reviewer, name="R", days=7).secret)
+        "/api/v1/review/queue", **bearer(token_made(user=reviewer, name="R", days=7).secret)
     )
     assert queue.status_code == 200
     assert [r["reference"] for r in queue.json()["results"]] == [submitted.reference]
     refused = api_client().get(
-        "/api/v1/review/queue", **bearer(token_create(user=member, name="A", days=7).secret)
+        "/api/v1/review/queue", **bearer(token_made(user=member, name="A", days=7).secret)
     )
     assert refused.status_code == 404
 
 
 def test_the_questionnaire_definition_is_the_current_one(member, definition):
-    secret = token_create(user=member, name="A", days=7).secret
+    secret = token_made(user=member, name="A", days=7).secret
     body = api_client().get("/api/v1/questionnaire", **bearer(secret)).json()
     assert body["version"] == definition.version
     assert [q["id"] for q in body["questions"]] == [q.id for q in definition.questions]
@@ -134,8 +135,8 @@ def test_the_questionnaire_definition_is_the_current_one(member, definition):
 
 def test_each_token_is_rate_limited_with_retry_after(member, settings):
     settings.API_REQUESTS_PER_MINUTE = 3
-    first = token_create(user=member, name="A", days=7).secret
-    second = token_create(user=member, name="B", days=7).secret
+    first = token_made(user=member, name="A", days=7).secret
+    second = token_made(user=member, name="B", days=7).secret
     statuses = [
         api_client().get("/api/v1/applications", **bearer(first)).status_code for _ in range(4)
     ]
@@ -163,7 +164,7 @@ def post_json(path, body, secret):
 
 def test_an_answer_saved_through_the_api_is_checked_with_the_pages_words(applicant, member):
     application = Application.objects.get()
-    secret = token_create(user=member, name="A", days=7).secret
+    secret = token_made(user=member, name="A", days=7).secret
     url = f"/api/v1/applications/{application.pk}/answers"
     applicant.answer("role", SUPPLIER[0][1])
     missing = post_json(f"{url}/s_isms", {"version": 0, "data": {}}, secret)
@@ -184,7 +185,7 @@ def test_an_answer_saved_through_the_api_is_checked_with_the_pages_words(applica
 
 def test_another_organisation_cannot_answer_or_submit(applicant, outsider):
     application = Application.objects.get()
-    secret = token_create(user=outsider, name="B", days=7).secret
+    secret = token_made(user=outsider, name="B", days=7).secret
     answer = post_json(
         f"/api/v1/applications/{application.pk}/answers/role", {"version": 0, "data": {}}, secret
     )
@@ -196,7 +197,7 @@ def test_another_organisation_cannot_answer_or_submit(applicant, outsider):
 def test_submitting_through_the_api_accepts_the_declaration_by_its_sha256(applicant, member):
     applicant.answer_all(SUPPLIER)
     application = Application.objects.get()
-    secret = token_create(user=member, name="A", days=7).secret
+    secret = token_made(user=member, name="A", days=7).secret
     base = f"/api/v1/applications/{application.pk}"
     declaration = api_client().get(f"{base}/declaration", **bearer(secret)).json()
     assert member.email in declaration["text"]
@@ -214,7 +215,7 @@ def test_submitting_through_the_api_accepts_the_declaration_by_its_sha256(applic
 
 def test_a_form_encoded_body_is_refused_as_not_json(applicant, member):
     application = Application.objects.get()
-    secret = token_create(user=member, name="A", days=7).secret
+    secret = token_made(user=member, name="A", days=7).secret
     response = api_client().post(
         f"/api/v1/applications/{application.pk}/submit", {"x": "1"}, **bearer(secret)
     )
@@ -230,7 +231,7 @@ def test_a_reviewer_reads_an_application_with_its_holds_and_flag(submitted, revi
         expected_version=submitted.stage2_version,
         reason="Check the DPIA",
     )
-    secret = token_create(user=reviewer, name="R", days=7).secret
+    secret = token_made(user=reviewer, name="R", days=7).secret
     body = api_client().get(f"/api/v1/applications/{submitted.pk}", **bearer(secret)).json()
     assert body["flagged"] is submitted.stage2_flagged
     assert [(h["reason"], h["lifted_at"]) for h in body["holds"]] == [("Check the DPIA", None)]

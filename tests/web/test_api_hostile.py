@@ -6,11 +6,11 @@ import pytest
 from django.test import Client
 
 from api.models import ApiToken
-from api.services import token_create
 from applications.models import Application
 from audit.models import AuditEntry
 from questionnaire.models import Answer
 from tests.answer_sets import SUPPLIER
+from tests.api_tokens import token_made
 
 
 def bearer(secret):
@@ -27,7 +27,7 @@ def post_raw(path, body, secret, content_type="application/json"):
 
 @pytest.fixture
 def secret(member):
-    return token_create(user=member, name="A", days=7).secret
+    return token_made(user=member, name="A", days=7).secret
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_malformed_application_id_is_a_structured_422_not_a_server_error(secre
 
 
 def test_a_queue_page_that_is_not_a_number_is_a_structured_422(reviewer):
-    secret = token_create(user=reviewer, name="R", days=7).secret
+    secret = token_made(user=reviewer, name="R", days=7).secret
     response = api_client().get("/api/v1/review/queue?page=abc", **bearer(secret))
     body = assert_problems(response, 422)
     assert [e["field"] for e in body["errors"]] == ["query.page"]
@@ -116,7 +116,7 @@ def test_a_revoked_tokens_use_is_rate_limited_before_it_is_audited(member, setti
     """Each use of a revoked token writes an audit entry: without the limit, anyone holding one
     could write to the audit log as fast as they can send."""
     settings.API_REQUESTS_PER_MINUTE = 3
-    created = token_create(user=member, name="Leaked", days=7)
+    created = token_made(user=member, name="Leaked", days=7)
     ApiToken.objects.filter(pk=created.token.pk).update(revoked_at=created.token.created_at)
     statuses = [
         api_client().get("/api/v1/applications", **bearer(created.secret)).status_code
@@ -155,7 +155,7 @@ def test_the_rate_limit_is_counted_where_every_process_sees_it(member, settings,
 
     monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
     settings.API_REQUESTS_PER_MINUTE = 2
-    secret = token_create(user=member, name="A", days=7).secret
+    secret = token_made(user=member, name="A", days=7).secret
     statuses = []
     for _ in range(3):
         cache.clear()

@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api.services import token_create
+from tests.api_tokens import token_made
 
 # A few examples per operation keeps CI time low (README, JSON API).
 EXAMPLES = 5
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(params=["member", "reviewer"])
 def headers(request):
     user = request.getfixturevalue(request.param)
-    secret = token_create(user=user, name="schemathesis", days=7).secret
+    secret = token_made(user=user, name="schemathesis", days=7).secret
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -30,8 +30,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
-from api.services import token_create
 from audit.models import AuditEntry
+from tests.api_tokens import token_made
 from tests.conftest import TODAY
 from tests.web.matrix_urls import CROSS_ORGANISATION, REDIRECTS, ROLES, SHOWS, STAFF, URLS
 from tests.web.matrix_world import matrix_world
@@ -135,7 +135,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def client_for(role, world, path=""):
     """A browser signed in as the role; for the JSON API, a client with the role's own token."""
     if path.startswith("/api/") and role != "anonymous":
-        secret = token_create(user=world["users"][role], name="matrix", days=7).secret
+        secret = token_made(user=world["users"][role], name="matrix", days=7).secret
         return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {secret}")
     client = Client(raise_request_exception=False)
     if role != "anonymous":

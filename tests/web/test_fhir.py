@@ -230,10 +230,10 @@ def test_the_api_serves_the_same_fhir_resources_as_the_pages_to_each_role(
     """Issue 11: both resources are downloadable from the pages and the API."""
     from django.test import Client
 
-    from api.services import token_create
+    from tests.api_tokens import token_made
 
     def api_get(user, path):
-        secret = token_create(user=user, name="FHIR", days=7).secret
+        secret = token_made(user=user, name="FHIR", days=7).secret
         return Client(raise_request_exception=False).get(
             f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {secret}"
         )

@@ -199,7 +199,7 @@ def test_an_internal_comment_is_in_none_of_the_exports_an_applicant_can_download
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from django.test import Client
 
-    from api.services import token_create
+    from tests.api_tokens import token_made
 
     settings.ASSURANCE_SIGNING_KEY = base64.b64encode(
         Ed25519PrivateKey.generate().private_bytes_raw()
@@ -227,7 +227,7 @@ def test_an_internal_comment_is_in_none_of_the_exports_an_applicant_can_download
         f"/applications/{submitted.pk}/stage-2/questionnaire-response.fhir.json"
     )
     assert fhir.status_code == 200
-    secret = token_create(user=member, name="check", days=7).secret
+    secret = token_made(user=member, name="check", days=7).secret
     api = Client().get(
         f"/api/v1/applications/{submitted.pk}", headers={"Authorization": f"Bearer {secret}"}
     )
