@@ -13,6 +13,7 @@ docs/testing.md. Not run in CI: too slow.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -46,8 +47,9 @@ TIMEOUT_SECONDS = 300
 
 
 def copy_tree() -> Path:
-    """The working tree's files (committed or not, but not ignored) in var/mutation/tree."""
-    tree = WORK / "tree"
+    """The working tree's files (committed or not, but not ignored) in a folder of this run's
+    own under var/mutation, so two runs at once (two modules) do not share one."""
+    tree = WORK / f"tree-{os.getpid()}"
     if tree.exists():
         shutil.rmtree(tree)
     listed = subprocess.run(
@@ -96,10 +98,40 @@ def run_module(tree: Path, module: str) -> tuple[int, int, int, list[str]]:
 
 
 # Mutants that cannot change what the program does, so no test can kill them: flipping an
-# `if TYPE_CHECKING:` only imports, at run time, names kept for the type checker. A line may also
-# say `# pragma: no mutate`; docs/testing.md says why for each one.
+# `if TYPE_CHECKING:` only imports, at run time, names kept for the type checker. A line may
+# also say `# pragma: no mutate`; docs/testing.md says why for each one. (And see _annotations.)
 def _is_equivalent(line: str) -> bool:
     return line.strip() == "if TYPE_CHECKING:" or "# pragma: no mutate" in line
+
+
+def _annotations(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the functions' annotations are, in a module that never evaluates them
+    (`from __future__ import annotations`): a mutant there changes nothing at run time. Not
+    class attributes' annotations: pydantic and Django Ninja read those when the class is made."""
+    tree = ast.parse(source)
+    lazy = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(alias.name == "annotations" for alias in node.names)
+        for node in tree.body
+    )
+    if not lazy:
+        return []
+    spans = []
+    for node in ast.walk(tree):
+        found: list[ast.expr | None] = []
+        if isinstance(node, ast.arg):
+            found.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.append(node.returns)
+        for annotation in filter(None, found):
+            spans.append(
+                (
+                    (annotation.lineno, annotation.col_offset),
+                    (annotation.end_lineno or annotation.lineno, annotation.end_col_offset or 0),
+                )
+            )
+    return spans
 
 
 def skip_equivalent(tree: Path, session: Path) -> None:
@@ -109,8 +141,11 @@ def skip_equivalent(tree: Path, session: Path) -> None:
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item in list(db.pending_work_items):
             for mutation in item.mutations:
-                lines = (tree / mutation.module_path).read_text().splitlines()
-                if _is_equivalent(lines[mutation.start_pos[0] - 1]):
+                source = (tree / mutation.module_path).read_text()
+                lines = source.splitlines()
+                start = tuple(mutation.start_pos)
+                in_annotation = any(low <= start < high for low, high in _annotations(source))
+                if in_annotation or _is_equivalent(lines[mutation.start_pos[0] - 1]):
                     db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED))
 
 
@@ -163,7 +198,11 @@ def main() -> int:
     ).stdout.strip()
     rows = []
     for module in modules:
-        killed, survived, timeout, survivors = run_module(tree, module)
+        try:
+            killed, survived, timeout, survivors = run_module(tree, module)
+        finally:
+            if module == modules[-1]:
+                shutil.rmtree(tree)
         total = killed + survived + timeout
         share = 100 * (killed + timeout) / total if total else 100.0
         rows.append((module, killed, survived, timeout, share))

@@ -22,7 +22,13 @@ def person(
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
-    user = User(email=f"{kind}@example.org", kind=kind, is_staff=is_staff)
+    # The kind as the database gives it back: a plain string, not the UserKind member, so a
+    # predicate comparing with `is` instead of `==` is caught.
+    user = User(
+        email=f"{kind}@example.org",
+        kind=str(kind.value if hasattr(kind, "value") else kind),
+        is_staff=is_staff,
+    )
     user.is_superuser = is_superuser
     if organisation is not None:
         # Assigning the forward side caches the reverse one: user.membership answers without

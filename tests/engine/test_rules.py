@@ -1,3 +1,4 @@
+from dataclasses import FrozenInstanceError
 from datetime import date
 
 import pytest
@@ -5,7 +6,7 @@ import pytest
 from questionnaire.engine.conditions import AnswerIs, DsptDateNotCurrent, EvaluationContext
 from questionnaire.engine.errors import RuleEvaluationError
 from questionnaire.engine.journey import Journey
-from questionnaire.engine.rules import evaluate
+from questionnaire.engine.rules import Evaluation, evaluate
 from tests.answer_sets import CONTROLLER, SUPPLIER, as_engine_answers
 from tests.conftest import TODAY
 
@@ -24,6 +25,23 @@ def rule_ids(rules):
 def test_complete_good_answers_have_no_outcomes(definition, pages):
     result = evaluation(definition, pages, {})
     assert (result.blocks, result.pauses, result.flags, result.notes) == ([], [], [], [])
+    # `is False`, not falsy: a bound method left where the property was would be truthy.
+    assert result.is_blocked is False
+    assert result.is_paused is False
+
+
+def test_an_evaluation_is_paused_or_blocked_only_by_its_own_outcomes(definition):
+    rule = definition.rules[0]
+    assert Evaluation(pauses=[rule]).is_paused is True
+    assert Evaluation(pauses=[rule]).is_blocked is False
+    assert Evaluation(blocks=[rule]).is_blocked is True
+    assert Evaluation(blocks=[rule]).is_paused is False
+
+
+def test_an_evaluation_cannot_be_changed_after_it_is_made(definition):
+    result = Evaluation()
+    with pytest.raises(FrozenInstanceError):
+        result.blocks = [definition.rules[0]]
 
 
 @pytest.mark.parametrize(
