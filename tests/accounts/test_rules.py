@@ -10,8 +10,10 @@ from accounts import rules
 from accounts.models import Membership, Organisation, User, UserKind
 from two_factor.rules import may_turn_off, two_factor_required
 
-ORGANISATION_A = Organisation(pk=1, name="A", ods_code="RAA")
-ORGANISATION_B = Organisation(pk=2, name="B", ods_code="RBB")
+# Keys past the small integers Python keeps one copy of, so comparing them with `is` instead of
+# `==` is caught.
+ORGANISATION_A = Organisation(pk=1_000_001, name="A", ods_code="RAA")
+ORGANISATION_B = Organisation(pk=1_000_002, name="B", ods_code="RBB")
 
 
 def person(
@@ -45,6 +47,7 @@ ADMINISTRATOR = person(UserKind.ADMINISTRATOR)
 # A reviewer or administrator who somehow has a membership is still not an applicant.
 REVIEWER_WITH_MEMBERSHIP = person(UserKind.REVIEWER, organisation=ORGANISATION_A)
 ADMINISTRATOR_WITH_MEMBERSHIP = person(UserKind.ADMINISTRATOR, organisation=ORGANISATION_A)
+MEMBER_OF_B = person(organisation=ORGANISATION_B)
 ANONYMOUS = AnonymousUser()
 
 PEOPLE = {
@@ -55,13 +58,18 @@ PEOPLE = {
     "administrator": ADMINISTRATOR,
     "reviewer with membership": REVIEWER_WITH_MEMBERSHIP,
     "administrator with membership": ADMINISTRATOR_WITH_MEMBERSHIP,
+    "member of B": MEMBER_OF_B,
+    # The column has choices, not a constraint: a kind the service does not know (sorting before
+    # "administrator" or after "reviewer") is given nothing.
+    "empty kind": person("", organisation=ORGANISATION_A),
+    "unknown kind": person("superuser", organisation=ORGANISATION_A),
     "anonymous": ANONYMOUS,
     "nobody": None,
 }
 
 # predicate -> the people it says yes to; everyone else gets no.
 YES = {
-    rules.is_applicant: {"applicant", "lead"},
+    rules.is_applicant: {"applicant", "lead", "member of B"},
     rules.is_onboarding_lead: {"lead"},
     rules.is_reviewer: {"reviewer", "reviewer with membership"},
     rules.can_review: {
@@ -94,12 +102,14 @@ def test_each_predicate_says_yes_only_to_its_people(predicate, who):
 def test_member_of_only_their_own_organisation(who):
     user = PEOPLE[who]
     assert rules.is_member_of(user, ORGANISATION_A) is (who in {"applicant", "lead"})
-    assert rules.is_member_of(user, ORGANISATION_B) is False
+    assert rules.is_member_of(user, ORGANISATION_B) is (who == "member of B")
 
 
 def test_member_of_compares_the_organisation_not_the_object():
     # A fresh object for the same organisation (as a view would load it) is the same one.
-    assert rules.is_member_of(APPLICANT, Organisation(pk=ORGANISATION_A.pk, name="A again"))
+    same = Organisation(pk=int(str(ORGANISATION_A.pk)), name="A again")
+    assert same.pk is not APPLICANT.membership.organisation_id
+    assert rules.is_member_of(APPLICANT, same)
 
 
 # Staff always need two-factor; applicants only when the setting says everyone does.
