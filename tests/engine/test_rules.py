@@ -240,3 +240,14 @@ def test_references_name_every_question_field_and_value():
 def test_an_unanswered_dspt_date_is_not_judged_lapsed():
     condition = CONDITION.validate_python({"kind": "dspt_date_not_current", "question": "none"})
     assert condition.evaluate(CONTEXT) is False
+
+
+def test_conditions_and_their_context_cannot_be_changed_once_made():
+    # A definition's conditions are shared by every journey; one journey must not change them.
+    condition = CONDITION.validate_python({"kind": "answered", "question": "q"})
+    with pytest.raises(ValidationError):
+        condition.question = "other"
+    with pytest.raises(FrozenInstanceError):
+        CONTEXT.today = TODAY
+    with pytest.raises(FrozenInstanceError):
+        Reference("q").question = "other"
