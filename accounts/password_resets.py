@@ -73,10 +73,22 @@ def password_reset_send_task(email: str) -> bool:
 @transaction.atomic
 def password_reset_issue(*, email: str) -> PasswordReset | None:
     """Email a single-use link that lasts PASSWORD_RESET_MINUTES to the active account with
-    ``email``; None, and nothing sent, when there is none. Runs in the background task."""
-    user = User.objects.filter(email=normalise_email(email), is_active=True).first()
+    ``email``; None, and nothing sent, when there is none. Runs in the background task.
+
+    The new link ends every earlier link of the account still unused, and so every browser that
+    followed one (the session keeps the link's hash, ADR 0011): only the newest email works, as
+    with a resent invitation. `used_at` marks a link that no longer works, used or ended so, as
+    using a link already marks the account's others."""
+    user = (
+        User.objects.select_for_update()
+        .filter(email=normalise_email(email), is_active=True)
+        .first()
+    )
     if user is None or not user.has_usable_password():
         return None
+    superseded = PasswordReset.objects.filter(user=user, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
     token = token_new()
     minutes = settings.PASSWORD_RESET_MINUTES
     reset = PasswordReset.objects.create(
@@ -89,7 +101,11 @@ def password_reset_issue(*, email: str) -> PasswordReset | None:
         action="password_reset.issue",
         obj=reset,
         organisation=getattr(getattr(user, "membership", None), "organisation", None),
-        after={"user": user.pk, "expires_at": reset.expires_at.isoformat()},
+        after={
+            "user": user.pk,
+            "expires_at": reset.expires_at.isoformat(),
+            "earlier_links_ended": superseded,
+        },
     )
     path = reverse("accounts:password_reset_link", kwargs={"token": token})
     notify(

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.utils import timezone
 
+from core.text import has_control_characters
 from evidence.refusals import EMPTY, EvidenceRefused
 
 from . import refusals
@@ -55,8 +56,6 @@ _PEM_ANY = b"-----BEGIN "
 # DER private key, an Ed25519 PKCS#8, is 48 bytes: 64 characters).
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]+={0,2}")
 _BASE64_KEY_MIN = 64
-# C0 and C1 control characters and DEL, but tab, line feed and carriage return (as ADR 0007).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # PKCS#12 (PFX): SEQUENCE { INTEGER 3, ContentInfo { OID pkcs7-data or pkcs7-signedData, … } }.
@@ -216,7 +215,7 @@ def _is_der_private_key(data: bytes) -> bool:
 
 def _is_text(piece: bytes) -> bool:
     try:
-        return not _CONTROL.search(piece.decode("utf-8"))
+        return not has_control_characters(piece.decode("utf-8"))
     except UnicodeDecodeError:
         return False
 
@@ -226,7 +225,7 @@ def _load(data: bytes) -> x509.Certificate:
     file, whatever text is around it."""
     try:
         return x509.load_der_x509_certificate(data)
-    except ValueError as error:
+    except (ValueError, x509.InvalidVersion) as error:
         der_error = error  # DER is strict (no byte may follow): not DER, so it must be PEM
     text = _as_text(data)
     blocks = _pem_blocks(text)
@@ -244,7 +243,7 @@ def _load(data: bytes) -> x509.Certificate:
     block = certificates[0]
     try:
         return x509.load_pem_x509_certificate(text[block.start : block.end])
-    except ValueError as error:
+    except (ValueError, x509.InvalidVersion) as error:
         raise EvidenceRefused(refusals.NOT_A_CERTIFICATE, reason=str(error)) from error
 
 

@@ -8,7 +8,8 @@ other address (a reviewer's, in the notifications of a submission, in a review's
 is replaced by ``WITHHELD``, and the entry is marked ``withheld``: its hash can then no longer
 be recomputed from the pack, only checked against the database by NHS England.
 
-The rule fails closed: an address is withheld unless it is known to be the reader's to see.
+The rule fails closed: an address is withheld unless it is known to be the reader's to see,
+and an NHS England account's address is always withheld, wherever the organisation met it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from accounts.models import Invitation, normalise_email
+from accounts.models import Invitation, User, UserKind, normalise_email
 from applications.models import Application
 from attestations.models import Attestation, KeyPerson
 from questionnaire.models import AnswerRevision
@@ -76,7 +77,16 @@ def organisation_visible_emails(
             )
         )
     )
-    return seen
+    # An address the organisation typed (an answer, an invitation later revoked) is not thereby
+    # theirs to see when it is NHS England staff's: otherwise a guessed reviewer's address,
+    # typed once, would show who reviewed them (found by review).
+    return seen - emails_in(
+        list(
+            User.objects.filter(kind__in=(UserKind.REVIEWER, UserKind.ADMINISTRATOR)).values_list(
+                "email", flat=True
+            )
+        )
+    )
 
 
 def _withhold(value: Any, visible: set[str]) -> Any:

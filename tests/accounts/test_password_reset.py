@@ -99,14 +99,29 @@ def test_a_link_stops_working_once_the_password_changes_another_way(ask, member)
     assert Client().get(link).status_code == 404
 
 
-def test_a_new_link_and_an_old_one_both_die_when_one_is_used(ask, member):
+def test_a_new_link_ends_the_earlier_one_and_it_dies_when_used(ask, member):
+    """Found by review of issue 22: asking again left the earlier email's link working, and a
+    browser that had followed it, until it expired. Only the newest email works, as with a
+    resent invitation."""
     ask(member.email)
     first = link_in_outbox("password_reset", member.email)
+    browser_a = Client()
+    assert browser_a.get(first)["Location"] == "/password-reset/new-password"
     ask(member.email)
     second = link_in_outbox("password_reset", member.email)
     assert first != second
-    assert choose(Client(), second).status_code == 302
     assert Client().get(first).status_code == 404
+    response = browser_a.post(
+        "/password-reset/new-password",
+        {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 404 and DEAD in text_of(response)
+    member.refresh_from_db()
+    assert not member.check_password(NEW_PASSWORD)
+    issued = AuditEntry.objects.filter(action="password_reset.issue").order_by("sequence")
+    assert [entry.after["earlier_links_ended"] for entry in issued] == [0, 1]
+    assert choose(Client(), second).status_code == 302
+    assert Client().get(second).status_code == 404
 
 
 def test_a_browser_that_followed_a_link_is_cut_off_once_a_link_is_used_elsewhere(ask, member):

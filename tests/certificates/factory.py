@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
@@ -60,6 +61,13 @@ def make_certificate(
 
 def pem(certificate: x509.Certificate) -> bytes:
     return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def pem_of_der(data: bytes) -> bytes:
+    """DER bytes, whatever they hold, armoured as a PEM certificate block."""
+    return (
+        b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(data) + b"-----END CERTIFICATE-----\n"
+    )
 
 
 def der(certificate: x509.Certificate) -> bytes:

@@ -1,9 +1,12 @@
 """The supplier's Certificates page (upload, list, one certificate) and NHS England's register."""
 
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from cryptography.hazmat.primitives import hashes
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEntry
@@ -173,8 +176,59 @@ def test_a_private_key_is_refused_without_reaching_the_scanner(supplier, dead_sc
     assert refused_with(supplier, bundle, settings)[0] == [PRIVATE_KEY]
 
 
-def test_a_scanned_certificate_is_added(supplier, scanner):
-    assert upload(supplier, factory.pem(factory.make_certificate())).status_code == 302
+def test_a_scanned_certificate_is_added(supplier, scanner, settings):
+    """Through the virus scanner (a real clamd) and into the organisation's list, with what a
+    person checks it by: subject, product, serial, fingerprint, expiry, key and status."""
+    certificate = factory.make_certificate(common_name="scanned.supplier.example", serial=0x5CA7)
+    response = upload(supplier, factory.pem(certificate), product_name="PACS One 4.2")
+    stored = Certificate.objects.get()
+    assert response["Location"] == f"/certificates/{stored.pk}"
+    assert quarantined(settings) == []
+    fingerprint = certificate.fingerprint(hashes.SHA256()).hex().upper()
+    expires = certificate.not_valid_after_utc.astimezone(ZoneInfo("Europe/London")).date()
+    assert rows_of(supplier.get("/certificates")) == [
+        [
+            "CN=scanned.supplier.example,O=Demo Imaging Systems Ltd PACS One 4.2",
+            "5CA7",
+            ":".join(fingerprint[i : i + 2] for i in range(0, len(fingerprint), 2)),
+            f"{expires.day} {expires:%B %Y}",
+            "RSA 2048-bit",
+            "Valid",
+        ]
+    ]
+
+
+class _Rows(HTMLParser):
+    """The visible text of each cell of each body row of the certificates table."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.cell, self.in_body = [], None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body:
+            self.rows.append([])
+        elif tag == "td" and self.in_body:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self.in_body = False
+        elif tag == "td" and self.cell is not None:
+            self.rows[-1].append(" ".join(" ".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def rows_of(response) -> list[list[str]]:
+    parser = _Rows()
+    parser.feed(table_of(response))
+    return parser.rows
 
 
 @pytest.fixture

@@ -140,6 +140,18 @@ def test_a_file_that_is_not_a_certificate_is_refused(data):
     assert refusal(data) == "The selected file must be a certificate in PEM or DER format"
 
 
+@pytest.mark.parametrize("encode", [bytes, factory.pem_of_der], ids=["der", "pem"])
+def test_a_certificate_of_an_unknown_version_is_refused_not_a_server_error(encode):
+    """cryptography raises InvalidVersion, not a ValueError, for a version field other than
+    v1 to v3 (found by review: a 500 on upload)."""
+    certificate = factory.make_certificate()
+    data = factory.der(certificate)
+    at = data.index(bytes.fromhex("a003020102"))  # [0] EXPLICIT INTEGER 2 (v3)
+    assert refusal(encode(data[: at + 4] + b"\x05" + data[at + 5 :])) == (
+        "The selected file must be a certificate in PEM or DER format"
+    )
+
+
 def test_an_empty_file_is_refused():
     assert refusal(b"") == EMPTY
     assert refusal(b"  \n") == EMPTY

@@ -8,6 +8,8 @@ STAFF = {"reviewer", "administrator"}
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMINISTRATOR = {"administrator"}
+# A page of the asker's own organisation, which each member (both lead it) is served.
+MEMBERS = {"member_a", "member_b"}
 
 # name: (path template, methods it accepts, roles allowed, public)
 URLS = {
@@ -17,14 +19,15 @@ URLS = {
     "accounts:session_keep_alive": ("/session/keep-alive", ["POST"], SIGNED_IN, False),
     "accounts:account": ("/account", ["GET"], SIGNED_IN, False),
     # Organisations and members (ADR 0011): every member sees their organisation's members; only
-    # its onboarding leads (member_a is one) manage them.
-    "accounts:members": ("/organisation/members", ["GET"], APPLICANT | {"member_b"}, False),
-    "accounts:invite": ("/organisation/members/invite", ["GET", "POST"], APPLICANT, False),
+    # its onboarding leads (member_a and member_b are, each of their own) manage them, and only
+    # their own organisation's (a member left out is tests/accounts/test_members.py's).
+    "accounts:members": ("/organisation/members", ["GET"], MEMBERS, False),
+    "accounts:invite": ("/organisation/members/invite", ["GET", "POST"], MEMBERS, False),
     # Who can attest the organisation's answers (ADR 0012): its onboarding leads.
     "accounts:attestation_rule": (
         "/organisation/attestations",
         ["GET", "POST"],
-        APPLICANT,
+        MEMBERS,
         False,
     ),
     "accounts:member_remove": (
@@ -101,7 +104,7 @@ URLS = {
     "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
     # Start from an earlier application's answers (ADR 0020): the application's members only.
     "applications:start_from": (
-        "/applications/{app}/start-from",
+        "/applications/{new_app}/start-from",
         ["GET", "POST"],
         APPLICANT,
         False,
@@ -147,7 +150,7 @@ URLS = {
         False,
     ),
     "questionnaire:question": (
-        "/applications/{app}/stage-2/questions/s_isms",
+        "/applications/{controller_app}/stage-2/questions/role",
         ["GET", "POST"],
         APPLICANT,
         False,
@@ -256,19 +259,19 @@ URLS = {
     # named (by email), who is none of these roles: everyone else is refused.
     "attestations:key_personnel": ("/applications/{app}/key-personnel", ["GET"], APPLICANT, False),
     "attestations:key_person_add": (
-        "/applications/{app}/key-personnel/add",
+        "/applications/{controller_app}/key-personnel/add",
         ["GET", "POST"],
         APPLICANT,
         False,
     ),
     "attestations:key_person_change": (
-        "/applications/{app}/key-personnel/{person}",
+        "/applications/{controller_app}/key-personnel/{draft_person}",
         ["GET", "POST"],
         APPLICANT,
         False,
     ),
     "attestations:key_person_remove": (
-        "/applications/{app}/key-personnel/{person}/remove",
+        "/applications/{controller_app}/key-personnel/{draft_person}/remove",
         ["GET", "POST"],
         APPLICANT,
         False,
@@ -288,9 +291,10 @@ URLS = {
         set(),
         True,
     ),
-    # The certificate register (ADR 0015): a supplier's members keep theirs (member B's
-    # organisation has no supplier application, so it has no register); staff see them all.
-    "certificates:list": ("/certificates", ["GET", "POST"], APPLICANT, False),
+    # The certificate register (ADR 0015): a supplier's members keep theirs (both organisations
+    # are suppliers; a controller's refusal is tests/certificates/test_pages.py's); staff see
+    # them all.
+    "certificates:list": ("/certificates", ["GET", "POST"], MEMBERS, False),
     "certificates:detail": ("/certificates/{certificate}", ["GET"], APPLICANT | STAFF, False),
     "certificates:withdraw": (
         "/certificates/{certificate}/withdraw",
@@ -368,4 +372,139 @@ URLS = {
     ),
     "api:submit_post": ("/api/v1/applications/{app}/submit", ["POST"], APPLICANT, False),
     "api:review_queue": ("/api/v1/review/queue", ["GET"], STAFF, False),
+}
+
+# What a page served to a role allowed it must show (its visible text; a JSON, CSV or
+# spreadsheet's text; a file's bytes): the record's reference or other words of the record
+# itself, from the asking role's organisation (tests/web/matrix_world.py names them), or the
+# page's own heading when it shows no record. `{user_email}` and `{user_token}` are the asking
+# person's own.
+SHOWS = {
+    "healthz": ['"status": "ok"'],
+    "accounts:sign_in": ["Sign in", "Email address", "Password"],
+    "accounts:account": ["Your account", "Email address {user_email}"],
+    "accounts:members": ["Members", "{organisation}", "{colleague}", "{invited}"],
+    "accounts:invite": ["Invite a colleague", "{organisation}"],
+    "accounts:attestation_rule": ["Who can attest your organisation's answers?"],
+    "accounts:member_remove": ["Are you sure you want to remove {colleague}?"],
+    "accounts:lead_hand_over": ["Hand over the lead role to {colleague}?"],
+    "accounts:admin_organisations": ["Organisations", "{organisation}"],
+    "accounts:admin_organisation_create": ["Create an organisation"],
+    "accounts:admin_organisation": ["{organisation}", "{colleague}", "{invited}"],
+    "accounts:admin_staff": ["NHS England staff", "reviewer@england.example"],
+    "accounts:admin_staff_invite": ["Invite NHS England staff"],
+    "accounts:admin_staff_remove": ["Are you sure you want to remove reviewer@england.example?"],
+    "accounts:password_reset": ["Reset your password"],
+    "applications:list": ["Your applications", "{reference}", "{controller_reference}"],
+    "applications:start": ["Which NIR integration scope are you onboarding for?"],
+    "applications:detail": [
+        "Application {reference}",
+        "{hold_reason}",
+        "{doc_title}",
+        "{comment_applicant}",
+    ],
+    "applications:start_from": [
+        "Do you want to start from the answers of an earlier application?",
+        "{reference}",
+    ],
+    "applications:withdraw": ["Are you sure you want to withdraw application {reference}?"],
+    "applications:dspt_update": ["Update your DSPT status", "{reference}"],
+    "applications:document_request": ["{doc_title}", "{doc_note}", "{reference}"],
+    "questionnaire:overview": ["Stage 2: Governance Assurance", "{reference}"],
+    "questionnaire:check_answers": ["Your Stage 2 answers", "{reference}"],
+    "questionnaire:confirmation": ["Stage 2 submitted", "{reference}"],
+    "questionnaire:response_fhir": ['"QuestionnaireResponse"', "{reference}"],
+    "questionnaire:definition_fhir": ['"Questionnaire"', "nir-stage2-governance-assurance"],
+    "questionnaire:question": [
+        "Are you onboarding as a Data Processor (Supplier) or a Data Controller",
+    ],
+    "evidence:download": ["{evidence_bytes}"],
+    "two_factor:status": ["Two-factor authentication", "Status Off"],
+    "two_factor:set_up": ["Set up two-factor authentication"],
+    "review:queue": ["Applications to review", "{reference}"],
+    "review:dashboard": ["Review times"],
+    "review:application": [
+        "Application {reference}",
+        "{organisation}",
+        "{hold_reason}",
+        "{doc_title}",
+        "{comment_internal}",
+        "{comment_applicant}",
+        "{evidence_name}",
+        "{key_person}",
+    ],
+    "review:response_fhir": ['"QuestionnaireResponse"', "{reference}"],
+    "review:assurance_pack_key": ["-----BEGIN PUBLIC KEY-----"],
+    "review:request_changes": ["Which answers need to change?", "{reference}"],
+    "review:approve": ["Approve stage 2 for {organisation}?"],
+    "review:hold_raise": ["Why are you pausing onboarding?"],
+    "review:hold_lift": ["Why are you lifting this hold?", "{hold_reason}", "{reference}"],
+    "review:document_request_new": ["Request a document", "{reference}"],
+    "review:document_request": ["{doc_title}", "{doc_note}", "{reference}"],
+    "review:stage_complete": ["Mark stage 3 complete", "Application {reference}"],
+    "attestations:key_personnel": ["Key personnel", "{key_person}", "{reference}"],
+    "attestations:key_person_add": ["Add a person", "{controller_reference}"],
+    "attestations:key_person_change": ["Change a person", "{draft_person}"],
+    "attestations:key_person_remove": ["Are you sure you want to remove {draft_person}?"],
+    "attestations:list": ["Attestations", "{key_person}", "{reference}"],
+    "attestations:ask": ["Who will attest question 8?", "{key_person}", "{reference}"],
+    "attestations:link": [
+        "{organisation} has asked you to attest an answer",
+        "{key_person}",
+        "{reference}",
+    ],
+    "certificates:list": ["Certificates", "{certificate}", "{organisation}"],
+    "certificates:detail": ["{certificate}", "{organisation}"],
+    "certificates:withdraw": [
+        "Are you sure you want to withdraw this certificate?",
+        "{certificate}",
+    ],
+    "certificates:register": ["Certificates", "{certificate}"],
+    "hazards:log": ["Hazard log", "{hazard}", "{reference}"],
+    "hazards:add": ["Add a hazard", "{reference}"],
+    "hazards:change": ["Change hazard H-001", "{hazard}"],
+    "hazards:remove": ["Are you sure you want to remove hazard H-001?", "{hazard}"],
+    "hazards:csv": ["{hazard}"],
+    "hazards:xlsx": ["{hazard}"],
+    "hazards:review": ["Hazard log", "{hazard}", "{reference}"],
+    "nhs_numbers:check": ["Check a file of NHS numbers", "{controller_reference}"],
+    "tokens:tokens": ["API tokens", "{user_token}"],
+    "api:openapi-json": ['"openapi": "3.1.0"'],
+    "api:openapi-view": ["NIR Stage 2 Governance Assurance API"],
+    "api:applications_list": ["{reference}"],
+    "api:application_detail": ["{reference}", "{hold_reason}"],
+    "api:questionnaire_definition": ['"id": "nir-stage2-governance-assurance"'],
+    "api:questionnaire_fhir": ['"resourceType": "Questionnaire"'],
+    "api:questionnaire_response_fhir": ['"QuestionnaireResponse"', "{reference}"],
+    "api:declaration_get": ["{organisation}"],
+    "api:review_queue": ["{reference}"],
+}
+
+# Where an allowed GET may send the role instead (a link followed, a page with nothing to show
+# yet, the signed-in sent on): nowhere else.
+REDIRECTS = {
+    "accounts:sign_in": {"/"},
+    "accounts:invitation_link": {"/invitation/accept"},
+    "accounts:password_reset_link": {"/password-reset/new-password"},
+    "applications:list": {"/review"},
+    "attestations:link": {"/attestations/{attestation}"},
+    "questionnaire:share": {"/applications/{app}/stage-2/check-answers"},
+    "two_factor:recovery_codes": {"/two-factor"},
+    "two_factor:recovery_codes_new": {"/two-factor"},
+    "two_factor:turn_off": {"/two-factor"},
+    # No app to replace in the matrix's world: setting up a first app needs no current code
+    # (asking for it with an app is tests/web/test_two_factor.py's).
+    "two_factor:replace_confirm": {"/two-factor/set-up"},
+    "two_factor:replace_confirm_recovery_code": {"/two-factor/set-up"},
+    "two_factor:sign_in": {"/", "/sign-in"},
+    "two_factor:sign_in_recovery_code": {"/", "/sign-in"},
+}
+
+# NHS England's pages over every organisation: staff see both organisations' records on them.
+CROSS_ORGANISATION = {
+    "accounts:admin_organisations",
+    "api:applications_list",
+    "api:review_queue",
+    "certificates:register",
+    "review:queue",
 }

@@ -1,21 +1,28 @@
-"""The authorization matrix's world (tests/web/test_authorization_matrix.py): one of every object
-a URL names, all belonging to organisation A, so that each URL can be asked of every role.
+"""The authorization matrix's world (tests/web/test_authorization_matrix.py): two organisations,
+each with one of every object a URL names, so that each URL can be asked of every role, and every
+nested URL with one organisation's parent and the other's child.
 
-Organisation A's supplier application is submitted, with a reviewer's hold, a document request,
-an accepted evidence file, a key person asked to attest, a certificate, a hazard in its log, a
-colleague, an invitation, a password reset and a staff invitation. Tokens are fixed strings: only
-their hashes are stored, as the service stores them."""
+Each organisation has a supplier application that is submitted and paused by a reviewer's hold,
+with a document request, a comment for the applicant and an internal one, an accepted evidence
+file, a key person asked to attest, a certificate, a hazard in its log; a Data Controller draft
+with a key person; a draft just started; a withdrawn application; a colleague, an invitation, a
+password reset and a member's API token.
+Each record's visible text names its organisation ("Northern", "Southern"), so a page shows
+whose record it served. Tokens are fixed strings: only their hashes are stored, as the service
+stores them."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, PasswordReset, UserKind, password_fingerprint
-from accounts.services import user_create
+from accounts.services import organisation_create, user_create
 from api.services import token_create
 from applications.models import Application
 from attestations.models import KeyPerson
@@ -26,95 +33,214 @@ from evidence.upload import quarantine_file
 from hazards.services import hazard_add
 from tests.answer_sets import SUPPLIER
 from tests.conftest import PASSWORD
-from tests.web.conftest import make_member
+from tests.web.conftest import Applicant, make_member
+from workflow.comments import review_comment_add
 from workflow.documents import document_request_create
-from workflow.models import HoldOrigin
-from workflow.review import reviewer_hold_raise
+from workflow.models import CommentVisibility, HoldOrigin
+from workflow.review import application_withdraw, reviewer_hold_raise
+from workflow.services import answer_save, application_start
 
-ATTESTATION_TOKEN = "matrix-token-for-the-named-person"
-INVITATION_TOKEN = "matrix-token-for-an-invitation"
-RESET_TOKEN = "matrix-token-for-a-password-reset"
 STAFF_INVITATION_TOKEN = "matrix-token-for-a-staff-invitation"
 
 
-def matrix_world(*, applicant, member, outsider, reviewer, settings, tmp_path) -> dict[str, Any]:
-    applicant.answer_all(SUPPLIER)
-    applicant.submit()
-    application = Application.objects.get()
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    ods_code: str
+    word: str  # in every record's visible text
+    domain: str
+    member: str  # the member's email address, as in tests/web/conftest.py
+
+
+NORTHERN = Organisation("Northern Imaging Trust", "RNI", "Northern", "northern.example", "ig.lead")
+SOUTHERN = Organisation("Southern Scans Ltd", "8AB12", "Southern", "southern.example", "pm")
+
+
+@dataclass
+class OrganisationWorld:
+    """One organisation's records: `values` fill the URL templates, `texts` are what its pages
+    show of each record (and no other organisation's page may), `applications` are its
+    applications by state."""
+
+    values: dict[str, Any]
+    texts: dict[str, str]
+    applications: dict[str, Any]
+
+
+def matrix_world() -> dict[str, Any]:
+    """Organisation A (Northern, member_a) and organisation B (Southern, member_b), a reviewer
+    and an administrator. The caller pins today and says where evidence is stored."""
+    reviewer = user_create(
+        email="reviewer@england.example", password=PASSWORD, kind=UserKind.REVIEWER, actor=None
+    )
     administrator = user_create(
         email="admin@england.example", password=PASSWORD, kind=UserKind.ADMINISTRATOR, actor=None
     )
-    return {
-        "users": {
-            "member_a": member,
-            "member_b": outsider,
-            "reviewer": reviewer,
-            "administrator": administrator,
-        },
-        "values": {
-            "app": application.pk,
-            "organisation": application.organisation.pk,
-            "staff_user": reviewer.pk,
-            **_review(application, reviewer),
-            **_evidence(application, member, settings, tmp_path),
-            **_attestation(application, member),
-            **_certificate(application, member),
-            **_people(application, member),
-            **_controller(application, member),
-            **_hazard(application, member),
-            "api_token": token_create(user=member, name="matrix", days=7).token.pk,
-        },
+    worlds, members = {}, {}
+    for label, organisation in (("A", NORTHERN), ("B", SOUTHERN)):
+        members[label], worlds[label] = _organisation_world(organisation, reviewer)
+    staff_invitation = Invitation.objects.create(
+        email="new.reviewer@england.example",
+        kind=UserKind.REVIEWER,
+        invited_by=None,
+        token_hash=token_hash(STAFF_INVITATION_TOKEN),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    for world in worlds.values():
+        world.values.update(staff_user=reviewer.pk, staff_invitation=staff_invitation.pk)
+    users = {
+        "member_a": members["A"],
+        "member_b": members["B"],
+        "reviewer": reviewer,
+        "administrator": administrator,
     }
+    # What each person's own pages show of them: their email address and their API token.
+    tokens = {role: f"{role.replace('_', ' ').capitalize()}'s token" for role in users}
+    for role, user in users.items():
+        if role not in ("member_a", "member_b"):
+            token_create(user=user, name=tokens[role], days=7)
+    tokens.update(member_a=worlds["A"].texts["api_token"], member_b=worlds["B"].texts["api_token"])
+    personal = {
+        role: {"user_email": user.email, "user_token": tokens[role]} for role, user in users.items()
+    }
+    personal["anonymous"] = {"user_email": "", "user_token": ""}
+    return {"users": users, "personal": personal, **worlds}
 
 
-def _review(application: Application, reviewer) -> dict[str, Any]:
+def _organisation_world(organisation: Organisation, reviewer):
+    org = organisation_create(name=organisation.name, ods_code=organisation.ods_code, actor=None)
+    member = make_member(org, f"{organisation.member}@{organisation.domain}")
+    client = Client()
+    client.force_login(member)
+    applicant = Applicant(client).start()
+    applicant.answer_all(SUPPLIER)
+    response = applicant.submit()
+    assert response.status_code == 302, response.status_code
+    application = Application.objects.get(organisation=org, role="supplier")
+    word = organisation.word
+    values: dict[str, Any] = {"app": application.pk, "organisation": org.pk}
+    texts: dict[str, str] = {"reference": application.reference, "organisation": org.name}
+    for part in (
+        _review(application, reviewer, word),
+        _evidence(application, member, word),
+        _attestation(application, member, organisation),
+        _certificate(application, member, organisation),
+        _people(application, member, organisation),
+        _hazard(application, member, word),
+    ):
+        values.update(part[0])
+        texts.update(part[1])
+    # A Data Controller application in draft (the NHS number checker's), and one withdrawn.
+    controller = application_start(actor=member, scope="both")
+    answer_save(
+        application=controller,
+        question_id="role",
+        value={"value": "controller"},
+        expected_version=0,
+        actor=member,
+    )
+    withdrawn = application_start(actor=member, scope="consumer")
+    application_withdraw(application=withdrawn, actor=member, reason="Started by mistake")
+    # Just started, with no answers: it is offered the submitted one's answers (ADR 0020).
+    new = application_start(actor=member, scope="provider")
+    # The key personnel change only while the answers can: their pages are the draft's.
+    draft_person = KeyPerson.objects.create(
+        application=controller,
+        role="cso",
+        full_name=f"Dr Grace {word}",
+        job_title="Clinical Safety Officer",
+        email=f"grace@{organisation.domain}",
+        professional_body="General Medical Council",
+        registration_number="7654321",
+    )
+    token = token_create(user=member, name=f"{word} pipeline token", days=7).token
+    values.update(
+        controller_app=controller.pk,
+        new_app=new.pk,
+        draft_person=draft_person.pk,
+        api_token=token.pk,
+    )
+    texts.update(
+        controller_reference=controller.reference,
+        draft_person=draft_person.full_name,
+        api_token=token.name,
+    )
+    application.refresh_from_db()
+    states = {
+        application.stage2_state: application.pk,
+        "draft": controller.pk,
+        "new": new.pk,
+        "withdrawn": withdrawn.pk,
+    }
+    assert set(states) == {"paused", "draft", "new", "withdrawn"}, states
+    return member, OrganisationWorld(values=values, texts=texts, applications=states)
+
+
+def _review(application: Application, reviewer, word: str):
+    """A reviewer's hold, a document request, and a comment for the applicant and an internal
+    one (which the applicant never sees)."""
     hold = reviewer_hold_raise(
         application=application,
         actor=reviewer,
         expected_version=application.stage2_version,
-        reason="Checking",
+        reason=f"Checking the {word} DSPT entry",
     )
     assert hold.origin == HoldOrigin.REVIEWER
+    application.refresh_from_db()
     document = document_request_create(
         application=application,
         actor=reviewer,
-        title="Hazard log",
-        note="",
+        title=f"{word} penetration test report",
+        note=f"Send the {word} report with its executive summary",
         due_date=date(2026, 12, 31),
-        expected_version=Application.objects.get().stage2_version,
+        expected_version=application.stage2_version,
     )
-    return {"hold": hold.pk, "doc": document.pk}
-
-
-def _evidence(application: Application, member, settings, tmp_path) -> dict[str, Any]:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
+    comments = {}
+    for visibility in CommentVisibility:
+        text = f"{word} comment, {visibility.label}"
+        review_comment_add(
+            application=application, actor=reviewer, text=text, visibility=visibility.value
+        )
+        comments[f"comment_{visibility.value}"] = text
+    return (
+        {"hold": hold.pk, "doc": document.pk},
+        {
+            "hold_reason": hold.reason,
+            "doc_title": document.title,
+            "doc_note": document.note,
+            **comments,
         },
-    }
-    settings.EVIDENCE_QUARANTINE_DIR = tmp_path / "quarantine"
-    settings.CLAMD_ADDRESS = ""
+    )
+
+
+def _evidence(application: Application, member, word: str):
     evidence = evidence_store(
         application=application,
         purpose="question:c_aup",
-        received=quarantine_file(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), original_name="aup.pdf"),
+        received=quarantine_file(
+            io.BytesIO(f"%PDF-1.4\n% {word}\n%%EOF\n".encode()),
+            original_name=f"{word.lower()}-aup.pdf",
+        ),
         actor=member,
     )
-    return {"evidence": evidence.pk}
+    return (
+        {"evidence": evidence.pk},
+        {"evidence_name": evidence.original_name, "evidence_bytes": f"% {word}"},
+    )
 
 
-def _attestation(application: Application, member) -> dict[str, Any]:
+def _attestation(application: Application, member, organisation: Organisation):
+    full_name = f"Dr Ada {organisation.word}"
     person = KeyPerson.objects.create(
         application=application,
         role="cso",
-        full_name="Dr Ada Lovelace",
+        full_name=full_name,
         job_title="Clinical Safety Officer",
-        email="ada.lovelace@northern.example",
+        email=f"ada@{organisation.domain}",
         professional_body="General Medical Council",
         registration_number="1234567",
     )
+    token = f"matrix-token-for-the-named-person-{organisation.word}"
     attestation = application.attestations.create(
         rule_id="s_dcb0129_confirmed",
         question_id="s_dcb0129",
@@ -126,19 +252,23 @@ def _attestation(application: Application, member) -> dict[str, Any]:
         role="cso",
         full_name=person.full_name,
         email=person.email,
-        token_hash=token_hash(ATTESTATION_TOKEN),
+        token_hash=token_hash(token),
         requested_by=member,
     )
-    return {"person": person.pk, "attestation": attestation.pk, "token": ATTESTATION_TOKEN}
+    return (
+        {"person": person.pk, "attestation": attestation.pk, "token": token},
+        {"key_person": full_name},
+    )
 
 
-def _certificate(application: Application, member) -> dict[str, Any]:
+def _certificate(application: Application, member, organisation: Organisation):
+    subject = f"CN=pacs-one.{organisation.domain}"
     certificate = Certificate.objects.create(
         organisation=application.organisation,
-        subject="CN=pacs-one.supplier.example",
+        subject=subject,
         issuer="CN=Test Issuing CA",
-        serial="C0FFEE",
-        fingerprint_sha256="AB" * 32,
+        serial=f"C0FFEE{organisation.ods_code}",
+        fingerprint_sha256=token_hash(organisation.domain).upper(),
         not_before=datetime(2026, 1, 1, tzinfo=UTC),
         not_after=datetime(2027, 1, 1, tzinfo=UTC),
         key_type="rsa",
@@ -146,24 +276,17 @@ def _certificate(application: Application, member) -> dict[str, Any]:
         der=b"0",
         uploaded_by=member,
     )
-    return {"certificate": certificate.pk}
+    return {"certificate": certificate.pk}, {"certificate": subject}
 
 
-def _controller(application: Application, member) -> dict[str, Any]:
-    """A second application of organisation A, as a Data Controller: the NHS number checker's."""
-    controller = Application.objects.create(
-        organisation=application.organisation, scope="both", role="controller", created_by=member
-    )
-    return {"controller_app": controller.pk}
-
-
-def _hazard(application: Application, member) -> dict[str, Any]:
+def _hazard(application: Application, member, word: str):
     """A hazard in the supplier application's log, for its change and remove pages."""
+    description = f"{word}: wrong patient's images shown"
     hazard = hazard_add(
         application=application,
         values={
             "reference": "H-001",
-            "description": "Wrong patient's images shown",
+            "description": description,
             "causes": "Manual entry",
             "effects": "Misdiagnosis",
             "initial_likelihood": "High",
@@ -176,38 +299,36 @@ def _hazard(application: Application, member) -> dict[str, Any]:
         },
         actor=member,
     )
-    return {"hazard": hazard.pk}
+    return {"hazard": hazard.pk}, {"hazard": description}
 
 
-def _people(application: Application, member) -> dict[str, Any]:
-    """Member A leads the organisation, with a colleague, an invitation waiting, the colleague's
-    password reset, and a staff invitation."""
+def _people(application: Application, member, organisation: Organisation):
+    """The member leads the organisation, with a colleague, an invitation waiting and the
+    colleague's password reset."""
     Membership.objects.filter(user=member).update(is_onboarding_lead=True)
-    colleague = make_member(application.organisation, "colleague@northern.example")
+    colleague = make_member(application.organisation, f"colleague@{organisation.domain}")
+    invited = f"invited@{organisation.domain}"
+    invite_token = f"matrix-token-for-an-invitation-{organisation.word}"
     invitation = Invitation.objects.create(
-        email="invited@northern.example",
+        email=invited,
         organisation=application.organisation,
         invited_by=member,
-        token_hash=token_hash(INVITATION_TOKEN),
+        token_hash=token_hash(invite_token),
         expires_at=timezone.now() + timedelta(days=7),
     )
+    reset_token = f"matrix-token-for-a-password-reset-{organisation.word}"
     PasswordReset.objects.create(
         user=colleague,
-        token_hash=token_hash(RESET_TOKEN),
+        token_hash=token_hash(reset_token),
         password_fingerprint=password_fingerprint(colleague),
         expires_at=timezone.now() + timedelta(hours=1),
     )
-    staff_invitation = Invitation.objects.create(
-        email="new.reviewer@england.example",
-        kind=UserKind.REVIEWER,
-        invited_by=None,
-        token_hash=token_hash(STAFF_INVITATION_TOKEN),
-        expires_at=timezone.now() + timedelta(days=7),
+    return (
+        {
+            "membership": colleague.membership.pk,
+            "invitation": invitation.pk,
+            "invite_token": invite_token,
+            "reset_token": reset_token,
+        },
+        {"colleague": colleague.email, "invited": invited},
     )
-    return {
-        "membership": colleague.membership.pk,
-        "invitation": invitation.pk,
-        "invite_token": INVITATION_TOKEN,
-        "reset_token": RESET_TOKEN,
-        "staff_invitation": staff_invitation.pk,
-    }

@@ -15,16 +15,52 @@ def someone_elses_application(applicant):
     return applicant
 
 
-def test_another_organisation_cannot_change_or_submit(someone_elses_application, outsider):
+def test_another_organisation_cannot_change_or_submit(applicant, outsider):
+    """The application is complete, and the outsider sends the declaration that would be theirs
+    (its words name who sends and for whom, and are no secret), so only the refusal of another
+    organisation's member stops their change and their submission: both are a 404, and nothing
+    of the application changes. Its member then submits it, as it stands."""
+    from applications.models import Application
+    from audit.models import AuditEntry
     from questionnaire.models import Answer
+    from workflow.declaration import declaration_for
+    from workflow.models import Submission
 
+    applicant.answer_all(CONTROLLER)
+    declaration = applicant.declaration_shown()
+    assert declaration
+    application = Application.objects.get()
+
+    def state():
+        application.refresh_from_db()
+        answers = dict(Answer.objects.values_list("question_id", "value"))
+        return (
+            application.stage2_state,
+            application.stage2_version,
+            application.stage2_submitted_at,
+            answers,
+            Submission.objects.count(),
+            AuditEntry.objects.count(),
+        )
+
+    before = state()
+    assert before[0] == "draft" and before[3]["role"] == {"value": "controller"}
     client = signed_in(outsider)
-    client.post(
-        someone_elses_application.question_url("role"),
-        {"version": "1", "answer": "supplier", "confirm_discard": "yes"},
+    changed = client.post(
+        applicant.question_url("role"),
+        {"version": applicant.version_of("role"), "answer": "supplier", "confirm_discard": "yes"},
     )
-    client.post(f"{someone_elses_application.stage2}/check-answers")
-    assert Answer.objects.get(question_id="role").value == {"value": "controller"}
+    assert changed.status_code == 404
+    theirs = declaration_for(user=outsider, organisation=application.organisation).digest
+    submitted = client.post(f"{applicant.stage2}/check-answers", {"declaration": theirs})
+    assert submitted.status_code == 404
+    assert state() == before
+
+    response = applicant.client.post(
+        f"{applicant.stage2}/check-answers", {"declaration": declaration}
+    )
+    assert response["Location"] == f"{applicant.stage2}/confirmation"
+    assert state()[0] == "submitted" and Submission.objects.count() == 1
 
 
 def test_list_shows_only_own_organisation(someone_elses_application, outsider):

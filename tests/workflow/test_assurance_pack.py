@@ -149,6 +149,31 @@ def every_part_as_text(content):
     return text
 
 
+def test_a_reviewers_address_the_organisation_typed_is_still_withheld(applicant, reviewer):
+    """Found by review: an address the organisation typed counted as one it may see, so
+    inviting a guessed reviewer's address, or typing it into an answer, showed in the pack
+    whether that person had reviewed the application."""
+    from accounts.models import Invitation
+
+    applicant.answer_all(SUPPLIER)
+    assert applicant.submit().status_code == 302
+    application = Application.objects.get()
+    attest_all(application)
+    Invitation.objects.create(
+        organisation=application.organisation,
+        email=reviewer.email,
+        token_hash="0" * 64,
+        expires_at=application.created_at,
+    )
+    desk = Reviewer(signed_in(reviewer), application)
+    assert desk.post("/start").status_code == 302
+    assert desk.post("/approve").status_code == 302
+    ours = applicant.client.get(f"/applications/{application.pk}/assurance-pack.zip")
+    assert ours.status_code == 200
+    for name, words in every_part_as_text(ours.content).items():
+        assert reviewer.email not in words, name
+
+
 def test_the_organisations_pack_names_no_one_from_nhs_england_it_would_not_see_on_its_pages(
     applicant, member, reviewer
 ):
