@@ -90,7 +90,8 @@ def move_or_refuse(application, reviewer, from_state, to_state):
 @pytest.mark.parametrize("from_state", [S.DRAFT, S.CHANGES_REQUESTED])
 def test_a_submission_is_timed(application, member, from_state):
     application = in_state(application, from_state)
-    stage2_transition(application=application, to_state=S.SUBMITTED, actor=member, reason="")
+    # The state as a plain string, as a form or the database gives it, not the enum member.
+    stage2_transition(application=application, to_state="submitted", actor=member, reason="")
     application.refresh_from_db()
     assert application.stage2_submitted_at is not None
 
