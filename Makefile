@@ -18,7 +18,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser clamav wrk run serve test test-system lint format migrate seed check-migrations bench bench-load bench-calls
+.PHONY: help install uv python-deps frontend browser clamav wrk run serve test test-system lint format migrate seed check-migrations bench bench-load bench-calls mutation
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -134,6 +134,9 @@ bench-load: install wrk ## Load-test the question pages (gunicorn, PostgreSQL, w
 
 bench-calls: install ## The bench-load endpoints in process: Python calls and CPU a request (BENCH_CALLS_PROFILE=question for where)
 	$(RUN) python bench/load/calls.py
+
+mutation: python-deps ## Mutation-test the modules that guard people and records against their own tests (MODULE=audit/chain.py for one; figures in docs/testing.md; not in CI)
+	DJANGO_ENV=test MODULE=$(MODULE) $(RUN) python scripts/mutation.py
 
 format: python-deps ## Format the code
 	$(RUN) ruff format .

@@ -1,11 +1,19 @@
+from dataclasses import FrozenInstanceError
 from datetime import date
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
-from questionnaire.engine.conditions import AnswerIs, DsptDateNotCurrent, EvaluationContext
+from questionnaire.engine.conditions import (
+    AnswerIs,
+    Condition,
+    DsptDateNotCurrent,
+    EvaluationContext,
+    Reference,
+)
 from questionnaire.engine.errors import RuleEvaluationError
 from questionnaire.engine.journey import Journey
-from questionnaire.engine.rules import evaluate
+from questionnaire.engine.rules import Evaluation, evaluate
 from tests.answer_sets import CONTROLLER, SUPPLIER, as_engine_answers
 from tests.conftest import TODAY
 
@@ -24,6 +32,23 @@ def rule_ids(rules):
 def test_complete_good_answers_have_no_outcomes(definition, pages):
     result = evaluation(definition, pages, {})
     assert (result.blocks, result.pauses, result.flags, result.notes) == ([], [], [], [])
+    # `is False`, not falsy: a bound method left where the property was would be truthy.
+    assert result.is_blocked is False
+    assert result.is_paused is False
+
+
+def test_an_evaluation_is_paused_or_blocked_only_by_its_own_outcomes(definition):
+    rule = definition.rules[0]
+    assert Evaluation(pauses=[rule]).is_paused is True
+    assert Evaluation(pauses=[rule]).is_blocked is False
+    assert Evaluation(blocks=[rule]).is_blocked is True
+    assert Evaluation(blocks=[rule]).is_paused is False
+
+
+def test_an_evaluation_cannot_be_changed_after_it_is_made(definition):
+    result = Evaluation()
+    with pytest.raises(FrozenInstanceError):
+        result.blocks = [definition.rules[0]]
 
 
 @pytest.mark.parametrize(
@@ -123,3 +148,106 @@ def test_unanswered_question_does_not_match():
     ctx = EvaluationContext({}, TODAY)
     assert AnswerIs(kind="answer_is", question="q", value="no").evaluate(ctx) is False
     assert DsptDateNotCurrent(kind="dspt_date_not_current", question="d").evaluate(ctx) is False
+
+
+# Each kind of condition on its own, both ways, and the shapes a definition may not take: the
+# tests `make mutation` runs against questionnaire/engine/conditions.py (docs/testing.md).
+CONDITION = TypeAdapter(Condition)
+CONTEXT = EvaluationContext(
+    answers={"q": {"value": "yes", "detail": ""}, "empty": {"value": ""}},
+    today=TODAY,
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"kind": "answer_is", "question": "q", "value": "yes"}, True),
+        ({"kind": "answer_is", "question": "q", "value": "no"}, False),
+        ({"kind": "answer_is", "question": "missing", "value": "yes"}, False),
+        ({"kind": "answer_in", "question": "q", "values": ["no", "yes"]}, True),
+        ({"kind": "answer_in", "question": "q", "values": ["no"]}, False),
+        ({"kind": "answered", "question": "q"}, True),
+        ({"kind": "answered", "question": "q", "field": "detail"}, False),
+        ({"kind": "answered", "question": "empty"}, False),
+        ({"kind": "answered", "question": "missing"}, False),
+        ({"kind": "not", "condition": {"kind": "answered", "question": "q"}}, False),
+        ({"kind": "not", "condition": {"kind": "answered", "question": "missing"}}, True),
+    ]
+    + [
+        # all and any with one condition, and with a true and a false one each way round.
+        (
+            {"kind": kind, "conditions": [{"kind": "answered", "question": q} for q in questions]},
+            expected,
+        )
+        for kind, questions, expected in [
+            ("all", ["q"], True),
+            ("all", ["missing"], False),
+            ("all", ["q", "missing"], False),
+            ("all", ["missing", "q"], False),
+            ("any", ["q"], True),
+            ("any", ["missing"], False),
+            ("any", ["q", "missing"], True),
+            ("any", ["missing", "q"], True),
+        ]
+    ],
+)
+def test_each_condition_judges_the_answers(condition, expected):
+    assert CONDITION.validate_python(condition).evaluate(CONTEXT) is expected
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"kind": "all", "conditions": []},
+        {"kind": "any", "conditions": []},
+        {"kind": "answer_in", "question": "q", "values": []},
+        {"kind": "answer_is", "question": "q", "value": "yes", "extra": "refused"},
+        {"kind": "eval", "question": "q"},
+    ],
+)
+def test_a_condition_of_no_known_shape_is_refused(condition):
+    with pytest.raises(ValidationError):
+        CONDITION.validate_python(condition)
+
+
+def test_references_name_every_question_field_and_value():
+    condition = CONDITION.validate_python(
+        {
+            "kind": "all",
+            "conditions": [
+                {"kind": "answer_is", "question": "a", "field": "f", "value": "x"},
+                {
+                    "kind": "any",
+                    "conditions": [
+                        {"kind": "answer_in", "question": "b", "values": ["y", "z"]},
+                        {"kind": "not", "condition": {"kind": "answered", "question": "c"}},
+                    ],
+                },
+                {"kind": "dspt_date_not_current", "question": "d"},
+            ],
+        }
+    )
+    assert list(condition.references()) == [
+        Reference("a", "f", "x"),
+        Reference("b", "value", "y"),
+        Reference("b", "value", "z"),
+        Reference("c", "value", None),
+        Reference("d", "value", None),
+    ]
+
+
+def test_an_unanswered_dspt_date_is_not_judged_lapsed():
+    condition = CONDITION.validate_python({"kind": "dspt_date_not_current", "question": "none"})
+    assert condition.evaluate(CONTEXT) is False
+
+
+def test_conditions_and_their_context_cannot_be_changed_once_made():
+    # A definition's conditions are shared by every journey; one journey must not change them.
+    condition = CONDITION.validate_python({"kind": "answered", "question": "q"})
+    with pytest.raises(ValidationError):
+        condition.question = "other"
+    with pytest.raises(FrozenInstanceError):
+        CONTEXT.today = TODAY
+    with pytest.raises(FrozenInstanceError):
+        Reference("q").question = "other"
