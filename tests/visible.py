@@ -182,30 +182,30 @@ def rendered(element: Element) -> str:
     """The element's text as a browser renders it (after the `innerText` algorithm): hidden
     parts dropped, white space collapsed except where it is kept, line breaks for `<br>` and
     between blocks, the ends trimmed."""
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     _render(element, out, preserve=False)
     return _finish(out)
 
 
-# Markers in the output: a line break the page asks for, and a soft one between blocks.
-_BR = "\x00br"
-_BLOCK = "\x00block"
-_CELL = "\x00cell"
+# What rendering puts out, in order: text (white space collapsed), text kept as typed, a line
+# break the page asks for (<br>), the edge of a block (a line break if text is either side), and
+# the start of a table cell (a tab after the cell before it).
+_TEXT, _KEPT, _BR, _BLOCK, _CELL = "text", "kept", "br", "block", "cell"
 
 
-def _render(element: Element, out: list[str], *, preserve: bool) -> None:
+def _render(element: Element, out: list[tuple[str, str]], *, preserve: bool) -> None:
     if element.hidden:
         return
     tag = element.tag
     if tag == "br":
-        out.append(_BR)
+        out.append((_BR, ""))
         return
     preserve = preserve or tag in PRESERVED or bool(element.classes & PRESERVING_CLASSES)
     block = tag in BLOCK
     if block:
-        out.append(_BLOCK)
+        out.append((_BLOCK, ""))
     elif tag in CELL:
-        out.append(_CELL)
+        out.append((_CELL, ""))
     first = True
     for child in element.children:
         if isinstance(child, Element):
@@ -214,57 +214,54 @@ def _render(element: Element, out: list[str], *, preserve: bool) -> None:
             # A browser drops the one new line that follows <pre> or <textarea> at once.
             if first and tag in PRESERVED and child.startswith("\n"):
                 child = child[1:]
-            out.append("\x01" + child)
+            out.append((_KEPT, child))
         else:
-            out.append(WHITE_SPACE.sub(" ", child))
+            out.append((_TEXT, WHITE_SPACE.sub(" ", child)))
         first = False
     if block:
-        out.append(_BLOCK)
+        out.append((_BLOCK, ""))
 
 
-def _finish(parts: list[str]) -> str:
-    text: list[str] = []
-    pending_break = False  # a block boundary not yet written
+def _finish(parts: list[tuple[str, str]]) -> str:
+    text: list[tuple[bool, str]] = []  # (kept as typed, text)
+    pending_break = False  # a block's edge not yet written
     at_line_start = True
-    for part in parts:
-        if part in (_BLOCK, _CELL):
-            if part == _BLOCK:
-                pending_break = not at_line_start or pending_break
-            elif not at_line_start:
+    for kind, chunk in parts:
+        if kind == _BLOCK:
+            pending_break = pending_break or not at_line_start
+            continue
+        if kind == _CELL:
+            if not at_line_start:
                 _trim_collapsed_space(text)
-                text.append("\t")
+                text.append((False, "\t"))
             continue
-        if part == _BR:
+        if kind == _BR:
             _trim_collapsed_space(text)
-            text.append("\n")
-            pending_break = False
-            at_line_start = True
+            text.append((False, "\n"))
+            pending_break, at_line_start = False, True
             continue
-        kept = part.startswith("\x01")
-        chunk = part[1:] if kept else part
+        if kind == _TEXT:
+            after_space = bool(text) and not text[-1][0] and text[-1][1].endswith((" ", "\t"))
+            if at_line_start or pending_break or after_space:
+                chunk = chunk.lstrip(" ")
         if not chunk:
             continue
-        if not kept:
-            if at_line_start or pending_break or (text and text[-1].endswith((" ", "\t"))):
-                chunk = chunk.lstrip(" ")
-            if not chunk:
-                continue
         if pending_break:
             _trim_collapsed_space(text)
-            text.append("\n")
+            text.append((False, "\n"))
             pending_break = False
-        text.append(("\x01" if kept else "") + chunk)
+        text.append((kind == _KEPT, chunk))
         at_line_start = chunk.endswith("\n")
     _trim_collapsed_space(text)
-    joined = "".join(piece.removeprefix("\x01") for piece in text)
-    return joined.strip("\n")
+    return "".join(chunk for _, chunk in text).strip("\n")
 
 
-def _trim_collapsed_space(text: list[str]) -> None:
+def _trim_collapsed_space(text: list[tuple[bool, str]]) -> None:
     """Drop a collapsed space at the end of a line (white space the page kept stays)."""
-    while text and not text[-1].startswith("\x01") and text[-1].endswith((" ", "\t")):
-        text[-1] = text[-1].rstrip(" \t")
-        if text[-1]:
+    while text and not text[-1][0] and text[-1][1].endswith((" ", "\t")):
+        trimmed = text[-1][1].rstrip(" \t")
+        if trimmed:
+            text[-1] = (False, trimmed)
             break
         text.pop()
 
