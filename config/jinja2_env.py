@@ -15,6 +15,7 @@ from jinja2 import (
     PackageLoader,
 )
 
+from core.typed_text import as_typed
 from questionnaire.engine.answers import format_date
 from questionnaire.presenters import state_tag
 
@@ -53,4 +54,5 @@ def environment(**options: Any) -> Environment:
         {"static": static, "url": url, "get_messages": get_messages, "state_tag": state_tag}
     )
     env.filters["localdate_text"] = localdate_text
+    env.filters["as_typed"] = as_typed
     return env

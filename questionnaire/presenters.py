@@ -275,7 +275,7 @@ def summary_rows(
         comment = editability.comments.get(question.id)
         comment_html = (
             '<p class="nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0"><strong>NHS England asked '
-            f"you to change this answer:</strong> {_escape(comment.comment)}</p>"
+            f"you to change this answer:</strong> {_kept(comment.comment)}</p>"
             if comment is not None
             else ""
         )
@@ -296,9 +296,7 @@ def summary_rows(
             )
             continue
         if lines:
-            value = {
-                "html": "<br>".join(_escape(line) for line in lines) + comment_html + note_html
-            }
+            value = {"html": "<br>".join(_kept(line) for line in lines) + comment_html + note_html}
         else:
             value = {
                 "html": f'<a class="nhsuk-link" href="{href}">Answer question {question.number}</a>'
@@ -341,3 +339,10 @@ def _escape(text: str) -> str:
     from django.utils.html import escape
 
     return str(escape(text))
+
+
+def _kept(text: str) -> str:
+    """Typed text, escaped, its line breaks shown as the person typed them (core.typed_text)."""
+    from core.typed_text import as_typed
+
+    return str(as_typed(text))

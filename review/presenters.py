@@ -24,6 +24,7 @@ from questionnaire import definitions
 from questionnaire.engine.attestations import attestations_required
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import evaluate
+from questionnaire.engine.schema import Definition
 from questionnaire.selectors import response_definition
 from workflow.models import (
     ChangeRequest,
@@ -133,6 +134,7 @@ def resubmission_changes(
 
 def timeline(
     *,
+    definition: Definition,
     transitions: list[Stage2Transition],
     assignments: list[ReviewerAssignment],
     holds: list[Hold],
@@ -173,7 +175,11 @@ def timeline(
                 Event(hold.lifted_at, "Hold lifted", _who(hold.lifted_by), hold.lift_reason)
             )
     for request, items in requests:
-        comments = "\n".join(f"{item.question_id}: {item.comment}" for item in items)
+        lines = []
+        for item in items:  # the question as the applicant was asked it, never its internal id
+            question = definition.question(item.question_id)
+            lines.append(f"Question {question.number}: {question.title} – {item.comment}")
+        comments = "\n".join(lines)
         events.append(
             Event(request.requested_at, "Changes requested", _who(request.requested_by), comments)
         )
@@ -306,6 +312,7 @@ def review_page_context(application: Application) -> dict[str, Any]:
         "purposes": purpose_titles(journey, documents),
         "stages_completed": {c.stage: c for c in completions},
         "timeline": timeline(
+            definition=journey.definition,
             transitions=list(application.stage2_transitions.select_related("actor")),
             assignments=list(
                 application.assignments.select_related("reviewer", "previous_reviewer")

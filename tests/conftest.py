@@ -115,3 +115,35 @@ def _every_request_that_writes_is_audited(request):
         yield
     if found:
         pytest.fail("Unaudited writes: " + "; ".join(str(write) for write in found))
+
+
+@pytest.fixture(autouse=True)
+def _no_page_shows_markup_as_text(request):
+    """No page shows markup, an escaped entity or an internal question id as text (issue 23):
+    every HTML page the test client is given, in every test of the suite, is read as a browser
+    shows it (tests/visible_check.py). What the test typed may be shown as typed; text it put in
+    by other means is declared with `@pytest.mark.shows_typed_text("…")`."""
+    from tests.visible_check import watch_pages
+
+    typed = tuple(
+        text for marker in request.node.iter_markers("shows_typed_text") for text in marker.args
+    )
+    with watch_pages(typed) as watch:
+        yield
+    if found := list(watch.found.values()):
+        pytest.fail(
+            "Pages show what a person should not see:\n"
+            + "\n".join(str(finding) for finding in found[:20])
+            + (f"\n… and {len(found) - 20} more" if len(found) > 20 else "")
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """With VISIBLE_TEXT_TIMING=1, what the visible-text check cost this run."""
+    if os.environ.get("VISIBLE_TEXT_TIMING") != "1":
+        return
+    from tests.visible_check import COST
+
+    terminalreporter.write_line(
+        f"visible-text check: {COST['pages']} pages read in {COST['seconds']:.1f} s of CPU"
+    )

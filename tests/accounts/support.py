@@ -6,6 +6,7 @@ import re
 from django.core import mail
 
 from notifications.models import Notification
+from tests.visible import words
 from tests.web.conftest import errors_on as raw_errors_on
 
 SERVICE_URL = "https://nir.example.nhs.uk"
@@ -28,4 +29,5 @@ def errors_on(response):
 
 
 def text_of(response):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    """The page's visible text, every run of white space one space (tests/visible.py)."""
+    return words(response)

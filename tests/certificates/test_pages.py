@@ -324,3 +324,26 @@ def test_uploading_a_withdrawn_certificate_again_puts_it_back_in_the_register(su
     # A double submit changes nothing more.
     assert upload(supplier, data).status_code == 302
     assert AuditEntry.objects.filter(action="certificate.reinstate").count() == 1
+
+
+def test_the_certificate_page_shows_its_serial_fingerprint_and_replacement_as_text(supplier):
+    """Each value reads as it is, not as markup around it (issue 23, item 4)."""
+    from django.utils import timezone
+
+    from questionnaire.engine.answers import format_date
+    from tests.visible import row
+
+    name = 'R&D "PACS" <one> &amp;'
+    older = factory.make_certificate(common_name=name, days=100, serial=0xABC123)
+    newer = factory.make_certificate(common_name=name, days=200)
+    upload(supplier, factory.pem(older))
+    upload(supplier, factory.pem(newer))
+    first = Certificate.objects.get(fingerprint_sha256=factory.fingerprint(older))
+    second = Certificate.objects.get(fingerprint_sha256=factory.fingerprint(newer))
+    assert first.replaced_by == second
+    page = supplier.get(f"/certificates/{first.pk}")
+    assert row(page, "Serial number") == "ABC123"
+    assert row(page, "SHA-256 fingerprint") == first.fingerprint_display
+    assert row(page, "Subject") == first.subject
+    expires = format_date(timezone.localtime(second.not_after).date())
+    assert row(page, "Replaced by") == f"{second.subject}, expires {expires}"

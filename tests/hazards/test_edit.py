@@ -15,6 +15,7 @@ from hazards.models import Hazard, HazardLog
 from hazards.services import REFERENCE_TAKEN, hazard_add, hazard_change
 from hazards.views import STALE_HAZARD
 from tests.hazards.test_pages import GOOD, csv_bytes, send
+from tests.visible import words
 from tests.web.conftest import errors_on, signed_in
 
 HAZARD = {
@@ -34,7 +35,8 @@ HAZARD = {
 
 
 def text_of(response) -> str:
-    return " ".join(response.content.decode().split())
+    """The page's visible text, every run of white space one space (tests/visible.py)."""
+    return words(response)
 
 
 @pytest.fixture
@@ -81,10 +83,11 @@ def test_a_hazard_added_on_the_form_is_in_the_log_with_its_risk_and_audited(
     assert entry.subject == application.reference
     assert entry.after["description"] == HAZARD["description"] and not entry.after["approved"]
 
-    page = text_of(client_member.get(log_url))
-    assert "Hazard H-010 added" in page
-    assert re.search(r"nhsuk-tag--orange[^>]*> 4 Mandatory elimination or control", page)
-    assert re.search(r"nhsuk-tag--yellow[^>]*> 3 Undesirable", page)
+    response = client_member.get(log_url)
+    assert "Hazard H-010 added" in text_of(response)
+    source = " ".join(response.content.decode().split())  # the tags' colours are in the source
+    assert re.search(r"nhsuk-tag--orange[^>]*> 4 Mandatory elimination or control", source)
+    assert re.search(r"nhsuk-tag--yellow[^>]*> 3 Undesirable", source)
 
     client_member.post(add_url, {**HAZARD, "reference": "H-011"})
     assert list(Hazard.objects.values_list("reference", "position")) == [

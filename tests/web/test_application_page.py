@@ -1,11 +1,11 @@
 """The application page lists the five onboarding stages, in order, each with its status."""
 
 import re
-from html import unescape
 
 import pytest
 
 from tests.answer_sets import CONTROLLER, SUPPLIER
+from tests.visible import words
 
 STAGE_TITLES = [
     "1. Setup and eligibility",
@@ -18,7 +18,8 @@ CANNOT_START = ("Cannot start yet", "nhsuk-task-list__status--cannot-start-yet")
 
 
 def text_of(html):
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    """The visible text of a page or part of one, every run of white space one space."""
+    return words(html)
 
 
 def stages(page):
@@ -27,12 +28,13 @@ def stages(page):
     task_list = re.search(r'<ul class="nhsuk-task-list".*?</ul>', html, re.S).group(0)
     rows = []
     for item in re.findall(r'<li class="nhsuk-task-list__item.*?</li>', task_list, re.S):
-        name, status = item.split('<div class="nhsuk-task-list__status', 1)
+        opening = '<div class="nhsuk-task-list__status'
+        name, status = item.split(opening, 1)
         link = re.search(r'href="([^"]*)"', name)
         tag = re.search(r'<strong class="nhsuk-tag ([^"]*)"', status)
         classes = tag.group(1) if tag else re.match(r'([^"]*)"', status).group(1).strip()
         rows.append(
-            (text_of(name), link.group(1) if link else None, text_of(f"<{status}"), classes)
+            (text_of(name), link.group(1) if link else None, text_of(opening + status), classes)
         )
     return rows
 

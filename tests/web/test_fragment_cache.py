@@ -1,7 +1,6 @@
 """Rendered fragments (`{% cache %}`, core/fragment_cache.py, ADR 0027): shared between people
 only when they are the same for each, and never stale after a change of answer or version."""
 
-import html
 import pickle
 import shutil
 
@@ -13,6 +12,7 @@ from core.fragment_cache import FRAGMENT_MAX_CHARS, UncacheableFragment, fragmen
 from questionnaire import definitions
 from tests.answer_sets import CONTROLLER
 from tests.conftest import DEFINITION_PATH
+from tests.visible import words
 from tests.web.conftest import Applicant, signed_in
 
 CSO_QUESTION = "s_cso"
@@ -27,7 +27,8 @@ SUPPLIER_START = [
 
 
 def text_of(response):
-    return " ".join(html.unescape(response.content.decode()).split())
+    """The page's visible text, every run of white space one space (tests/visible.py)."""
+    return words(response)
 
 
 def supplier_at_cso(client, cso=None):
@@ -66,7 +67,7 @@ def test_an_answer_changed_is_seen_at_once(client_member, fixed_today):
 def test_an_error_is_shown_on_the_fields_and_gone_once_put_right(client_member, fixed_today):
     applicant = supplier_at_cso(client_member)
     url = applicant.question_url(CSO_QUESTION)
-    assert "nhsuk-error-message" not in text_of(applicant.client.get(url))
+    assert "nhsuk-error-message" not in applicant.client.get(url).content.decode()
     refused = applicant.client.post(url, {"version": "0", "answer": ""})
     assert refused.status_code == 400
     assert "nhsuk-form-group--error" in refused.content.decode()
@@ -142,10 +143,13 @@ def test_check_answers_and_the_task_list_show_each_their_own_answers_and_changes
         [(q, {"answer": "Rosalind Franklin"} if q == TEXT_QUESTION else d) for q, d in CONTROLLER]
     )
     for _ in range(2):  # the second time from the cache
-        my_page = text_of(mine.client.get(f"{mine.stage2}/{page}".rstrip("/")))
-        their_page = text_of(theirs.client.get(f"{theirs.stage2}/{page}".rstrip("/")))
-        assert mine.application_url in my_page and theirs.application_url not in my_page
-        assert theirs.application_url in their_page and mine.application_url not in their_page
+        my_response = mine.client.get(f"{mine.stage2}/{page}".rstrip("/"))
+        their_response = theirs.client.get(f"{theirs.stage2}/{page}".rstrip("/"))
+        # Each page's links go to its own application (in the source: links are not text).
+        my_source, their_source = my_response.content.decode(), their_response.content.decode()
+        assert mine.application_url in my_source and theirs.application_url not in my_source
+        assert theirs.application_url in their_source and mine.application_url not in their_source
+        my_page, their_page = text_of(my_response), text_of(their_response)
     if page:
         assert "Alan Turing" in my_page and "Rosalind Franklin" not in my_page
         assert "Rosalind Franklin" in their_page and "Alan Turing" not in their_page

@@ -3,7 +3,6 @@ differs (both values shown to the reviewer and the applicant), not in register, 
 declared status above the register's is flagged; the reviewer's queue filters on it. The queue's
 SQL and the pages' Python must agree."""
 
-import html
 from datetime import date
 
 import pytest
@@ -12,6 +11,7 @@ from accounts.services import organisation_create
 from applications.models import Application
 from review.selectors import QueueFilters, queue_queryset
 from tests.dspt_register.register_files import snapshot_of
+from tests.visible import texts, words
 from tests.web.conftest import make_member, signed_in
 from tests.workflow.dspt_support import application_with_dspt
 from workflow.dspt import dspt_standing_of
@@ -134,13 +134,15 @@ def test_the_reviewer_filters_the_queue_on_the_outcome_and_on_the_flag(world, re
 def test_the_reviewer_sees_both_values_and_the_flag(world, reviewer, tmp_path, fixed_today):
     snapshot_of(tmp_path, REGISTER, taken_on=date(2026, 11, 1))
     client = signed_in(reviewer)
-    page = html.unescape(client.get(f"/review/applications/{world['RHI'].pk}").content.decode())
-    assert "Declared DSPT status is higher than the register's" in page
-    assert "Declared in the application: Standards Exceeded, published 1 May 2026." in page
-    assert "Published in the DSPT register: Approaching Standards, published 1 May 2026." in page
-    assert "As published on 1 November 2026" in page
+    page = client.get(f"/review/applications/{world['RHI'].pk}")
+    assert texts(page, "nhsuk-card--warning") == [
+        "Important: Declared DSPT status is higher than the register's\n"
+        "Declared in the application: Standards Exceeded, published 1 May 2026.\n"
+        "Published in the DSPT register: Approaching Standards, published 1 May 2026."
+    ]
+    assert "As published on 1 November 2026" in words(page)
 
-    page = html.unescape(client.get(f"/review/applications/{world['RNI'].pk}").content.decode())
+    page = words(client.get(f"/review/applications/{world['RNI'].pk}"))
     assert "Verified" in page and "higher than the register" not in page
 
 
@@ -150,7 +152,7 @@ def test_the_applicant_sees_both_values_when_the_register_differs(world, tmp_pat
     application = world["RDF"]
     client = signed_in(application.created_by)
     for url in (f"/applications/{application.pk}", f"/applications/{application.pk}/dspt"):
-        page = html.unescape(client.get(url).content.decode())
+        page = words(client.get(url))
         assert "Register differs" in page, url
         assert "Standards Met, published 1 April 2026" in page, url
         assert "Standards Met, published 1 May 2026" in page, url
@@ -160,9 +162,7 @@ def test_the_applicant_sees_both_values_when_the_register_differs(world, tmp_pat
 @pytest.mark.django_db
 def test_the_applicant_is_told_when_there_is_no_snapshot(world, fixed_today):
     application = world["RNI"]
-    page = html.unescape(
-        signed_in(application.created_by).get(f"/applications/{application.pk}").content.decode()
-    )
+    page = words(signed_in(application.created_by).get(f"/applications/{application.pk}"))
     assert "NHS England has not imported the DSPT register yet" in page
 
 

@@ -3,7 +3,6 @@ the organisation's latest submitted one, the marks on copied answers until they 
 questions asked differently and lapsed DSPT answers left to answer again, other organisations'
 applications never offered, and a supplier's product-level answers shared on request."""
 
-import html
 import re
 import shutil
 from datetime import date
@@ -19,12 +18,14 @@ from questionnaire.engine.answers import format_date
 from questionnaire.models import Answer, AnswerRevision
 from tests.answer_sets import CONTROLLER, SUPPLIER
 from tests.conftest import DEFINITION_PATH
+from tests.visible import texts, words
 from tests.web.conftest import Applicant, errors_on, signed_in
 from workflow import reuse
 
 
 def text_of(response):
-    return " ".join(html.unescape(response.content.decode()).split())
+    """The page's visible text, every run of white space one space (tests/visible.py)."""
+    return words(response)
 
 
 def submitted(client, pages=SUPPLIER):
@@ -92,6 +93,18 @@ def test_the_start_asks_and_copies_every_answer_marked_with_where_it_came_from(
     assert AnswerRevision.objects.filter(response__application=new).count() == len(SUPPLIER)
     entry = AuditEntry.objects.get(action="response.reuse")
     assert entry.after["source"] == source.reference
+
+
+def test_the_application_page_offers_to_start_from_earlier_answers_as_a_link(client_member, first):
+    response = client_member.post("/applications/start", {"scope": "consumer"})
+    page = client_member.get(response["Location"].removesuffix("/start-from"))
+    assert texts(page, "nhsuk-inset-text") == [
+        "Information:\nYou can start this application from the answers of an earlier one. "
+        "Start from earlier answers"
+    ]
+    assert f'<a href="{response["Location"]}">Start from earlier answers</a>' in (
+        page.content.decode()
+    )
 
 
 def test_copied_answers_stop_submission_until_each_is_confirmed_or_changed(client_member, first):
