@@ -24,6 +24,7 @@ from questionnaire.engine.loader import load_definition
 from questionnaire.engine.rules import evaluate
 from questionnaire.engine.schema import Outcome, QuestionKind
 from tests.conftest import DEFINITION_PATH, TODAY
+from tests.engine.journey_model import expected
 from tests.engine.journeys import (
     CHECKBOX_STATES,
     INVALID_DATES,
@@ -33,7 +34,6 @@ from tests.engine.journeys import (
     WITHOUT_FOLLOW_UP,
     Change,
     Walk,
-    expected,
     walks,
 )
 
