@@ -2,14 +2,13 @@
 exit 0 naming the checkpoint written, non-zero, writing nothing, when the chain or a checkpoint
 fails `audit_verify`'s check (ADR 0009)."""
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.management.public_keys import public_key_option_add, public_keys_given
 from audit.services import checkpoint_create
 from audit.verify import ChainBroken
-from core.signing import PackKeyError, load_public_key
 
 
 class Command(BaseCommand):
@@ -20,20 +19,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--public-key",
-            metavar="FILE",
-            action="append",
-            default=[],
-            help="a PEM Ed25519 public key whose checkpoints count too (a key used before the "
-            "service's key was rotated); may be given more than once",
-        )
+        public_key_option_add(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            keys = [load_public_key(Path(f).read_bytes()) for f in options["public_key"]]
-        except (OSError, ValueError, PackKeyError) as exc:
-            raise CommandError(f"--public-key: {exc}") from exc
+        keys = public_keys_given(options)
         try:
             written = checkpoint_create(public_keys=keys)
         except ChainBroken as exc:

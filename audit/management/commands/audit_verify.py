@@ -3,13 +3,12 @@ intact, non-zero naming the first entry that was changed, moved, removed or rewr
 checkpoint that does not verify."""
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.management.public_keys import public_key_option_add, public_keys_given
 from audit.verify import verify_chain
-from core.signing import PackKeyError, load_public_key
 
 
 class Command(BaseCommand):
@@ -26,14 +25,7 @@ class Command(BaseCommand):
             help="a head hash printed by an earlier run: fail unless the chain still contains it "
             "(finds entries removed from the end)",
         )
-        parser.add_argument(
-            "--public-key",
-            metavar="FILE",
-            action="append",
-            default=[],
-            help="a PEM Ed25519 public key whose checkpoints count too (a key used before the "
-            "service's key was rotated); may be given more than once",
-        )
+        public_key_option_add(parser)
         parser.add_argument(
             "--max-checkpoint-age",
             metavar="HOURS",
@@ -42,10 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            keys = [load_public_key(Path(f).read_bytes()) for f in options["public_key"]]
-        except (OSError, ValueError, PackKeyError) as exc:
-            raise CommandError(f"--public-key: {exc}") from exc
+        keys = public_keys_given(options)
         age = options["max_checkpoint_age"]
         report = verify_chain(
             expect_head=options["expect_head"],
