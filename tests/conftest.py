@@ -81,6 +81,21 @@ def definition():
     return load_definition(DEFINITION_PATH)
 
 
+@pytest.fixture(scope="module")
+def fake_s3():
+    """A fake S3's endpoint URL: moto's server on 127.0.0.1, answering real S3 HTTP requests,
+    for the tests that store through S3 as production does (evidence, audit checkpoints)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def fixed_today(monkeypatch):
     """Pin the service's idea of today, so DSPT currency is deterministic."""

@@ -374,19 +374,6 @@ def test_no_checkpoint_within_the_maximum_age_fails_the_check(entries, checkpoin
 S3_BUCKET = "nir-audit-checkpoints-test"
 
 
-@pytest.fixture(scope="module")
-def fake_s3():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.mark.integration
 def test_checkpoints_are_kept_in_s3_in_production(entries, settings, fake_s3):
     """The production storage: real S3 HTTP requests to a fake S3 (moto server) on 127.0.0.1."""

@@ -15,19 +15,6 @@ BUCKET = "nir-evidence-test"
 CREDENTIALS = {"access_key": "testing", "secret_key": "testing"}
 
 
-@pytest.fixture(scope="module")
-def fake_s3():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture
 def s3_storage(fake_s3, evidence_settings):
     s3 = boto3.client(
