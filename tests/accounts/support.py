@@ -31,3 +31,21 @@ def errors_on(response):
 def text_of(response):
     """The page's visible text, every run of white space one space (tests/visible.py)."""
     return words(response)
+
+
+NEW_PASSWORD = "Plum-Orchard-Lantern-42"
+DEAD = "This link has expired or has already been used"
+
+
+def invite(client, email="new.colleague@northern.example"):
+    return client.post("/organisation/members/invite", {"email": email})
+
+
+def create_account(client, link, *, full_name="Grace Hopper", password=NEW_PASSWORD):
+    response = client.get(link)
+    if response.status_code != 302:
+        return response
+    return client.post(
+        response["Location"],
+        {"full_name": full_name, "password": password, "password_confirm": password},
+    )
