@@ -1,14 +1,19 @@
 """Test support: have every attestation an application's answers need given, as the service
 would have it given (key personnel recorded, each person asked, each attesting through the
-workflow), so that tests about other things can approve."""
+workflow), so that tests about other things can approve; and the key person, the asking and the
+link as the attestation tests use them."""
 
 from __future__ import annotations
+
+import html
 
 from accounts.models import User
 from applications.models import Application
 from attestations.models import Attestation
 from attestations.services import PersonDetails, attester_account_create, key_person_save
+from notifications.models import Notification
 from tests.conftest import PASSWORD
+from tests.web.conftest import errors_on as raw_errors_on
 from workflow import attestations as workflow
 
 
@@ -52,3 +57,40 @@ def attest_all(application: Application) -> list[Attestation]:
         )
         given.append(workflow.attestation_respond(attestation_id=asked.pk, actor=user, attest=True))
     return given
+
+
+CSO = {
+    "role": "cso",
+    "full_name": "Dr Ada Lovelace",
+    "job_title": "Clinical Safety Officer",
+    "email": "Ada.Lovelace@northern.example",
+    "professional_body": "General Medical Council",
+    "registration_number": "1234567",
+}
+STATEMENT = "our manufacturer and product are compliant with the requirements of DCB0129"
+
+
+def errors_on(response):
+    return [html.unescape(text) for text in raw_errors_on(response)]
+
+
+def people_url(applicant, tail=""):
+    return f"{applicant.application_url}/key-personnel{tail}"
+
+
+def add_person(applicant, data):
+    return applicant.client.post(people_url(applicant, "/add"), data)
+
+
+def ask(applicant, person, rule="s_dcb0129_confirmed"):
+    return applicant.client.post(
+        f"{applicant.application_url}/attestations/{rule}", {"person": str(person.pk)}
+    )
+
+
+def link_of(attestation_email):
+    """The link in the queued email's personalisation (kept until the email has gone)."""
+    notification = Notification.objects.filter(
+        template="attestation_requested", recipient=attestation_email
+    ).latest("created_at")
+    return notification.personalisation["url"].removeprefix("https://nir.example.nhs.uk")

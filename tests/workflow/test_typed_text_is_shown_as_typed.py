@@ -119,7 +119,7 @@ def test_the_lift_hold_page_shows_the_holds_reason_as_typed(submitted, reviewer)
 
 def test_the_attestation_page_shows_the_question_and_the_decline_reason_as_typed(applicant, member):
     from accounts.models import User
-    from tests.attestations.test_attestations import CSO, add_person, ask
+    from tests.attestations.support import CSO, add_person, ask
 
     applicant.answer_all(SUPPLIER)
     assert add_person(applicant, CSO).status_code == 302
