@@ -208,6 +208,10 @@ def set_up(request: HttpRequest) -> HttpResponse:
     current_factor_at = given.at if given else None
     may_replace = replacement_confirmed(authenticator, current_factor_at=current_factor_at)
     replace_confirm = with_next(reverse("two_factor:replace_confirm"), next_url)
+    if request.method == "POST" and not may_replace and request.session.get(NEW_CODES_KEY):
+        # Continue pressed again after the first press had set the app up: its recovery codes,
+        # not yet shown, are what this person is waiting for, not a replacement.
+        return redirect(with_next(reverse("two_factor:recovery_codes"), next_url))
     if not may_replace and (request.method == "GET" or not _kept_secret(request, user)):
         # A new secret is not even shown until the current app or a recovery code is given. A
         # POST with a secret kept goes on to the service, which finds a double submit of the

@@ -124,6 +124,28 @@ def test_a_double_submitted_set_up_keeps_the_first_recovery_codes(member):
     assert actions(member) == ["two_factor.enrolled"]
 
 
+def test_a_set_up_submitted_again_after_the_first_finished_goes_to_the_codes_not_a_replacement(
+    member,
+):
+    """Found by review: without JavaScript, a second press of Continue after the first request
+    had finished (the new secret gone from the session) asked for a code from the "current" app
+    just set up, and the recovery codes, not yet seen, were never shown."""
+    client = Client()
+    client.force_login(member)
+    secret = secret_on_page(client.get("/two-factor/set-up").content.decode())
+    code = fresh_code(secret)
+    assert client.post("/two-factor/set-up", {"code": code})["Location"] == (
+        "/two-factor/recovery-codes"
+    )
+    second = client.post("/two-factor/set-up", {"code": code})
+    assert second["Location"] == "/two-factor/recovery-codes"
+    page = client.get(second["Location"]).content.decode()
+    assert len(re.findall(r"<code>([a-z2-9-]{19})</code>", page)) == 10
+    assert actions(member) == ["two_factor.enrolled"]
+    # once the codes have been shown, a new app still needs the current one
+    assert client.get("/two-factor/set-up")["Location"].startswith("/two-factor/set-up/confirm")
+
+
 # --------------------------------------------------------------------------- signing in
 
 
