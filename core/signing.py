@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+from core.key_files import key_file_write_once
+
 
 class PackKeyError(Exception):
     pass
@@ -43,16 +45,14 @@ def _development_key() -> Ed25519PrivateKey:
     path = Path(settings.ASSURANCE_DEV_KEY_FILE)
     if path.exists():
         return parse_private_key(path.read_text())
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
+    pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    path.write_bytes(pem)
-    path.chmod(0o600)
-    return key
+    # Private from the start, and another process's key kept if it wrote one first.
+    key_file_write_once(path, pem)
+    return parse_private_key(path.read_text())
 
 
 @cache

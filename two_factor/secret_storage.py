@@ -12,9 +12,6 @@ and look like the person's mistake)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 from core.fernet_keys import EncryptionKeyError, parse_fernet_keys
+from core.key_files import key_file_write_once
 
 if TYPE_CHECKING:
     from .models import Authenticator
@@ -103,25 +101,8 @@ def _development_keys(path: Path) -> tuple[Fernet, ...]:
     """Outside production, with no keys set: one generated once and kept in a file, so secrets
     stored yesterday still decrypt after a restart. Never used in production."""
     if not path.exists():
-        _write_once(path, Fernet.generate_key())
+        key_file_write_once(path, Fernet.generate_key() + b"\n")
     try:
         return parse_fernet_keys(path.read_text(encoding="ascii").split())
     except EncryptionKeyError as error:
         raise EncryptionKeyError(f"TWO_FACTOR_DEV_KEY_FILE ({path}): {error}") from None
-
-
-def _write_once(path: Path, key: bytes) -> None:
-    """Write the key to `path` unless another process has just done so. Linked into place from a
-    private temporary file: a reader never sees half a key, and of two processes starting at once
-    the second keeps the first one's key rather than overwriting it (secrets stored with the
-    first would no longer decrypt)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(key + b"\n")
-        # Another process made it first: its key is the one kept.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
