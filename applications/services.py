@@ -68,13 +68,14 @@ def application_lock(application: Application) -> Application:
 
 
 def application_download_record(
-    *, application: Application, actor: User, file: str, name: str, details: dict[str, Any]
+    *, application: Application, actor: User, action: str, name: str, details: dict[str, Any]
 ) -> None:
-    """Audit that ``actor`` downloaded one of the application's files (``file``: what it is,
-    such as "hazard_log"; ``name``: the file name sent). Who and which file, never the bytes:
-    the caller has already scoped the application to the actor."""
+    """Audit that ``actor`` downloaded one of the application's files (``action``: the entry's
+    action, such as "hazard_log.download", written out so it can be searched for; ``name``: the
+    file name sent). Who and which file, never the bytes: the caller has already scoped the
+    application to the actor."""
     Auditor(actor).record(
-        action=f"{file}.download",
+        action=action,
         obj=application,
         subject=name,
         organisation=application.organisation,

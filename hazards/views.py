@@ -309,7 +309,7 @@ def _export(request: HttpRequest, application_id: uuid.UUID, ext: str) -> HttpRe
     application_download_record(
         application=application,
         actor=request.user,
-        file="hazard_log",
+        action="hazard_log.download",
         name=name,
         details={"hazards": len(hazards)},
     )

@@ -52,7 +52,7 @@ def submission_fhir_download(application: Application, actor: User) -> HttpRespo
     application_download_record(
         application=application,
         actor=actor,
-        file="submission_fhir",
+        action="submission_fhir.download",
         name=name,
         details={"submission": int(number)},
     )
