@@ -33,7 +33,7 @@ from attestations.selectors import (
 )
 from questionnaire.engine.attestations import attestations_required
 from questionnaire.engine.journey import Journey
-from questionnaire.models import Answer
+from questionnaire.models import Answer, AnswerRevision
 from questionnaire.selectors import (
     answers_by_question,
     response_definition,
@@ -185,11 +185,21 @@ def attest_refusal(attestation: Attestation, actor: User, answerer_id: int | Non
 
 
 def attest_refusal_now(attestation: Attestation, actor: User) -> str:
-    """``attest_refusal`` for the answer as it is now (for the request's page)."""
+    """``attest_refusal`` for the revision of the answer the request is about (for the
+    request's page): who gave it is one read of its revision, not a walk of the journey; a
+    revision since replaced is refused by attestation_respond as no longer counting anyway."""
     if not attestation.application.organisation.attestation_by_someone_else:
         return ""
-    answer = _live(attestation.application)[1].get(attestation.question_id)
-    return attest_refusal(attestation, actor, answer.answered_by_id if answer else None)
+    answerer_id = (
+        AnswerRevision.objects.filter(
+            response__application=attestation.application,
+            question_id=attestation.question_id,
+            revision=attestation.answer_revision,
+        )
+        .values_list("answered_by_id", flat=True)
+        .first()
+    )
+    return attest_refusal(attestation, actor, answerer_id)
 
 
 @transaction.atomic
