@@ -86,7 +86,9 @@ def test_stay_signed_in_is_refused_once_the_session_has_ended(client_member, clo
     assert response["Location"].startswith("/sign-in")
 
 
-def test_pages_tell_the_browser_the_idle_limit_and_offer_to_stay_signed_in(client_member):
+def test_pages_tell_the_browser_the_idle_limit_and_offer_to_stay_signed_in(still_clock, member):
+    # Signed in on the stopped clock: a second ticking before the page would make it 1799.
+    client_member = signed_in(member)
     page = client_member.get("/").content.decode()
     assert f'data-idle-limit="{django_settings.SESSION_COOKIE_AGE}"' in page
     assert 'data-warn-before="120"' in page

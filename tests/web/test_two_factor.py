@@ -472,6 +472,9 @@ def test_replacing_the_app_after_a_code_from_the_current_one(member):
     assert other.get("/two-factor/set-up")["Location"].startswith("/two-factor/set-up/confirm")
     page = client.get(response["Location"])
     assert page.status_code == 200
+    # the way back keeps the app they have (found by the browser walk: it said "Do this later")
+    assert '<a href="/two-factor">Cancel and keep your current app</a>' in page.content.decode()
+    assert "Do this later" not in page.content.decode()
     new_secret = secret_on_page(page.content.decode())
     assert "Set up a new authenticator app" in page.content.decode()
     response = client.post(
