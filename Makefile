@@ -18,7 +18,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/uv/bin/uv")
 RUN := $(UV) run --frozen
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: help install uv python-deps frontend browser clamav wrk run serve test test-system lint format migrate seed check-migrations bench bench-load bench-calls mutation
+.PHONY: help install uv python-deps frontend browser clamav wrk run serve backup test test-system lint format migrate seed check-migrations bench bench-load bench-calls mutation
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -97,6 +97,12 @@ serve: migrate ## Serve with gunicorn (config/gunicorn.conf.py, WEB_CONCURRENCY 
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) gunicorn --config config/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
+# A backup (ADR 0041, README "Backups") into a new folder: BACKUP_DIR, else one named for the
+# time under var/backups. PostgreSQL only: pg_dump must be on PATH (Debian's postgresql-client).
+BACKUP_DIR := $(or $(BACKUP_DIR),var/backups/$(shell date -u +%Y%m%dT%H%M%SZ))
+backup: python-deps ## Back up the database (pg_dump) and the evidence storage, with a manifest of SHA-256s, into BACKUP_DIR
+	$(RUN) python manage.py backup_create "$(BACKUP_DIR)"
+
 # Without CLAMD_ADDRESS the tests start their own clamd (scripts/clamd-test) for the session.
 # pytest-xdist runs the suite in TEST_WORKERS processes (one per core by default), a test file
 # at a time per process; each has its own test database, browser and live server.
@@ -136,7 +142,7 @@ bench-calls: install ## The bench-load endpoints in process: Python calls and CP
 	$(RUN) python bench/load/calls.py
 
 mutation: python-deps ## Mutation-test the modules that guard people and records against their own tests (MODULE=audit/chain.py for one; figures in docs/testing.md; not in CI)
-	DJANGO_ENV=test MODULE=$(MODULE) $(RUN) python scripts/mutation.py
+	DJANGO_ENV=test MODULE=$(MODULE) FUNCTIONS=$(FUNCTIONS) $(RUN) python scripts/mutation.py
 
 format: python-deps ## Format the code
 	$(RUN) ruff format .

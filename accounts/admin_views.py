@@ -10,14 +10,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ods.selectors import ods_data, ods_organisations_by_code
 
-from . import administration, forms, people, selectors
+from . import administration, audit_log, forms, people, refusals, selectors
 from .models import UserKind
 from .rules import can_administer
 
@@ -29,7 +29,7 @@ STAFF_ROLES = {
 
 def _administrator(request: HttpRequest) -> None:
     if not can_administer(request.user):
-        raise PermissionDenied
+        raise refusals.not_an_administrator(request.user)
 
 
 @require_GET
@@ -45,6 +45,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
             "ods": ods,
             "in_ods": ods_organisations_by_code(o.ods_code for o in found) if ods else {},
             "organisations": found,
+            "verification": audit_log.last_verification(request.user),
             "full_width": True,
         },
     )
@@ -63,7 +64,7 @@ def organisation_parse(
     if name_typed and not values["name"]:
         errors["name"] = "Enter the organisation's name"
     elif name_typed and len(values["name"]) > forms.NAME_MAX:
-        errors["name"] = f"Name must be {forms.NAME_MAX} characters or less"
+        errors["name"] = f"Name must be {forms.NAME_MAX:,} characters or fewer"
     if not values["ods_code"]:
         errors["ods_code"] = "Enter the organisation's ODS code"
     email, email_errors = forms.email_parse(
@@ -232,3 +233,27 @@ def staff_remove(request: HttpRequest, user_id: int) -> HttpResponse:
         },
         status=409 if error else 200,
     )
+
+
+@require_POST
+def organisation_invitation_resend(
+    request: HttpRequest, organisation_id: int, invitation_id: uuid.UUID
+) -> HttpResponse:
+    invitation = selectors.organisation_invitation_for_administrator(
+        user=request.user, organisation_id=organisation_id, invitation_id=invitation_id
+    )
+    if people.invitation_resend(invitation=invitation, actor=request.user) is not None:
+        messages.success(request, f"We have emailed the invitation to {invitation.email} again")
+    return redirect("accounts:admin_organisation", organisation_id=organisation_id)
+
+
+@require_POST
+def organisation_invitation_revoke(
+    request: HttpRequest, organisation_id: int, invitation_id: uuid.UUID
+) -> HttpResponse:
+    invitation = selectors.organisation_invitation_for_administrator(
+        user=request.user, organisation_id=organisation_id, invitation_id=invitation_id
+    )
+    people.invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(request, f"The invitation to {invitation.email} has been revoked")
+    return redirect("accounts:admin_organisation", organisation_id=organisation_id)

@@ -109,3 +109,49 @@ def staff_remove(*, user: User, actor: User) -> None:
         before={"kind": locked.kind, "is_active": True},
         after={"kind": locked.kind, "is_active": False},
     )
+
+
+def _last_administrator(user: User) -> bool:
+    return (
+        user.kind == UserKind.ADMINISTRATOR
+        and User.objects.select_for_update()
+        .filter(kind=UserKind.ADMINISTRATOR, is_active=True)
+        .count()
+        <= 1
+    )
+
+
+def _active_set(user: User, *, actor: User, active: bool) -> None:
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    membership = getattr(user, "membership", None)
+    Auditor(actor).record(
+        action="user.reactivate" if active else "user.deactivate",
+        obj=user,
+        organisation=membership.organisation if membership else None,
+        before={"kind": user.kind, "is_active": not active},
+        after={"kind": user.kind, "is_active": active},
+    )
+
+
+@transaction.atomic
+def account_deactivate(*, user: User, actor: User) -> None:
+    """Anyone's account, deactivated by an administrator: they cannot sign in, and a session
+    of theirs ends at its next request. Kept, with its history and membership, to reactivate.
+    Nobody deactivates themselves, and the last active administrator stays."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.pk == actor.pk:
+        raise MembersRefused("You cannot deactivate your own account. Ask another administrator")
+    if not locked.is_active:
+        return
+    if _last_administrator(locked):
+        raise MembersRefused(LAST_ADMINISTRATOR)
+    _active_set(locked, actor=actor, active=False)
+
+
+@transaction.atomic
+def account_reactivate(*, user: User, actor: User) -> None:
+    """A deactivated account may sign in again, as it was (its organisation and role)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        _active_set(locked, actor=actor, active=True)

@@ -14,7 +14,7 @@ NAME_MAX = 200
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 # What the database keeps of an address (EmailField): a longer one would fail to save.
 EMAIL_MAX = User._meta.get_field("email").max_length or 254
-EMAIL_TOO_LONG = f"Email address must be {EMAIL_MAX} characters or less"
+EMAIL_TOO_LONG = f"Email address must be {EMAIL_MAX:,} characters or fewer"
 
 FieldErrors = dict[str, str]
 
@@ -72,7 +72,7 @@ def account_parse(data: Any, email: str) -> tuple[str, str, FieldErrors]:
     if not full_name:
         errors["full_name"] = "Enter your full name"
     elif len(full_name) > NAME_MAX:
-        errors["full_name"] = f"Full name must be {NAME_MAX} characters or less"
+        errors["full_name"] = f"Full name must be {NAME_MAX:,} characters or fewer"
     password, password_errors = password_parse(data, user=User(email=email, full_name=full_name))
     return full_name, password, {**errors, **password_errors}
 

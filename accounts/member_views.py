@@ -9,7 +9,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.tokens import LINK_DEAD, token_hash
 from two_factor.sign_in import sign_in_continue
 
-from . import forms, selectors
+from . import forms, refusals, selectors
 from . import people as services
 from .models import Invitation
+from .oidc_services import staff_must_use
 from .rules import is_onboarding_lead
 
 # The hash of the token of the invitation link this browser followed: what lets it accept (the
@@ -56,7 +56,7 @@ def _members_url() -> str:
 def invite(request: HttpRequest) -> HttpResponse:
     organisation, _, _ = selectors.members_for_user(request.user)
     if not is_onboarding_lead(request.user):
-        raise PermissionDenied
+        raise refusals.not_the_lead(request.user, doing="invite people")
     email = ""
     errors: forms.FieldErrors = {}
     if request.method == "POST":
@@ -236,6 +236,14 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                     user = services.invitation_accept(
                         invitation=invitation, user=None, full_name=full_name, password=password
                     )
+                    required = staff_must_use(user)
+                    if required is not None:
+                        # Staff who must sign in through their organisation are not signed
+                        # in by the password they have just chosen (STAFF_SIGN_IN_PROVIDER).
+                        messages.success(
+                            request, f"Your account is ready. Sign in with {required.label}"
+                        )
+                        return redirect("accounts:sign_in")
                     # Signed in as the password step would: two-factor asks them to set it up
                     # (staff must before their session starts).
                     return sign_in_continue(

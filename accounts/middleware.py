@@ -70,10 +70,13 @@ class SessionIdleRefreshMiddleware:
         if request.user.is_authenticated:
             now = int(timezone.now().timestamp())
             last = request.session.get(REFRESHED_KEY, 0)
-            if isinstance(last, int) and last and now - last > settings.SESSION_COOKIE_AGE:
-                # Past the idle limit. The session store's own expiry says so too, but a
+            if isinstance(last, int) and last and now - last >= settings.SESSION_COOKIE_AGE:
+                # At the idle limit. The session store's own expiry says so too, but a
                 # session read through a cache (ADR 0027) is only as exact as the cache's
-                # timeout: the limit is kept here, by the session's own clock.
+                # timeout: the limit is kept here, by the session's own clock. In whole
+                # seconds, as the page's countdown (session_seconds_left) counts: when a page
+                # would be told 0 seconds are left, the session has ended, so a browser whose
+                # countdown has run out is never sent back to a page that is still signed in.
                 request.session.flush()
                 request.user = AnonymousUser()
             elif not isinstance(last, int) or now - last >= session_refresh_interval():

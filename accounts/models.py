@@ -188,3 +188,56 @@ def password_fingerprint(user: User) -> str:
     """A keyed hash of the user's password hash: it changes whenever the password does, so a
     reset link issued before a change no longer works after it."""
     return salted_hmac("accounts.PasswordReset", user.password, algorithm="sha256").hexdigest()
+
+
+class ChainCheck(models.Model):
+    """One run of `manage.py audit_verify` and what it found (ADR 0039), for the administration
+    home. Not an audit entry: an entry would change the chain it checks, and a broken chain
+    must still be reported. Written by the command alone."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    intact = models.BooleanField()
+    entries = models.PositiveBigIntegerField()
+    head = models.CharField(max_length=64, blank=True)
+    problems = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"audit chain {'intact' if self.intact else 'broken'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SessionEviction(models.Model):
+    """A session ended (signed out, timed out) while Redis could not be reached: its row is gone
+    from the database, but a copy may remain in Redis for when it answers again. The session
+    store (accounts.session_store) refuses that copy, and deletes it from Redis once it can, then
+    this row (ADR 0027, amended)."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Session ended at {self.at:%Y-%m-%d %H:%M:%S} while Redis was unreachable"
+
+
+class ProviderIdentity(models.Model):
+    """The account a person's identity at NHS CIS2 or Entra ID signs in to (ADR 0042, amended):
+    bound at their first sign-in through it, by the provider's subject (`sub`), so that a later
+    token naming the same email address for another identity at that provider is refused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_identities")
+    provider = models.CharField(max_length=20)
+    subject = models.CharField(max_length=255)
+    bound_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="provider_identity_one_account"
+            ),
+            models.UniqueConstraint(fields=["user", "provider"], name="provider_identity_one_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.provider}"

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from . import forms, services
+from . import forms, refusals, services
 from .rules import is_onboarding_lead
 
 ANYONE = "anyone"
@@ -33,7 +32,7 @@ MISSING = "Select who can attest your organisation's answers"
 @require_http_methods(["GET", "POST"])
 def attestation_rule(request: HttpRequest) -> HttpResponse:
     if not is_onboarding_lead(request.user):
-        raise PermissionDenied
+        raise refusals.not_the_lead(request.user, doing="choose who can attest its answers")
     organisation = request.user.membership.organisation
     chosen = SOMEONE_ELSE if organisation.attestation_by_someone_else else ANYONE
     errors: forms.FieldErrors = {}

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from core.tokens import token_hash
 
+from . import refusals
 from .models import (
     Invitation,
     Membership,
@@ -31,7 +31,7 @@ def organisation_for_user(user: User) -> Organisation | None:
 
 def _own_organisation(user: User) -> Organisation:
     if not is_applicant(user):
-        raise PermissionDenied
+        raise refusals.not_a_member(user)
     return user.membership.organisation
 
 
@@ -61,7 +61,7 @@ def membership_for_lead(*, user: User, membership_id: int) -> Membership:
     """A member of the lead's own organisation; anyone else's, a 404. Not a lead: refused."""
     organisation = _own_organisation(user)
     if not is_onboarding_lead(user):
-        raise PermissionDenied
+        raise refusals.not_the_lead(user, doing="change who is a member")
     membership = organisation.memberships.select_related("user").filter(pk=membership_id).first()
     if membership is None:
         raise Http404
@@ -72,7 +72,7 @@ def invitation_for_lead(*, user: User, invitation_id: uuid.UUID) -> Invitation:
     """An invitation waiting in the lead's own organisation; anyone else's, a 404."""
     organisation = _own_organisation(user)
     if not is_onboarding_lead(user):
-        raise PermissionDenied
+        raise refusals.not_the_lead(user, doing="change who is invited")
     invitation = invitations_waiting(organisation).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
@@ -125,7 +125,7 @@ def password_reset_usable(reset: PasswordReset) -> bool:
 
 def _administrator(user: User) -> None:
     if not can_administer(user):
-        raise PermissionDenied
+        raise refusals.not_an_administrator(user)
 
 
 def organisations_for_administrator(user: User) -> list[Organisation]:
@@ -170,3 +170,51 @@ def staff_member_for_administrator(*, user: User, user_id: int) -> User:
     if person is None:
         raise Http404
     return person
+
+
+PEOPLE_SHOWN = 50
+
+
+def people_for_administrator(*, user: User, search: str) -> list[User]:
+    """Everyone whose name or email address contains ``search`` (any case), with their
+    organisation, the first PEOPLE_SHOWN by email address; nobody for an empty search."""
+    _administrator(user)
+    search = " ".join(search.split())
+    if not search:
+        return []
+    return list(
+        User.objects.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+        .select_related("membership__organisation")
+        .order_by("email")[:PEOPLE_SHOWN]
+    )
+
+
+def person_for_administrator(*, user: User, person_id: int) -> User:
+    """Anyone's account, active or not, with their organisation."""
+    _administrator(user)
+    person = User.objects.select_related("membership__organisation").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def organisation_invitation_for_administrator(
+    *, user: User, organisation_id: int, invitation_id: uuid.UUID
+) -> Invitation:
+    """An invitation waiting in the organisation named, found through it. Anyone but an
+    administrator gets a 404: to them the invitation does not exist."""
+    if not can_administer(user):
+        raise Http404
+    invitation = (
+        Invitation.objects.filter(
+            pk=invitation_id,
+            organisation_id=organisation_id,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -114,14 +114,15 @@ def _sign_in_refusal(*, email: str, client: str, device: str | None) -> SignInRe
     return SignInRefusal.EMAIL if untrusted >= SIGN_IN_FAILURE_LIMIT else None
 
 
-def user_sign_in(*, request: HttpRequest, user: User) -> None:
-    """Start a session for a user whose credentials were checked, and record it."""
+def user_sign_in(*, request: HttpRequest, user: User, how: dict[str, object] | None = None) -> None:
+    """Start a session for a user whose credentials were checked, and record it; `how`, for a
+    sign-in through a provider, says which and how it authenticated them (accounts/oidc.py)."""
     login(request, user)
     Auditor(user).record(
         action="user.sign_in",
         obj=user,
         organisation=_organisation_of(user),
-        after={"client": client_address(request)},
+        after={"client": client_address(request), **(how or {})},
     )
 
 

@@ -32,7 +32,7 @@ from questionnaire.selectors import (
     response_journey,
 )
 from review.selectors import QueueFilters, queue_page
-from workflow.declaration import declaration_for
+from workflow.applicant.declaration import declaration_for
 from workflow.selectors import copied_unconfirmed, holds_all
 from workflow.services import (
     AnswerNotEditable,

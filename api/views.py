@@ -33,7 +33,7 @@ def _parse(post: dict[str, str]) -> tuple[str, int | None, dict[str, str]]:
     if not name:
         errors["name"] = "Enter a name for the token"
     elif len(name) > NAME_MAX:
-        errors["name"] = f"Name must be {NAME_MAX} characters or less"
+        errors["name"] = f"Name must be {NAME_MAX:,} characters or fewer"
     try:
         days: int | None = int(post.get("days", ""))
     except ValueError:

@@ -1,5 +1,6 @@
 """The DSPT update page: an applicant records a newer Data Security and Protection Toolkit
-publication for an application (workflow.dspt_update). Moved out of applications/views.py."""
+publication for an application (workflow.continuous.dspt_update). Moved out of
+applications/views.py."""
 
 import uuid
 
@@ -20,10 +21,10 @@ from questionnaire.engine.answers import (
 from questionnaire.presenters import application_page_context, question_url
 from questionnaire.selectors import application_with_answers
 from questionnaire.views import STALE_ANSWER
-from workflow import dspt_update as dspt_update_service
 from workflow import services as workflow
-from workflow.dspt import dspt_questions_of, dspt_summary, dspt_updatable
-from workflow.dspt_register_check import register_check_of
+from workflow.continuous import dspt_update as dspt_update_service
+from workflow.continuous.dspt import dspt_questions_of, dspt_summary, dspt_updatable
+from workflow.continuous.dspt_register_check import register_check_of
 
 from .states import Stage2State
 

@@ -1,6 +1,7 @@
 """The vocabulary of an application: Stage 2 states, integration scopes and roles.
 
-Which transitions between the states are allowed is the workflow's (``workflow.states``)."""
+Which transitions between the states are allowed is the workflow's
+(``workflow.state_machine.states``)."""
 
 from django.db import models
 

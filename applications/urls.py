@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dspt_views, views
+from . import dspt_views, reply_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -31,5 +31,30 @@ urlpatterns = [
         "applications/<uuid:application_id>/documents/<uuid:request_id>",
         views.document_request,
         name="document_request",
+    ),
+    # The organisation's replies to NHS England (ADR 0037), one page for each thing replied to.
+    path(
+        "applications/<uuid:application_id>/holds/<uuid:target_id>/reply",
+        reply_views.reply,
+        {"to": "hold"},
+        name="reply_hold",
+    ),
+    path(
+        "applications/<uuid:application_id>/comments/<uuid:target_id>/reply",
+        reply_views.reply,
+        {"to": "comment"},
+        name="reply_comment",
+    ),
+    path(
+        "applications/<uuid:application_id>/change-requests/<int:target_id>/reply",
+        reply_views.reply,
+        {"to": "change_request"},
+        name="reply_change_request",
+    ),
+    path(
+        "applications/<uuid:application_id>/documents/<uuid:target_id>/reply",
+        reply_views.reply,
+        {"to": "document_request"},
+        name="reply_document_request",
     ),
 ]

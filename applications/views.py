@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import UserKind
+from accounts.refusals import home_steps
 from accounts.rules import can_review, is_applicant
 from attestations.selectors import attestations_asked_of
+from core.refusals import Refused
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.selectors import evidence_history
 from evidence.upload import evidence_upload_view, receive_file
@@ -22,32 +24,43 @@ from questionnaire.engine.answers import (
 )
 from questionnaire.presenters import application_page_context, question_url, stage_items
 from questionnaire.selectors import application_with_answers
-from workflow import documents, reuse, review
+from service_pages.views import start as start_page
 from workflow import services as workflow
-from workflow.assurance_pack import pack_available, pack_download
-from workflow.comments import review_comments_visible_to
-from workflow.dspt import dspt_summary, dspt_updatable
-from workflow.dspt_register_check import register_check_of
-from workflow.review_times import review_time
+from workflow.applicant import reuse, version_move
+from workflow.assurance_pack.pack import pack_available, pack_download
+from workflow.continuous.dspt import dspt_summary, dspt_updatable
+from workflow.continuous.dspt_register_check import register_check_of
+from workflow.decisions import documents, review
+from workflow.decisions.comments import review_comments_visible_to
+from workflow.decisions.review_times import review_time
+from workflow.models import ReplyTo
+from workflow.replies.selectors import replies_by_target, replies_for
 from workflow.selectors import (
     AUP_QUESTION_ID,
     STAGE3_NEEDS_AUP,
     can_withdraw,
+    document_request_events,
     document_requests_for,
     stage2_working_state,
     stage3_blockers,
     submission_latest,
 )
+from workflow.standing import standing_for, standings_for, with_standing_facts
 
 from .models import Application
 from .selectors import application_get_for_member, applications_visible_to
+from .standing_banner import standing_banner
 from .states import Scope, Stage2State
 
 SCOPE_REQUIRED = "Select the NIR integration scope you are onboarding for"
 
 
+@login_not_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
+    """Everyone's home at `/`; someone not signed in gets the service's start page there."""
+    if not request.user.is_authenticated:
+        return start_page(request)
     if can_review(request.user):
         return redirect("review:queue")
     if not is_applicant(request.user):
@@ -67,8 +80,12 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "applications/list.jinja",
         {
             "page_title": "Your applications",
+            # The table's five columns, with each application's status, need the page's width.
+            "full_width": True,
             "organisation": request.user.membership.organisation,
-            "applications": applications_visible_to(request.user),
+            "applications": standings_for(
+                with_standing_facts(applications_visible_to(request.user)), definitions.today()
+            ),
         },
     )
 
@@ -76,7 +93,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_start(request: HttpRequest) -> HttpResponse:
     if not is_applicant(request.user):
-        raise PermissionDenied
+        raise Refused(
+            "Applications are started by the organisations that onboard to NIR, and NHS England "
+            "reviews them. Your account is not a member of an onboarding organisation.",
+            home_steps(request.user),
+        )
     errors = []
     ods_refusal = ""
     scope = request.POST.get("scope", "")
@@ -131,7 +152,9 @@ def ods_refusal_for_applicant(check: OdsCheck) -> str:
 def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = application_with_answers(user=request.user, application_id=application_id)
     context = application_page_context(application)
-    dspt = dspt_summary(application, definitions.today())
+    document_requests = document_requests_for(application)
+    today = definitions.today()
+    dspt = dspt_summary(application, today)
     return render(
         request,
         "applications/detail.jinja",
@@ -139,12 +162,20 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             **context,
             "page_title": f"Application {application.reference}",
             "back_url": "/",
+            "standing": standing_for(application, today),
+            "banner": standing_banner(
+                application,
+                context["journey"],
+                context["editability"].request,
+                document_requests,
+                today,
+            ),
             "stages": stage_items(application, context["answers"]),
             # What stage 3 waits for, once Stage 2 has been approved.
             "stage3_blockers": stage3_blockers(application)
             if stage2_working_state(application) == Stage2State.APPROVED
             else [],
-            "document_requests": document_requests_for(application),
+            "document_requests": document_requests,
             "aup_url": question_url(application, AUP_QUESTION_ID)
             if STAGE3_NEEDS_AUP in stage3_blockers(application)
             and application.stage2_state != Stage2State.WITHDRAWN
@@ -156,7 +187,11 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             "dspt_updatable": dspt_updatable(application),
             "review_time": review_time(application, definitions.today()),
             "comments": review_comments_visible_to(user=request.user, application=application),
+            "comment_replies": replies_by_target(
+                replies_for(user=request.user, application=application, to=[ReplyTo.COMMENT])
+            ),
             "start_from_offered": bool(reuse.reuse_offered(application, request.user)),
+            "version_offered": version_move.version_move_offered(application, request.user),
             "submission": submission_latest(application),
             "pack_available": pack_available(application),
         },
@@ -251,9 +286,22 @@ def application_withdraw(request: HttpRequest, application_id: uuid.UUID) -> Htt
     detail_url = reverse("applications:detail", kwargs={"application_id": application.pk})
     errors: list[dict[str, str]] = []
     reason = request.POST.get("reason", "")
+    if not can_withdraw(application):
+        # Approved or already withdrawn: say so, rather than offer a form that can only fail.
+        return render(
+            request,
+            "applications/withdraw_not_possible.jinja",
+            {
+                "application": application,
+                "pause": application_page_context(application)["pause"],
+                "page_title": f"You cannot withdraw application {application.reference}",
+                "back_url": detail_url,
+            },
+            status=200 if request.method == "GET" else 400,
+        )
     if request.method == "POST":
         if len(reason) > WITHDRAW_REASON_MAX:
-            errors = [{"text": "Reason must be 2000 characters or less", "href": "#reason"}]
+            errors = [{"text": "Reason must be 2,000 characters or fewer", "href": "#reason"}]
         else:
             try:
                 review.application_withdraw(
@@ -291,14 +339,18 @@ def document_request(
     note = request.POST.get("note", "")
     if request.method == "POST":
         if len(note) > documents.NOTE_MAX:
-            field_errors["note"] = "Your note must be 2000 characters or less"
+            field_errors["note"] = "Your note must be 2,000 characters or fewer"
         try:
             received = receive_file(request, FILE_FIELD)
             if field_errors:
                 received.discard()
             else:
                 documents.document_request_answer(
-                    request=document, actor=request.user, note=note, received=received
+                    request=document,
+                    actor=request.user,
+                    note=note,
+                    received=received,
+                    expected_version=_posted_version(request),
                 )
         except EvidenceRefused as refused:
             field_errors[FILE_FIELD] = refused.message
@@ -318,6 +370,12 @@ def document_request(
             "pause": application_page_context(application)["pause"],
             "document": document,
             "files": list(evidence_history(application, purpose)),
+            "events": document_request_events(document),
+            "replies": replies_by_target(
+                replies_for(
+                    user=request.user, application=application, to=[ReplyTo.DOCUMENT_REQUEST]
+                )
+            ).get(document.pk, []),
             "today": definitions.today(),
             "page_title": document.title,
             "errors": errors,
@@ -329,3 +387,10 @@ def document_request(
         },
         status=400 if errors else 200,
     )
+
+
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1

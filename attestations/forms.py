@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from accounts.forms import email_problem
@@ -41,7 +42,7 @@ def person_details_parse(data: Any) -> tuple[PersonDetails, FieldErrors]:
         if not value:
             errors[field] = f"Enter the person's {label}"
         elif len(value) > limit:
-            errors[field] = f"{label.capitalize()} must be {limit} characters or less"
+            errors[field] = f"{label.capitalize()} must be {limit:,} characters or fewer"
     if not details.email:
         errors["email"] = "Enter the person's email address"
     elif problem := email_problem(details.email):
@@ -50,12 +51,12 @@ def person_details_parse(data: Any) -> tuple[PersonDetails, FieldErrors]:
     if registered and not details.professional_body:
         errors["professional_body"] = "Enter the professional body they are registered with"
     elif len(details.professional_body) > NAME_MAX:
-        errors["professional_body"] = f"Professional body must be {NAME_MAX} characters or less"
+        errors["professional_body"] = f"Professional body must be {NAME_MAX:,} characters or fewer"
     if registered and not details.registration_number:
         errors["registration_number"] = "Enter their professional registration number"
     elif len(details.registration_number) > REGISTRATION_MAX:
         errors["registration_number"] = (
-            f"Registration number must be {REGISTRATION_MAX} characters or less"
+            f"Registration number must be {REGISTRATION_MAX:,} characters or fewer"
         )
     return details, errors
 
@@ -70,8 +71,30 @@ def response_parse(data: Any) -> tuple[str, str, FieldErrors]:
     elif response == "decline" and not reason:
         errors["reason"] = "Enter why you cannot attest this statement"
     elif response == "decline" and len(reason) > REASON_MAX:
-        errors["reason"] = f"Reason must be {REASON_MAX} characters or less"
+        errors["reason"] = f"Reason must be {REASON_MAX:,} characters or fewer"
     return response, reason, errors
+
+
+def responses_parse(
+    data: Any, statements: list[tuple[uuid.UUID, str]]
+) -> tuple[dict[uuid.UUID, tuple[bool, str]], FieldErrors]:
+    """The named person's response to each statement of their request (``statements``: each
+    one's id and the question it is about, as "question 9"): attest, or decline with a reason.
+    Every statement needs a response."""
+    responses: dict[uuid.UUID, tuple[bool, str]] = {}
+    errors: FieldErrors = {}
+    for pk, question in statements:
+        response = str(data.get(f"response-{pk}", ""))
+        reason = str(data.get(f"reason-{pk}", "")).strip()
+        if response not in ("attest", "decline"):
+            errors[f"response-{pk}"] = f"Select whether you attest the statement for {question}"
+        elif response == "decline" and not reason:
+            errors[f"reason-{pk}"] = f"Enter why you cannot attest the statement for {question}"
+        elif response == "decline" and len(reason) > REASON_MAX:
+            errors[f"reason-{pk}"] = f"Reason must be {REASON_MAX:,} characters or fewer"
+        else:
+            responses[pk] = (response == "attest", reason if response == "decline" else "")
+    return responses, errors
 
 
 def error_list(errors: FieldErrors) -> list[dict[str, str]]:

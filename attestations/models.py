@@ -38,6 +38,57 @@ class KeyPerson(TimestampedModel):
         return f"{self.full_name} ({self.get_role_display()})"
 
 
+class AttestationRequest(TimestampedModel):
+    """Everything one person (by email address) is asked to attest for one application, under
+    one link at a time (ADR 0038): they receive one email, sign in once and respond to every
+    statement on one page. Asking them for another statement adds it here and sends a new
+    link; the old one no longer works."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="attestation_requests"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    # Who last sent the link: the person the named person is told to ask for a new one.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "email"], name="one_attestation_request_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.email}"
+
+
+class AttestationLink(models.Model):
+    """One emailed link to a request: only the SHA-256 of its token is kept. It works until it
+    expires (``ATTESTATION_LINK_DAYS``), a newer link replaces it, or the person has responded
+    to everything the request asks."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(AttestationRequest, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} link of {self.created_at:%Y-%m-%d}"
+
+
 class AttestationStatus(models.TextChoices):
     REQUESTED = "requested", "Waiting for a response"
     ATTESTED = "attested", "Attested"
@@ -47,6 +98,13 @@ class AttestationStatus(models.TextChoices):
 
 
 LIVE_STATUSES = (AttestationStatus.REQUESTED, AttestationStatus.ATTESTED)
+
+# The CSO's approval of the in-service hazard log, asked in her one request as a statement of
+# its own (ADR 0045): no question of the definition, the log's version as its "revision".
+HAZARD_LOG_APPROVAL = "hazard_log_approval"
+# The statements that a hazard log is approved or in place: given only while the in-service log
+# they speak of has hazards and an approval of its current version (ADR 0045).
+HAZARD_LOG_RULES = frozenset({"c_hazard_log_approved", "s_dcb0129_confirmed"})
 
 
 class Attestation(models.Model):
@@ -65,15 +123,27 @@ class Attestation(models.Model):
     # The answer's version (its revision number) the person was shown and attests.
     answer_revision = models.PositiveIntegerField()
     question_wording = models.TextField()
+    # The question as the person reads it in a list: "Question 9: DCB0160".
+    question_label = models.CharField(max_length=300, blank=True)
     answer_display = models.JSONField(default=list)
     statement = models.TextField()
     person = models.ForeignKey(
         KeyPerson, null=True, blank=True, on_delete=models.SET_NULL, related_name="attestations"
     )
+    # The one request per person and application this statement is asked in (ADR 0038); none
+    # for a statement asked before there were requests, which had a link of its own.
+    request = models.ForeignKey(
+        AttestationRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attestations",
+    )
     role = models.CharField(max_length=40, choices=ROLE_CHOICES)
     full_name = models.CharField(max_length=200)
     email = models.EmailField()
-    token_hash = models.CharField(max_length=64, unique=True)
+    # The link of a statement asked before there were requests; a request's links are its own.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=AttestationStatus.choices, default=AttestationStatus.REQUESTED
     )
@@ -87,6 +157,11 @@ class Attestation(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Which hazard log (ADR 0045): for the CSO's approval of the in-service log, the version she
+    # is asked to approve; for a statement that a log is approved, the log it spoke of when
+    # attested ({"source": "in_service", "version", "approved_by", "approved_at"} or
+    # {"source": "file"}), kept as it was whatever changes later.
+    hazard_log = models.JSONField(default=dict, blank=True)
     # Why a void or withdrawn attestation no longer counts, in words both sides read.
     end_reason = models.TextField(blank=True)
 
@@ -106,3 +181,7 @@ class Attestation(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    @property
+    def is_hazard_log_approval(self) -> bool:
+        return self.rule_id == HAZARD_LOG_APPROVAL

@@ -4,9 +4,12 @@ a selector scoped to the user; a named person reaches their attestation only by 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User, normalise_email
 from applications.models import Application
@@ -15,7 +18,14 @@ from questionnaire.engine.people import PersonRole
 from questionnaire.engine.schema import AttestationRule, Definition
 from questionnaire.models import AnswerRevision
 
-from .models import Attestation, AttestationStatus, KeyPerson
+from .models import (
+    HAZARD_LOG_RULES,
+    Attestation,
+    AttestationLink,
+    AttestationRequest,
+    AttestationStatus,
+    KeyPerson,
+)
 
 
 def key_personnel_for(application: Application) -> list[KeyPerson]:
@@ -103,12 +113,15 @@ def attested_by_same_person(
 
 
 def attestations_asked_of(user: User) -> list[Attestation]:
-    """Every attestation asked of the user's email address, newest first."""
-    return list(
+    """Every statement asked of the user's email address and not withdrawn (asked again of
+    someone, or them removed), by application, each application's in the questionnaire's
+    order."""
+    asked = (
         Attestation.objects.select_related("application__organisation")
         .filter(email=normalise_email(user.email))
-        .order_by("-requested_at")
+        .exclude(status=AttestationStatus.WITHDRAWN)
     )
+    return sorted(_in_order(asked), key=lambda a: (a.application.reference, a.application_id))
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,8 @@ class AttestationNeed:
     title: str
     latest: Attestation | None
     satisfied: bool
+    # Why an attested statement that the hazard log is approved does not count now (ADR 0045).
+    held_back: str = ""
 
     @property
     def roles(self) -> list[str]:
@@ -129,6 +144,8 @@ class AttestationNeed:
     def status_text(self) -> str:
         if self.satisfied:
             return "Attested"
+        if self.held_back:
+            return self.held_back
         if self.latest is None:
             return "Not asked yet"
         return self.latest.get_status_display()
@@ -140,23 +157,152 @@ def attestation_needs(
     required: list[AttestationRule],
     attestations: list[Attestation],
     revisions: dict[str, int],
+    hazard_log_refusal: str = "",
 ) -> list[AttestationNeed]:
     """For each required attestation, the latest request for it and whether it counts: attested
-    by the person asked, about the revision of the answer there is now."""
+    by the person asked, about the revision of the answer there is now. ``hazard_log_refusal``:
+    why the in-service hazard log the answer speaks of is empty or unapproved, if it is; a
+    statement that the log is approved (``HAZARD_LOG_RULES``) does not count meanwhile, however
+    it was attested (ADR 0045)."""
     needs = []
     for rule in required:
         mine = [a for a in attestations if a.rule_id == rule.id]
         latest = max(mine, key=lambda a: a.requested_at) if mine else None
         question = definition.question(rule.question)
+        attested = (
+            latest is not None
+            and latest.status == AttestationStatus.ATTESTED
+            and revisions.get(rule.question) == latest.answer_revision
+        )
+        held_back = (
+            "Attested, but the hazard log is not approved as it is now"
+            if attested and hazard_log_refusal and rule.id in HAZARD_LOG_RULES
+            else ""
+        )
         needs.append(
             AttestationNeed(
                 rule=rule,
                 number=question.number,
                 title=question.title,
                 latest=latest,
-                satisfied=latest is not None
-                and latest.status == AttestationStatus.ATTESTED
-                and revisions.get(rule.question) == latest.answer_revision,
+                satisfied=attested and not held_back,
+                held_back=held_back,
             )
         )
     return needs
+
+
+class LinkState(StrEnum):
+    """Where a request's emailed link stands (ADR 0038)."""
+
+    LIVE = "live"
+    EXPIRED = "expired"
+    REPLACED = "replaced"
+    USED = "used"  # the person has responded to everything it asked
+    ENDED = "ended"  # nothing is waiting: withdrawn or void before they responded
+
+
+def link_state(link: AttestationLink, waiting: int, responded: bool) -> LinkState:
+    """``waiting``: the request's statements still waiting for a response; ``responded``:
+    whether the person has responded to any."""
+    if link.replaced_at is not None:
+        return LinkState.REPLACED
+    if not waiting:
+        return LinkState.USED if responded else LinkState.ENDED
+    if link.expires_at <= timezone.now():
+        return LinkState.EXPIRED
+    return LinkState.LIVE
+
+
+def link_by_token(token: str) -> AttestationLink | None:
+    """The request link a token names, whatever its state (the page says which)."""
+    return (
+        AttestationLink.objects.select_related(
+            "request__application__organisation", "request__sent_by", "sent_by"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def link_state_now(link: AttestationLink) -> LinkState:
+    statuses = list(link.request.attestations.values_list("status", flat=True))
+    return link_state(
+        link,
+        waiting=statuses.count(AttestationStatus.REQUESTED),
+        responded=any(
+            s in (AttestationStatus.ATTESTED, AttestationStatus.DECLINED) for s in statuses
+        ),
+    )
+
+
+def request_for_named_person(*, user: User, request_id: uuid.UUID) -> AttestationRequest:
+    """The request, only for the person it was sent to (their email): anyone else, a 404."""
+    request = (
+        AttestationRequest.objects.select_related("application__organisation", "sent_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if (
+        request is None
+        or not user.is_authenticated
+        or normalise_email(user.email) != normalise_email(request.email)
+    ):
+        raise Http404
+    return request
+
+
+def request_statements(request: AttestationRequest) -> list[Attestation]:
+    """The statements a request asks, in the questionnaire's order; withdrawn ones (asked
+    again, or the person removed) are left out, as they are no longer asked of this person."""
+    return _in_order(request.attestations.exclude(status=AttestationStatus.WITHDRAWN))
+
+
+def _in_order(attestations: Iterable[Attestation]) -> list[Attestation]:
+    return sorted(attestations, key=lambda a: (_number_key(a.question_label), a.requested_at))
+
+
+def _number_key(label: str) -> tuple[int, str]:
+    number = label.removeprefix("Question ").split(":", 1)[0]
+    return (int(number), label) if number.isdigit() else (10**6, label)
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    """A request as the organisation sees it: the person, their statements, the latest link."""
+
+    request: AttestationRequest
+    statements: list[Attestation]
+    link: AttestationLink | None
+    state: LinkState | None
+
+    @property
+    def waiting(self) -> bool:
+        return any(a.status == AttestationStatus.REQUESTED for a in self.statements)
+
+
+def requests_for(application: Application) -> list[RequestSummary]:
+    """Every attestation request of the application, each with its latest link and its state."""
+    summaries = []
+    for request in application.attestation_requests.select_related("sent_by").prefetch_related(
+        "attestations", "links"
+    ):
+        statements = _in_order(
+            a for a in request.attestations.all() if a.status != AttestationStatus.WITHDRAWN
+        )
+        links = list(request.links.all())
+        link = links[-1] if links else None
+        statuses = [a.status for a in statements]
+        state = (
+            link_state(
+                link,
+                waiting=statuses.count(AttestationStatus.REQUESTED),
+                responded=any(
+                    s in (AttestationStatus.ATTESTED, AttestationStatus.DECLINED) for s in statuses
+                ),
+            )
+            if link
+            else None
+        )
+        summaries.append(RequestSummary(request, statements, link, state))
+    return summaries

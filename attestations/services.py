@@ -1,12 +1,14 @@
 """Writes of key personnel and attestations.
 
-The Stage 2 workflow (``workflow.attestations``) decides when they may happen: it locks the
-application row, checks who is acting and what the answers need, and calls these inside its
+The Stage 2 workflow (``workflow.applicant.attestations``) decides when they may happen: it locks
+the application row, checks who is acting and what the answers need, and calls these inside its
 transaction. Each records an audit entry."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,17 +20,36 @@ from applications.models import Application
 from audit.services import Auditor
 from core.tokens import token_hash, token_new
 from notifications.services import notify
-from questionnaire.engine.answers import display_value
-from questionnaire.engine.people import PersonRole
+from questionnaire.engine.answers import display_value, format_date
 from questionnaire.engine.schema import AttestationRule, Question
 from questionnaire.models import Answer
 
-from .models import Attestation, AttestationStatus, KeyPerson
+from .models import (
+    HAZARD_LOG_APPROVAL,
+    HAZARD_LOG_RULES,
+    Attestation,
+    AttestationLink,
+    AttestationRequest,
+    AttestationStatus,
+    KeyPerson,
+)
 
 VOID_REASON = "The answer changed after the request was made."
 REPLACED_REASON = "The organisation asked again."
 REMOVED_REASON = "The person was removed from the key personnel."
 CHANGED_REASON = "The person's email address or role was changed."
+LOG_CHANGED_REASON = "The hazard log changed after the request was made."
+REWORDED_REASON = (
+    "The question or the statement was reworded in a new version of the questions, "
+    "so it must be attested again."
+)
+LOG_STATEMENT_CHANGED_REASON = (
+    "The hazard log kept in this service changed, so its approval no longer stands: this "
+    "statement needs attesting again."
+)
+LOG_SOURCE_CHANGED_REASON = (
+    "The answer now speaks of another hazard log: this statement needs attesting again."
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +146,23 @@ def _end(attestation: Attestation, status: str, reason: str, actor: User | None)
     )
 
 
+def attestation_request_for(
+    *, application: Application, person: KeyPerson, actor: User
+) -> AttestationRequest:
+    """The one request to this person (by email address) for this application, made the first
+    time they are asked (ADR 0038)."""
+    email = normalise_email(person.email)
+    request, created = AttestationRequest.objects.get_or_create(
+        application=application,
+        email=email,
+        defaults={"full_name": person.full_name, "sent_by": actor},
+    )
+    if not created and request.full_name != person.full_name:
+        request.full_name = person.full_name
+        request.save(update_fields=["full_name", "updated_at"])
+    return request
+
+
 def attestation_request(
     *,
     application: Application,
@@ -134,18 +172,21 @@ def attestation_request(
     person: KeyPerson,
     actor: User,
 ) -> Attestation:
-    """Ask ``person`` to attest ``rule``'s statement about this revision of the answer, and
-    email them a single-use link. An earlier request for the same statement still waiting, or
-    attested, is withdrawn: one request counts at a time. Only the token's SHA-256 is stored."""
+    """Ask ``person`` to attest ``rule``'s statement about this revision of the answer: the
+    statement joins their one request for the application. Nothing is emailed here: the caller
+    sends the request (``attestation_request_send``) once every statement is in it. An earlier
+    request for the same statement still waiting, or attested, is withdrawn: one counts at a
+    time."""
     for earlier in application.attestations.filter(
         rule_id=rule.id, status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
     ):
         _end(earlier, AttestationStatus.WITHDRAWN, REPLACED_REASON, actor)
-    token = token_new()
     attestation = Attestation.objects.create(
         application=application,
+        request=attestation_request_for(application=application, person=person, actor=actor),
         rule_id=rule.id,
         question_id=question.id,
+        question_label=f"Question {question.number}: {question.title}",
         definition_version=answer.definition_version,
         answer_revision=answer.version,
         question_wording=answer.wording,
@@ -155,7 +196,7 @@ def attestation_request(
         role=person.role,
         full_name=person.full_name,
         email=person.email,
-        token_hash=token_hash(token),
+        token_hash=None,
         requested_by=actor,
     )
     Auditor(actor).record(
@@ -171,37 +212,154 @@ def attestation_request(
             "statement": attestation.statement,
         },
     )
-    path = reverse("attestations:link", kwargs={"token": token})
-    notify(
-        template="attestation_requested",
-        recipients=[attestation.email],
-        personalisation={
-            "name": attestation.full_name,
-            "role": PersonRole(attestation.role).label,
-            "organisation": application.organisation.name,
-            "reference": application.reference,
-            "question": f"Question {question.number}: {question.title}",
-            "url": settings.SERVICE_URL.rstrip("/") + path,
-        },
+    return attestation
+
+
+def hazard_log_approval_request(
+    *, application: Application, version: int, hazards: int, person: KeyPerson, actor: User
+) -> Attestation:
+    """Ask the CSO to approve version ``version`` of the in-service hazard log: a statement of
+    its own in her one request (ADR 0045). An earlier approval still waiting is withdrawn."""
+    for earlier in application.attestations.filter(
+        rule_id=HAZARD_LOG_APPROVAL,
+        status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED],
+    ):
+        _end(earlier, AttestationStatus.WITHDRAWN, REPLACED_REASON, actor)
+    attestation = Attestation.objects.create(
         application=application,
+        request=attestation_request_for(application=application, person=person, actor=actor),
+        rule_id=HAZARD_LOG_APPROVAL,
+        question_id=HAZARD_LOG_APPROVAL,
+        question_label=f"Hazard log, version {version}",
+        definition_version=0,
+        answer_revision=version,
+        question_wording="The hazard log kept in this service",
+        answer_display=[f"Version {version}: {hazards} hazard{'' if hazards == 1 else 's'}"],
+        statement=f"Approve the hazard log, version {version}",
+        person=person,
+        role=person.role,
+        full_name=person.full_name,
+        email=person.email,
+        token_hash=None,
+        requested_by=actor,
+        hazard_log={"version": version},
+    )
+    Auditor(actor).record(
+        action="attestation.request",
+        obj=attestation,
+        subject=HAZARD_LOG_APPROVAL,
+        organisation=application.organisation,
+        after={"email": attestation.email, "role": attestation.role, "version": version},
     )
     return attestation
 
 
+def hazard_log_approval_void(*, application: Application, version: int, actor: User) -> None:
+    """A change to the hazard log (now ``version``) voids a request to approve an earlier
+    version (ADR 0045)."""
+    for waiting in application.attestations.filter(
+        rule_id=HAZARD_LOG_APPROVAL, status=AttestationStatus.REQUESTED
+    ).exclude(answer_revision=version):
+        _end(waiting, AttestationStatus.VOID, LOG_CHANGED_REASON, actor)
+
+
+def hazard_log_statements_void(
+    *, application: Application, actor: User, source_changed: bool
+) -> list[Attestation]:
+    """Void the attested statements that a hazard log is approved (``HAZARD_LOG_RULES``) which
+    a change has made stale (ADR 0045): when the answer's source changed, every one attested
+    (it spoke of the other log); when the in-service log changed (its approval cleared), those
+    that recorded the in-service log. One still waiting records no log and is left: it is
+    checked against the log as it is when it is attested."""
+    voided = []
+    for attestation in application.attestations.filter(
+        rule_id__in=HAZARD_LOG_RULES, status=AttestationStatus.ATTESTED
+    ):
+        if source_changed:
+            reason = LOG_SOURCE_CHANGED_REASON
+        elif attestation.hazard_log.get("source") == "in_service":
+            reason = LOG_STATEMENT_CHANGED_REASON
+        else:
+            continue
+        _end(attestation, AttestationStatus.VOID, reason, actor)
+        voided.append(attestation)
+    return voided
+
+
+def attestation_request_send(*, request: AttestationRequest, actor: User) -> AttestationLink:
+    """Email the person one new single-use link to their request, listing every statement
+    still waiting for them, through the outbox. Any earlier link to the request stops working
+    at once; the new one expires after ``ATTESTATION_LINK_DAYS``. Only the token's SHA-256 is
+    stored. Audited as ``attestation_request.send``."""
+    now = timezone.now()
+    replaced = request.links.filter(replaced_at__isnull=True).update(replaced_at=now)
+    token = token_new()
+    link = AttestationLink.objects.create(
+        request=request,
+        token_hash=token_hash(token),
+        sent_by=actor,
+        expires_at=now + timedelta(days=settings.ATTESTATION_LINK_DAYS),
+    )
+    request.sent_by = actor
+    request.save(update_fields=["sent_by", "updated_at"])
+    waiting = list(request.attestations.filter(status=AttestationStatus.REQUESTED))
+    application = request.application
+    Auditor(actor).record(
+        action="attestation_request.send",
+        obj=request,
+        subject=request.email,
+        organisation=application.organisation,
+        after={
+            "email": request.email,
+            "statements": [a.rule_id for a in waiting],
+            "expires_at": link.expires_at.isoformat(),
+            "links_replaced": replaced,
+        },
+    )
+    expires = format_date(timezone.localtime(link.expires_at).date())
+    notify(
+        template="attestation_requested",
+        recipients=[request.email],
+        personalisation={
+            "name": request.full_name,
+            "organisation": application.organisation.name,
+            "reference": application.reference,
+            "statements": "\n".join(f"* {a.question_label}" for a in waiting),
+            "expires": expires,
+            "url": settings.SERVICE_URL.rstrip("/")
+            + reverse("attestations:link", kwargs={"token": token}),
+        },
+        application=application,
+    )
+    return link
+
+
 def attestation_respond(
-    *, attestation: Attestation, actor: User, attest: bool, reason: str
+    *,
+    attestation: Attestation,
+    actor: User,
+    attest: bool,
+    reason: str,
+    hazard_log: dict[str, Any] | None = None,
 ) -> Attestation:
     """Record the named person's response: the exact words attested, or the reason they
-    declined, with who and when. The caller checked it is theirs and still waiting."""
+    declined, with who and when; with ``hazard_log``, the hazard log an attested statement
+    speaks of (ADR 0045). The caller checked it is theirs and still waiting."""
     attestation.status = AttestationStatus.ATTESTED if attest else AttestationStatus.DECLINED
     attestation.responded_by = actor
     attestation.responded_at = timezone.now()
     attestation.decline_reason = "" if attest else reason
-    attestation.save(update_fields=["status", "responded_by", "responded_at", "decline_reason"])
+    fields = ["status", "responded_by", "responded_at", "decline_reason"]
+    if attest and hazard_log is not None:
+        attestation.hazard_log = hazard_log
+        fields.append("hazard_log")
+    attestation.save(update_fields=fields)
     after: dict[str, Any] = {
         "status": attestation.status,
         "answer_revision": attestation.answer_revision,
     }
+    if attest and hazard_log is not None:
+        after["hazard_log"] = hazard_log
     if attest:
         after["statement"] = attestation.statement
     else:
@@ -226,10 +384,43 @@ def attestations_void_stale(
     voided = []
     for attestation in application.attestations.filter(
         status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
-    ):
+    ).exclude(rule_id=HAZARD_LOG_APPROVAL):
         if revisions.get(attestation.question_id) != attestation.answer_revision:
             _end(attestation, AttestationStatus.VOID, VOID_REASON, actor)
             voided.append(attestation)
+    return voided
+
+
+def attestations_reworded(
+    *, application: Application, questions: Collection[str], statements: dict[str, str]
+) -> list[Attestation]:
+    """The requests and attestations a move to a new version of the questions ends (ADR 0044):
+    those of a question in ``questions`` (reworded), or of a rule whose statement in the new
+    version (``statements``: rule id to its words) is not the statement asked."""
+    return [
+        attestation
+        for attestation in application.attestations.filter(
+            status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
+        ).exclude(rule_id=HAZARD_LOG_APPROVAL)
+        if attestation.question_id in questions
+        or statements.get(attestation.rule_id, attestation.statement) != attestation.statement
+    ]
+
+
+def attestations_void_reworded(
+    *,
+    application: Application,
+    questions: Collection[str],
+    statements: dict[str, str],
+    actor: User,
+) -> list[Attestation]:
+    """Void, audited, what attestations_reworded finds: an attestation given to other words
+    does not count for the new ones, though the answer it speaks of was carried unchanged."""
+    voided = attestations_reworded(
+        application=application, questions=questions, statements=statements
+    )
+    for attestation in voided:
+        _end(attestation, AttestationStatus.VOID, REWORDED_REASON, actor)
     return voided
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_views, statement_views, views
 
 app_name = "attestations"
 prefix = "applications/<uuid:application_id>"
@@ -16,12 +16,23 @@ urlpatterns = [
         name="key_person_remove",
     ),
     path(f"{prefix}/attestations", views.attestation_list, name="list"),
+    path(
+        f"{prefix}/attestations/requests/<uuid:request_id>/resend",
+        request_views.request_resend,
+        name="request_resend",
+    ),
     path(f"{prefix}/attestations/<slug:rule_id>", views.attestation_ask, name="ask"),
-    path("attest/<str:token>", views.attestation_link, name="link"),
-    path("attestations/<uuid:attestation_id>", views.attestation_respond, name="respond"),
+    path("attest/<str:token>", statement_views.attestation_link, name="link"),
+    path("attestations/requests/<uuid:request_id>", request_views.request_respond, name="request"),
+    path(
+        "attestations/requests/<uuid:request_id>/account",
+        request_views.request_account,
+        name="request_account",
+    ),
+    path("attestations/<uuid:attestation_id>", statement_views.attestation_respond, name="respond"),
     path(
         "attestations/<uuid:attestation_id>/account",
-        views.attestation_account,
+        statement_views.attestation_account,
         name="account",
     ),
 ]

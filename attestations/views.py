@@ -1,6 +1,7 @@
-"""Pages for key personnel and attestations: the applicant's (record the people, ask one of them
-to attest) and the named person's (follow the link, sign in or create an account, attest or
-decline). Each view parses input, calls the workflow, and renders."""
+"""The organisation's pages for key personnel and attestations: record the people, see what is
+attested, ask them. The named person's pages are request_views.py (one request per person, ADR
+0038) and statement_views.py (a link to one statement, sent before requests). Each view parses
+input, calls the workflow, and renders."""
 
 from __future__ import annotations
 
@@ -8,34 +9,24 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
-from django.views.decorators.cache import never_cache
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms import account_parse
-from accounts.models import User, normalise_email
 from applications.selectors import application_get_for_member
 from questionnaire.engine.people import ROLE_LABELS, PersonRole
-from two_factor.sign_in import sign_in_continue
-from workflow import attestations as workflow
+from workflow.applicant import attestations as workflow
+from workflow.applicant import key_people
 
 from . import forms
 from .models import Attestation, AttestationStatus
 from .selectors import (
-    attestation_by_token,
-    attestation_for_named_person,
     key_person_get,
     key_personnel_for,
+    requests_for,
 )
-from .services import attester_account_create
-
-# The hash of the token of the attestation link this browser followed: what lets it create an
-# account. Checked against the attestation on every request, like invitations' (ADR 0011).
-LINK_SESSION_KEY = "attestation_link_hash"
 
 
 def _application_urls(application_id: uuid.UUID) -> dict[str, str]:
@@ -103,7 +94,7 @@ def key_person_edit(
         details, errors = forms.person_details_parse(request.POST)
         if not errors:
             try:
-                saved = workflow.key_person_save(
+                saved = key_people.key_person_save(
                     application=application,
                     person_id=person.pk if person else None,
                     details=details,
@@ -143,11 +134,11 @@ def key_person_remove(
         return redirect(urls["key_personnel"])
     if request.method == "POST":
         try:
-            workflow.key_person_remove(
+            key_people.key_person_remove(
                 application=application, person_id=person.pk, actor=request.user
             )
-        except workflow.AttestationRefused:
-            pass
+        except workflow.AttestationRefused as refused:
+            messages.info(request, str(refused))
         else:
             messages.success(request, f"{person.full_name} has been removed")
         return redirect(urls["key_personnel"])
@@ -163,10 +154,58 @@ def key_person_remove(
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def attestation_list(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """Where each attestation stands, a form to ask for those not asked yet (one email to each
+    person, listing everything asked of them: ADR 0038), and the requests sent."""
     application = application_get_for_member(user=request.user, application_id=application_id)
     urls = _application_urls(application.pk)
+    needs = workflow.attestation_needs_now(application)
+    is_open = workflow.attestations_open(application)
+    people = key_personnel_for(application)
+    to_ask = [
+        need
+        for need in needs
+        if is_open
+        and not need.satisfied
+        and not (need.latest and need.latest.status == AttestationStatus.REQUESTED)
+    ]
+    candidates = {need.rule.id: [p for p in people if p.role in need.rule.roles] for need in to_ask}
+    errors: forms.FieldErrors = {}
+    chosen = {need.rule.id: request.POST.get(f"person-{need.rule.id}", "") for need in to_ask}
+    if request.method == "POST":
+        choices = {}
+        for need in to_ask:
+            person = next(
+                (p for p in candidates[need.rule.id] if str(p.pk) == chosen[need.rule.id]), None
+            )
+            if person is not None:
+                choices[need.rule.id] = person.pk
+        askable = [need for need in to_ask if candidates[need.rule.id]]
+        if not choices and askable:
+            errors[f"person-{askable[0].rule.id}"] = (
+                f"Select who you want to attest question {askable[0].number}"
+            )
+        elif choices:
+            try:
+                asked = workflow.attestations_ask(
+                    application=application, choices=choices, actor=request.user
+                )
+            except workflow.AttestationRefused as refused:
+                errors[f"person-{next(iter(choices))}"] = str(refused)
+            else:
+                # One banner, naming each person emailed.
+                told = [
+                    f"{name} one link to attest {count} answer{'' if count == 1 else 's'}"
+                    for name, count in _asked_counts(asked).items()
+                ]
+                messages.success(
+                    request,
+                    "We have emailed "
+                    + (", ".join(told[:-1]) + ", and " if len(told) > 1 else "")
+                    + told[-1],
+                )
+                return redirect(urls["attestations"])
     return render(
         request,
         "attestations/list.jinja",
@@ -174,11 +213,47 @@ def attestation_list(request: HttpRequest, application_id: uuid.UUID) -> HttpRes
             "page_title": "Attestations",
             "back_url": urls["overview"],
             "application": application,
-            "needs": workflow.attestation_needs_now(application),
-            "open": workflow.attestations_open(application),
+            "needs": needs,
+            "open": is_open,
+            "to_ask": [
+                {
+                    "need": need,
+                    "field": f"person-{need.rule.id}",
+                    "items": [
+                        {
+                            "value": str(p.pk),
+                            # Each statement's choices named apart, for a screen reader.
+                            "html": format_html(
+                                '{}, {}<span class="nhsuk-u-visually-hidden"> for question '
+                                "{}</span>",
+                                p.full_name,
+                                p.get_role_display(),
+                                need.number,
+                            ),
+                            "hint": {"text": f"{p.job_title}, {p.email}"},
+                            "checked": str(p.pk) == chosen[need.rule.id]
+                            or (request.method == "GET" and len(candidates[need.rule.id]) == 1),
+                        }
+                        for p in candidates[need.rule.id]
+                    ],
+                    "roles": " or ".join(role.label for role in need.rule.roles),
+                }
+                for need in to_ask
+            ],
+            "requests": requests_for(application),
             "urls": urls,
+            "field_errors": errors,
+            "errors": forms.error_list(errors),
         },
+        status=400 if errors else 200,
     )
+
+
+def _asked_counts(asked: list[Attestation]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for attestation in asked:
+        counts[attestation.full_name] = counts.get(attestation.full_name, 0) + 1
+    return counts
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,151 +310,4 @@ def attestation_ask(request: HttpRequest, application_id: uuid.UUID, rule_id: st
             "errors": forms.error_list(errors),
         },
         status=400 if errors else 200,
-    )
-
-
-def _respond_url(attestation: Attestation) -> str:
-    return reverse("attestations:respond", kwargs={"attestation_id": attestation.pk})
-
-
-@login_not_required
-@never_cache
-@require_GET
-def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
-    """Where the emailed link lands. The token leaves the address bar at once: the browser is sent
-    on to the attestation's own page, and the session remembers which link it followed."""
-    attestation = attestation_by_token(token)
-    if attestation is None:
-        return render(
-            request,
-            "attestations/link_invalid.jinja",
-            {"page_title": "This link is not valid"},
-            status=404,
-        )
-    if attestation.status != AttestationStatus.REQUESTED:
-        return render(
-            request,
-            "attestations/link_used.jinja",
-            {
-                "page_title": "This link has already been used"
-                if attestation.responded_at
-                else "This request no longer counts",
-                "attestation": attestation,
-            },
-            status=410,
-        )
-    request.session[LINK_SESSION_KEY] = attestation.token_hash
-    if request.user.is_authenticated:
-        return redirect(_respond_url(attestation))
-    has_account = User.objects.filter(email=normalise_email(attestation.email)).exists()
-    return render(
-        request,
-        "attestations/link_start.jinja",
-        {
-            "page_title": (
-                f"{attestation.application.organisation.name} has asked you to attest an answer"
-            ),
-            "attestation": attestation,
-            "sign_in_url": reverse("accounts:sign_in")
-            + "?"
-            + urlencode({"next": _respond_url(attestation)}),
-            "account_url": None
-            if has_account
-            else reverse("attestations:account", kwargs={"attestation_id": attestation.pk}),
-        },
-    )
-
-
-@login_not_required
-@never_cache  # it shows the named person's email address
-@require_http_methods(["GET", "POST"])
-def attestation_account(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
-    """Create an account for the named person, through the link only: following it proved the
-    email address is theirs."""
-    followed = request.session.get(LINK_SESSION_KEY)
-    attestation = (
-        Attestation.objects.filter(
-            pk=attestation_id, token_hash=followed, status=AttestationStatus.REQUESTED
-        ).first()
-        if isinstance(followed, str)
-        else None
-    )
-    if attestation is None:
-        raise Http404
-    if request.user.is_authenticated:
-        return redirect(_respond_url(attestation))
-    email = normalise_email(attestation.email)
-    if User.objects.filter(email=email).exists():
-        return redirect(
-            reverse("accounts:sign_in") + "?" + urlencode({"next": _respond_url(attestation)})
-        )
-    errors: forms.FieldErrors = {}
-    full_name = attestation.full_name
-    if request.method == "POST":
-        full_name, password, errors = account_parse(request.POST, email)
-        if not errors:
-            user = attester_account_create(email=email, full_name=full_name, password=password)
-            # Signed in as the password step would: two-factor asks them to set it up (or,
-            # where everyone must use it, holds them until they have).
-            return sign_in_continue(request, user=user, next_url=_respond_url(attestation))
-    return render(
-        request,
-        "attestations/account.jinja",
-        {
-            "page_title": "Create an account",
-            "email": email,
-            "full_name": full_name,
-            "field_errors": errors,
-            "errors": forms.error_list(errors),
-        },
-        status=400 if errors else 200,
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def attestation_respond(request: HttpRequest, attestation_id: uuid.UUID) -> HttpResponse:
-    """The named person reads exactly what they are asked to attest, and attests or declines.
-    Anyone else gets a 404."""
-    attestation = attestation_for_named_person(user=request.user, attestation_id=attestation_id)
-    errors: forms.FieldErrors = {}
-    status = 200
-    response, reason = "", ""
-    if request.method == "POST":
-        response, reason, errors = forms.response_parse(request.POST)
-        status = 400 if errors else status
-        if not errors:
-            try:
-                workflow.attestation_respond(
-                    attestation_id=attestation.pk,
-                    actor=request.user,
-                    attest=response == "attest",
-                    reason=reason,
-                )
-            except workflow.AttestationRefused as refused:
-                errors, status = {"response": str(refused)}, 409
-                attestation.refresh_from_db()
-            else:
-                return redirect(_respond_url(attestation))
-    return render(
-        request,
-        "attestations/respond.jinja",
-        {
-            "page_title": "Attest an answer"
-            if attestation.status == AttestationStatus.REQUESTED
-            else "Your response",
-            "attestation": attestation,
-            "role": PersonRole(attestation.role).label,
-            "response": response,
-            "reason": reason,
-            "reason_max": forms.REASON_MAX,
-            # The organisation requires someone else, and this is the person who asked or
-            # answered: the page says so rather than offer what would be refused.
-            "cannot_attest": workflow.attest_refusal_now(attestation, request.user)
-            if attestation.status == AttestationStatus.REQUESTED
-            else "",
-            "field_errors": errors,
-            "errors": forms.error_list(errors),
-        },
-        status=status,
     )

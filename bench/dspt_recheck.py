@@ -50,7 +50,7 @@ def seed():
     from applications.models import Application, Stage2Transition
     from questionnaire.definitions import current_definition
     from questionnaire.models import Answer, Response
-    from workflow.dspt import DSPT_QUESTIONS
+    from workflow.continuous.dspt import DSPT_QUESTIONS
 
     definition = current_definition()
     organisations = Organisation.objects.bulk_create(
@@ -144,7 +144,7 @@ class Counter:
 def run(day):
     from django.db import connection
 
-    from workflow.dspt_recheck import dspt_recheck
+    from workflow.continuous.dspt_recheck import dspt_recheck
 
     counter = Counter()
     start = time.perf_counter()

@@ -160,7 +160,11 @@ def main():
         ),
         ("queue, filtered, deep page", "/review?state=approved&page=50"),
         ("queue, search by organisation name", "/review?q=Bench+Trust+17"),
-        ("application page", f"/review/applications/{application.pk}"),
+        ("application overview", f"/review/applications/{application.pk}"),
+        *(
+            (f"application {section}", f"/review/applications/{application.pk}/{section}")
+            for section in ("answers", "evidence", "people", "holds", "comments", "timeline")
+        ),
     ]
     for name, url in pages:
         median, p95, queries = measure(client, url)

@@ -10,12 +10,22 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+
+from accounts.refusals import home_steps, not_a_member, not_a_reviewer
+from accounts.rules import is_applicant
+from applications.models import Application
+from applications.states import Stage2State
+from core.refusals import NextStep, Refused
 
 from .models import Certificate
 from .rules import can_keep_certificates, can_see_every_certificate
+
+# Question 1 of the questionnaire says the organisation's role (Application.role); the register
+# sits below the questionnaire, so names it rather than importing it.
+ROLE_QUESTION_ID = "role"
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -72,11 +82,53 @@ def certificate_rows(certificates: QuerySet[Certificate], now: datetime) -> list
     return [CertificateRow(c, certificate_status(c, now)) for c in certificates]
 
 
+def register_refused(user: User | AnonymousUser) -> Refused:
+    """Why the user may not keep a certificate register, and what to do: NHS England staff are
+    sent to every organisation's register; a member whose organisation has not yet said its
+    role (question 1) is told to answer it, with a link; a Data Controller's member is told it
+    has no certificate to record here (ADR 0036)."""
+    if can_see_every_certificate(user):
+        return Refused(
+            "This is a supplier's own certificate register. NHS England sees every "
+            "organisation's certificates in the certificate register.",
+            [NextStep("Go to the certificate register", reverse("certificates:register"))],
+        )
+    if not is_applicant(user):
+        return not_a_member(user)
+    unanswered = (
+        Application.objects.filter(organisation_id=user.membership.organisation_id, role="")
+        .exclude(stage2_state=Stage2State.WITHDRAWN)
+        .order_by("-created_at")
+        .first()
+    )
+    if unanswered is not None:
+        question_1 = reverse(
+            "questionnaire:question",
+            kwargs={"application_id": unanswered.pk, "question_id": ROLE_QUESTION_ID},
+        )
+        return Refused(
+            "The certificate register is for suppliers (Data Processors). Your organisation "
+            "has not yet said which role it onboards in.",
+            [
+                NextStep(
+                    f"Answer question 1 of application {unanswered.reference} first: "
+                    "your organisation's role",
+                    question_1,
+                )
+            ],
+        )
+    return Refused(
+        "The certificate register is for suppliers (Data Processors). Your organisation "
+        "onboards as a Data Controller, which has no client certificate to record here.",
+        home_steps(user),
+    )
+
+
 def certificates_of_own_organisation(user: User | AnonymousUser) -> QuerySet[Certificate]:
     """The user's supplier organisation's certificates, soonest expiry first; PermissionDenied
     for anyone who may not keep a register."""
     if not can_keep_certificates(user):
-        raise PermissionDenied
+        raise register_refused(user)
     return (
         Certificate.objects.filter(organisation_id=user.membership.organisation_id)
         .select_related("uploaded_by")
@@ -125,6 +177,8 @@ def certificate_get_for_member(
 def certificates_register(user: User | AnonymousUser) -> QuerySet[Certificate]:
     """Every certificate of every organisation, soonest expiry first, for NHS England staff."""
     if not can_see_every_certificate(user):
+        if is_applicant(user):
+            raise not_a_reviewer(user)
         raise Http404
     return (
         Certificate.objects.select_related("organisation")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
-from workflow.certificates import certificate_upload, certificate_withdraw_and_resume
+from workflow.continuous.certificates import certificate_upload, certificate_withdraw_and_resume
 
 from .rules import can_see_every_certificate
 from .selectors import (
@@ -30,7 +30,7 @@ from .selectors import (
 from .services import PRODUCT_NAME_MAX
 from .upload import CERTIFICATE_MAX_BYTES, FILE_FIELD, certificate_upload_view
 
-PRODUCT_NAME_TOO_LONG = f"Product name must be {PRODUCT_NAME_MAX} characters or less"
+PRODUCT_NAME_TOO_LONG = f"Product name must be {PRODUCT_NAME_MAX:,} characters or fewer"
 
 
 @certificate_upload_view

@@ -46,7 +46,41 @@ accesslog = "-"
 errorlog = "-"
 loglevel = "info"
 
+# JSON logs (LOG_FORMAT, production's default; ADR 0040): gunicorn's own lines are JSON objects
+# too, and its access log is off. The service writes one line a request itself
+# (operations/middleware.py) with the route's name, never the path, whose query string may hold
+# what a person typed.
+_log_format = os.environ.get("LOG_FORMAT", "").strip() or (
+    "json" if os.environ.get("DJANGO_ENV", "").strip() == "production" else "console"
+)
+if _log_format == "json":
+    accesslog = None
+    logconfig_dict = {
+        "root": {"level": "INFO", "handlers": []},
+        "formatters": {"json": {"()": "operations.logs.JsonFormatter"}},
+        "handlers": {
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+    }
+
 # The workers' heartbeat files: in memory where /dev/shm exists, so a slow disk cannot make a
 # healthy worker look dead.
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented advice
     worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+
+# Request metrics from every worker (ADR 0040): with PROMETHEUS_MULTIPROC_DIR set, each worker
+# writes its counters there and /metrics adds them up; a worker that exits is marked dead.
+def child_exit(server: object, worker: object) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

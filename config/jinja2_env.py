@@ -15,7 +15,9 @@ from jinja2 import (
     PackageLoader,
 )
 
+from core.text import plural
 from core.typed_text import as_typed
+from core.when import time_text, when_text
 from questionnaire.engine.answers import format_date
 from questionnaire.presenters import state_tag
 
@@ -30,6 +32,14 @@ def localdate_text(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
     return format_date(value)
+
+
+def localdatetime_text(value: datetime | None) -> str:
+    """A moment in Europe/London as the NHS writes it: "6 December 2026 at 9:05am", "at midday"
+    (the time as core/when.py writes it, without the timeline's "Today" and "Yesterday")."""
+    if value is None:
+        return ""
+    return f"{format_date(timezone.localtime(value).date())} at {time_text(value)}"
 
 
 def environment(**options: Any) -> Environment:
@@ -54,5 +64,8 @@ def environment(**options: Any) -> Environment:
         {"static": static, "url": url, "get_messages": get_messages, "state_tag": state_tag}
     )
     env.filters["localdate_text"] = localdate_text
+    env.filters["localdatetime_text"] = localdatetime_text
     env.filters["as_typed"] = as_typed
+    env.filters["when_text"] = when_text
+    env.filters["plural"] = plural
     return env

@@ -9,6 +9,7 @@ here where this module needs the value to build others, otherwise in `core/check
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "nhs_numbers",
     "hazards",
     "dspt_register",
+    "service_pages",
+    "operations",
     "api",
     # django-ninja: in INSTALLED_APPS so its docs page uses its own bundled Swagger UI files
     # (served by whitenoise from this site), not a CDN the CSP would refuse (ADR 0024).
@@ -62,11 +65,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, a redirect or an error page too, carries the request id (ADR 0040).
+    "operations.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Outside the middleware that may redirect (sign-in), so the progress bar never follows one.
+    "core.upload_progress.UploadProgressMiddleware",
     "core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +120,10 @@ DATABASES = {
         f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         engines={"django.db.backends.postgresql", "django.db.backends.sqlite3"},
         conn_max_age=60,
+        # A kept connection is checked before a request reuses it, so the first request after
+        # PostgreSQL restarted works instead of failing on the dead connection (issue 27,
+        # ADR 0047; tests/faults/test_postgresql_restarted.py).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -153,6 +164,32 @@ LOGIN_REDIRECT_URL = "applications:list"
 # Two-factor sign-in (two_factor/, ADR 0010): always required for NHS England staff; on, it is
 # required for everyone, applicants included, who otherwise may set it up later.
 TWO_FACTOR_REQUIRED_FOR_ALL = env_bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
+# Sign-in through OpenID Connect (accounts/oidc.py, ADR 0042): NHS Care Identity Service 2
+# (CIS2) and Microsoft Entra ID, each off until its discovery URL and client are set. A person
+# signs in through one only to an account already invited with the same email address.
+OIDC_CIS2_DISCOVERY_URL = env("OIDC_CIS2_DISCOVERY_URL", "")
+OIDC_CIS2_CLIENT_ID = env("OIDC_CIS2_CLIENT_ID", "")
+# CIS2 authenticates the service by a JWT signed with this private key (private_key_jwt): the
+# PEM itself, or a file holding it; the key id is the `kid` of its public key registered with CIS2.
+OIDC_CIS2_PRIVATE_KEY = env("OIDC_CIS2_PRIVATE_KEY", "")
+OIDC_CIS2_PRIVATE_KEY_FILE = env("OIDC_CIS2_PRIVATE_KEY_FILE", "")
+OIDC_CIS2_KEY_ID = env("OIDC_CIS2_KEY_ID", "")
+OIDC_CIS2_SCOPES = env("OIDC_CIS2_SCOPES", "openid profile email")
+# The lowest authentication assurance level (AAL) CIS2 must have checked: 3 is a smartcard or
+# another second factor, as NHS staff use.
+OIDC_CIS2_MINIMUM_ASSURANCE_LEVEL = env_int("OIDC_CIS2_MINIMUM_ASSURANCE_LEVEL", 3)
+OIDC_ENTRA_DISCOVERY_URL = env("OIDC_ENTRA_DISCOVERY_URL", "")
+OIDC_ENTRA_CLIENT_ID = env("OIDC_ENTRA_CLIENT_ID", "")
+OIDC_ENTRA_CLIENT_SECRET = env("OIDC_ENTRA_CLIENT_SECRET", "")
+OIDC_ENTRA_SCOPES = env("OIDC_ENTRA_SCOPES", "openid profile email")
+# Entra ID sign-in is refused unless its token's `amr` says a second factor was used ("mfa"):
+# the provider's sign-in stands for this service's own second factor (ADR 0042).
+OIDC_ENTRA_REQUIRE_MFA = env_bool("OIDC_ENTRA_REQUIRE_MFA", default=True)
+# Seconds to wait for a provider before telling the person it is not working.
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# "cis2" or "entra": reviewers and administrators must sign in through that provider, and their
+# password sign-in is refused. Empty: they may use either way.
+STAFF_SIGN_IN_PROVIDER = env_choice("STAFF_SIGN_IN_PROVIDER", "", ("", "cis2", "entra"))
 # The TOTP secrets are encrypted at rest (two_factor/secret_storage.py) with these Fernet keys,
 # comma-separated, newest first: the first encrypts, any decrypts, and
 # `manage.py two_factor_rotate_key` re-encrypts every secret with the first. Required in
@@ -166,6 +203,14 @@ TWO_FACTOR_DEV_KEY_FILE = env_path(
 # many minutes. Only each link's SHA-256 is stored.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 PASSWORD_RESET_MINUTES = env_int("PASSWORD_RESET_MINUTES", 60)
+# An attestation request's link lasts this many days (ADR 0038); the lead can send a new one.
+ATTESTATION_LINK_DAYS = env_int("ATTESTATION_LINK_DAYS", 14)
+
+# The service pages (issue 26): where people write to, and how long what the privacy notice
+# lists is kept before the daily `retention_apply` removes it.
+SERVICE_CONTACT_EMAIL = env("SERVICE_CONTACT_EMAIL", "nir-onboarding@nhs.example")
+RETENTION_FEEDBACK_DAYS = env_int("RETENTION_FEEDBACK_DAYS", 730)
+RETENTION_SPENT_LINKS_DAYS = env_int("RETENTION_SPENT_LINKS_DAYS", 90)
 
 # SESSION_COOKIE_AGE is the idle limit: a signed-in request saves the session (at most once a
 # minute, accounts.middleware.SessionIdleRefreshMiddleware), which moves its expiry on, so a
@@ -220,9 +265,10 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
-# The health check (core.views.healthz) answers over plain HTTP too: a load balancer inside the
-# network asks the server directly, without TLS, and must not be sent a redirect.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health checks (/healthz liveness, /readyz readiness; ADR 0040) answer over plain HTTP too:
+# a load balancer inside the network asks the server directly, without TLS, and must not be sent
+# a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000
@@ -327,6 +373,10 @@ EVIDENCE_SCAN_MAX_ATTEMPTS = env_int("EVIDENCE_SCAN_MAX_ATTEMPTS", 10)
 # scanned (development only; production refuses to start without it).
 CLAMD_ADDRESS = env("CLAMD_ADDRESS", "")
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
+# Whether a file never scanned (stored while no scanner was configured) counts as uploaded, for
+# the pages and for the gates that wait for a file (stage 3 waits for question 15's): on in
+# development and test, off in production, which refuses to start with it on (ADR 0030).
+EVIDENCE_UNSCANNED_COUNTS = env_bool("EVIDENCE_UNSCANNED_COUNTS", default=not IS_PRODUCTION)
 # Non-file form fields are read into memory up to this; files never are (evidence/upload.py
 # streams them to the quarantine folder, and pages that take no file discard any file sent).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -336,8 +386,23 @@ FILE_UPLOAD_HANDLERS = ["core.uploads.DiscardFileUploadHandler"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "nir-onboarding@example.nhs.uk")
 
-# Where people reach the service: emails link to pages under it.
-SERVICE_URL = env("SERVICE_URL", "http://127.0.0.1:8000")
+# Where people reach the service: emails link to pages under it. Unset outside production, it is
+# the address `make run` and `make serve` serve on, which follows PORT (issue 25): a link in an
+# email printed to the console then opens the server that printed it.
+SERVICE_URL = env(
+    "SERVICE_URL", "" if IS_PRODUCTION else f"http://127.0.0.1:{env_int('PORT', 8000)}"
+)
+
+# Passkeys (WebAuthn, ADR 0043): the relying party's id is the host people reach the service at,
+# and the origin its scheme, host and port, both from SERVICE_URL unless set. Browsers refuse an
+# IP address as the id: to use passkeys in development open http://localhost:$PORT and set
+# SERVICE_URL to it (or PASSKEY_RP_ID=localhost and PASSKEY_ORIGIN=http://localhost:$PORT).
+_SERVICE = urlsplit(SERVICE_URL)
+PASSKEY_RP_ID = env("PASSKEY_RP_ID", _SERVICE.hostname or "")
+PASSKEY_ORIGIN = env(
+    "PASSKEY_ORIGIN", f"{_SERVICE.scheme}://{_SERVICE.netloc}" if _SERVICE.netloc else ""
+)
+PASSKEY_RP_NAME = env("PASSKEY_RP_NAME", "NIR onboarding")
 
 # Notifications (docs/notifications.md): `email` sends through EMAIL_BACKEND above, `notify`
 # through GOV.UK Notify, whose template ids come from NOTIFY_TEMPLATE_<NAME> variables.
@@ -369,12 +434,48 @@ DSPT_PUBLICATION_DEADLINE = env("DSPT_PUBLICATION_DEADLINE", "06-30")
 # The published target for a Stage 2 decision, in working days (ADR 0016).
 REVIEW_TARGET_WORKING_DAYS = env_int("REVIEW_TARGET_WORKING_DAYS", 10)
 
+# Operations (ADR 0040, README "Operations"). /metrics answers Prometheus with
+# `Authorization: Bearer <METRICS_TOKEN>`; without a token it is not there (404) in production
+# and open elsewhere. /readyz fails when a task has waited longer than TASK_WORKER_STALE_SECONDS
+# for the worker.
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 300)
+# gunicorn's workers add up their request metrics in PROMETHEUS_MULTIPROC_DIR, which
+# prometheus_client reads itself and takes to be set when it is there at all: empty means unset.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
+# Logs: one JSON object a line (production's default) or readable lines (elsewhere); every line
+# carries its request's id (operations/logs.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if IS_PRODUCTION else "console", ("json", "console"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "operations.logs.JsonFormatter"},
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
     },
 }
+
+# Error tracking with Sentry when SENTRY_DSN is set, personal data removed (operations/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from operations.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", DJANGO_ENV),
+        release=env("SENTRY_RELEASE", ""),
+    )

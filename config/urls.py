@@ -5,6 +5,7 @@ from core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("operations.urls")),
     path("", include("accounts.urls")),
     path("", include("applications.urls")),
     path("", include("questionnaire.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("nhs_numbers.urls")),
     path("", include("hazards.urls")),
     path("", include("api.urls")),
+    path("", include("service_pages.urls")),
     path("api/v1/", api_urls),
 ]
 

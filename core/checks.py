@@ -137,6 +137,21 @@ def check_proxy_count() -> Problem:
     return None
 
 
+@setting_check("METRICS_TOKEN")
+def check_metrics_token() -> Problem:
+    # Compared in constant time, but a short token can still be guessed (ADR 0040).
+    if settings.METRICS_TOKEN and len(settings.METRICS_TOKEN) < 32:
+        return "must be at least 32 characters when set, e.g. `openssl rand -hex 32`"
+    return None
+
+
+@setting_check("TASK_WORKER_STALE_SECONDS")
+def check_task_worker_stale_seconds() -> Problem:
+    if settings.TASK_WORKER_STALE_SECONDS < 1:
+        return f"must be a positive number of seconds, not {settings.TASK_WORKER_STALE_SECONDS}"
+    return None
+
+
 @setting_check("SERVICE_URL")
 def check_service_url() -> Problem:
     from urllib.parse import urlsplit
@@ -202,4 +217,89 @@ def check_redis_url() -> Problem:
 def check_fragment_cache_entries() -> Problem:
     if settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] < 1:
         return "must be 1 or more"
+    return None
+
+
+def _oidc_half_configured(provider: str, required: dict[str, str]) -> Problem:
+    """A provider is off with none of its settings, on with all: a half-configured one would
+    offer a sign-in button that cannot work, so it is refused at start-up."""
+    given = [name for name, value in required.items() if value]
+    if given and len(given) < len(required):
+        missing = [name for name in required if name not in given]
+        return (
+            f"{provider} sign-in is half configured: set {', '.join(missing)} too, "
+            f"or leave {', '.join(given)} empty"
+        )
+    return None
+
+
+@setting_check("OIDC_CIS2_DISCOVERY_URL")
+def check_oidc_cis2() -> Problem:
+    problem = _oidc_half_configured(
+        "CIS2",
+        {
+            "OIDC_CIS2_DISCOVERY_URL": settings.OIDC_CIS2_DISCOVERY_URL,
+            "OIDC_CIS2_CLIENT_ID": settings.OIDC_CIS2_CLIENT_ID,
+            "OIDC_CIS2_PRIVATE_KEY or OIDC_CIS2_PRIVATE_KEY_FILE": (
+                settings.OIDC_CIS2_PRIVATE_KEY or settings.OIDC_CIS2_PRIVATE_KEY_FILE
+            ),
+            "OIDC_CIS2_KEY_ID": settings.OIDC_CIS2_KEY_ID,
+        },
+    )
+    if problem:
+        return problem
+    if settings.OIDC_CIS2_PRIVATE_KEY and settings.OIDC_CIS2_PRIVATE_KEY_FILE:
+        return "set OIDC_CIS2_PRIVATE_KEY or OIDC_CIS2_PRIVATE_KEY_FILE, not both"
+    if not 1 <= settings.OIDC_CIS2_MINIMUM_ASSURANCE_LEVEL <= 3:
+        return "OIDC_CIS2_MINIMUM_ASSURANCE_LEVEL must be 1, 2 or 3"
+    return _oidc_https("OIDC_CIS2_DISCOVERY_URL", settings.OIDC_CIS2_DISCOVERY_URL)
+
+
+@setting_check("OIDC_ENTRA_DISCOVERY_URL")
+def check_oidc_entra() -> Problem:
+    return _oidc_half_configured(
+        "Entra ID",
+        {
+            "OIDC_ENTRA_DISCOVERY_URL": settings.OIDC_ENTRA_DISCOVERY_URL,
+            "OIDC_ENTRA_CLIENT_ID": settings.OIDC_ENTRA_CLIENT_ID,
+            "OIDC_ENTRA_CLIENT_SECRET": settings.OIDC_ENTRA_CLIENT_SECRET,
+        },
+    ) or _oidc_https("OIDC_ENTRA_DISCOVERY_URL", settings.OIDC_ENTRA_DISCOVERY_URL)
+
+
+def _oidc_https(variable: str, url: str) -> Problem:
+    if url and settings.IS_PRODUCTION and not url.startswith("https://"):
+        return f"{variable} must be an https address in production"
+    return None
+
+
+@setting_check("OIDC_CIS2_SCOPES")
+def check_oidc_cis2_scopes() -> Problem:
+    return _oidc_openid_scope(settings.OIDC_CIS2_SCOPES)
+
+
+@setting_check("OIDC_ENTRA_SCOPES")
+def check_oidc_entra_scopes() -> Problem:
+    return _oidc_openid_scope(settings.OIDC_ENTRA_SCOPES)
+
+
+def _oidc_openid_scope(scopes: str) -> Problem:
+    # Without `openid` a provider gives no ID token, and nobody could sign in.
+    if "openid" not in scopes.split():
+        return f"must include openid (with email and profile), not {scopes!r}"
+    return None
+
+
+@setting_check("STAFF_SIGN_IN_PROVIDER")
+def check_staff_sign_in_provider() -> Problem:
+    discovery = {
+        "cis2": settings.OIDC_CIS2_DISCOVERY_URL,
+        "entra": settings.OIDC_ENTRA_DISCOVERY_URL,
+    }
+    provider = settings.STAFF_SIGN_IN_PROVIDER
+    if provider and not discovery[provider]:
+        return (
+            f"is {provider!r}, but that provider is not configured: set "
+            f"OIDC_{provider.upper()}_DISCOVERY_URL and its client, or leave this empty"
+        )
     return None

@@ -45,3 +45,8 @@ def json_controls_escaped(text: str) -> str:
     and the C1 controls as they are. Outside a string JSON holds none, so the escape lands in
     one and the parsed value is unchanged."""
     return CONTROL_CHARACTERS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun, "1 answer" or "2 answers", never "answer(s)"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

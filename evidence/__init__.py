@@ -12,7 +12,9 @@ and never imports the workflow, the questionnaire or the pages. The API for page
 - `evidence.selectors`: `evidence_get_for_user(user, evidence_id)` (Http404 unless allowed),
   `evidence_latest(application, purpose, *, accepted_only=True)`,
   `evidence_history(application, purpose)`, `evidence_for_application(application)`.
-- `evidence.scanning.scanner_configured() -> bool`, and NOT_CONFIGURED_MESSAGE for the banner.
+- `evidence.scanning.scanner_configured() -> bool`, and NOT_CONFIGURED_MESSAGE for the banner;
+  `scan_passed(status) -> bool`: whether a file has passed its malware check (never scanned
+  passes only where EVIDENCE_UNSCANNED_COUNTS is on: development and test, ADR 0030).
 - URL `evidence:download` (`/evidence/<uuid>/download`) for the download link.
 
 The pipeline, the settings and the decisions: README "Evidence" and docs/adr/0008.

@@ -25,6 +25,16 @@ def check_clamd_address() -> Problem:
     return None
 
 
+@setting_check("EVIDENCE_UNSCANNED_COUNTS")
+def check_evidence_unscanned_counts() -> Problem:
+    if settings.EVIDENCE_UNSCANNED_COUNTS and settings.IS_PRODUCTION:
+        return (
+            "must be off in production: a file that was never scanned for malware must not "
+            "count as uploaded (ADR 0030)"
+        )
+    return None
+
+
 @setting_check("CLAMD_TIMEOUT")
 def check_clamd_timeout() -> Problem:
     if settings.CLAMD_TIMEOUT < 1:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +31,7 @@ from audit.services import Auditor
 
 from .models import EvidenceFile, ScanStatus
 from .scanning import evidence_scan
-from .storage import quarantine_discard, quarantine_path, storage_put
+from .storage import quarantine_dir, quarantine_discard, quarantine_path, storage_put
 
 logger = logging.getLogger(__name__)
 
@@ -142,3 +142,47 @@ def evidence_rescan_due(*, now: datetime | None = None, limit: int = 100) -> Cou
         .values_list("pk", flat=True)[:limit]
     )
     return Counter(evidence_scan_retry(evidence_id=pk, now=now) for pk in list(due))
+
+
+# An upload still being received is at most gunicorn's request timeout old (300 seconds,
+# config/gunicorn.conf.py); a file in quarantine this much older belongs to no request.
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def quarantine_sweep(*, now: datetime | None = None) -> int:
+    """Delete what a killed request left in quarantine (issue 27, ADR 0047): an upload it was
+    receiving (`upload-*.part`), and a file it had named after a row its transaction never
+    committed (`<id>.pending` with no row still pending), once older than ABANDONED_AFTER. A file
+    is scratch space, never evidence: accepted files are in the evidence storage, and a pending
+    row's file is kept. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    folder = quarantine_dir()
+    candidates = [
+        path
+        for path in [*folder.glob("upload-*.part"), *folder.glob("*.pending")]
+        if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < cutoff
+    ]
+    named = {path.stem for path in candidates if path.suffix == ".pending"}
+    waiting = {
+        str(pk)
+        for pk in EvidenceFile.objects.filter(
+            pk__in=[stem for stem in named if _is_uuid(stem)], scan_status=ScanStatus.PENDING
+        ).values_list("pk", flat=True)
+    }
+    deleted = 0
+    for path in candidates:
+        if path.suffix == ".pending" and path.stem in waiting:
+            continue
+        path.unlink(missing_ok=True)
+        deleted += 1
+    if deleted:
+        logger.warning("Deleted %s abandoned file(s) from quarantine", deleted)
+    return deleted
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

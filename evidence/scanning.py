@@ -24,6 +24,19 @@ def scanner_configured() -> bool:
     return bool(settings.CLAMD_ADDRESS)
 
 
+def scan_passed(status: str) -> bool:
+    """Whether a file with this scan status has passed its malware check: the one rule, for
+    accepting a requested document and for an upload question's status (evidence/status.py).
+
+    A clean scan passes. A file never scanned ("not_scanned": sent while no scanner was
+    configured) passes only where ``EVIDENCE_UNSCANNED_COUNTS`` is on, development and test;
+    production refuses to start with it on (ADR 0030). Waiting for the scan, infected and could
+    not be scanned never pass."""
+    if status == ScanStatus.CLEAN:
+        return True
+    return status == ScanStatus.NOT_SCANNED and bool(settings.EVIDENCE_UNSCANNED_COUNTS)
+
+
 def scanner_client() -> ClamdClient:
     return ClamdClient(settings.CLAMD_ADDRESS, timeout=settings.CLAMD_TIMEOUT)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -91,10 +92,12 @@ def evidence_store(
     storage_name = storage_name_for(application.pk, evidence_id, EXTENSIONS[inspection.kind][0])
     accepted = outcome.status in (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)
     pending = outcome.status == ScanStatus.PENDING
+    if accepted:
+        _storage_put_or_refuse(
+            storage_name, received, auditor=auditor, application=application, purpose=purpose
+        )
     now = timezone.now()
     try:
-        if accepted:
-            storage_put(storage_name, received.path)
         if pending:
             os.replace(received.path, quarantine_path(evidence_id))
         with transaction.atomic():
@@ -176,3 +179,38 @@ def evidence_download_record(*, evidence: EvidenceFile, actor: User) -> None:
             "sha256": evidence.sha256,
         },
     )
+
+
+def _storage_put_or_refuse(
+    storage_name: str,
+    received: Received,
+    *,
+    auditor: Auditor,
+    application: Application,
+    purpose: str,
+) -> None:
+    """Copy the file to the evidence storage, or, when the storage refuses it (a full disk, a
+    bucket refusing writes), refuse the upload with the design system's "try again" and record
+    nothing as accepted (issue 27, ADR 0047): no row, the file gone from quarantine and from the
+    storage, the refusal audited as every refusal is."""
+    try:
+        storage_put(storage_name, received.path)
+    except Exception as error:
+        logger.exception("The evidence storage refused %s", storage_name)
+        with contextlib.suppress(Exception):
+            evidence_storage().delete(storage_name)
+        received.discard()
+        auditor.record(
+            action="evidence.refuse",
+            obj=application,
+            subject=purpose,
+            organisation=application.organisation,
+            after={
+                "original_name": original_name_clean(received.original_name),
+                "size": received.size,
+                "sha256": received.sha256,
+                "message": TRY_AGAIN,
+                "reason": "the evidence storage refused the file",
+            },
+        )
+        raise EvidenceRefused(TRY_AGAIN, reason="the evidence storage refused the file") from error

@@ -19,8 +19,16 @@ class HazardStatus(models.TextChoices):
     CLOSED = "Closed", "Closed"
 
 
+class LogSource(models.TextChoices):
+    """Which hazard log the answer to the hazard log question speaks of (ADR 0045)."""
+
+    FILE = "file", "A hazard log file the organisation holds and uploads when asked"
+    IN_SERVICE = "in_service", "The hazard log kept in this service"
+
+
 class HazardLog(TimestampedModel):
-    """An application's hazard log. Approval by the CSO is cleared by any change to it."""
+    """An application's hazard log. Approval by the CSO is cleared by any change to it, and
+    each change makes a new version: an approval names the version it approved (ADR 0045)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.OneToOneField(
@@ -30,6 +38,19 @@ class HazardLog(TimestampedModel):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # One more at each change of its hazards (import, add, change, remove).
+    version = models.PositiveIntegerField(default=1)
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
+    # Which log the answer to the hazard log question (10 for a controller, 9 for a supplier)
+    # speaks of: this one, or a file as before (ADR 0045).
+    answer_source = models.CharField(
+        max_length=20, choices=LogSource.choices, default=LogSource.FILE
+    )
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved, and the approval is of the version there is now."""
+        return self.approved_at is not None and self.approved_version == self.version
 
 
 class Hazard(models.Model):

@@ -12,6 +12,7 @@ from applications.models import Application
 from applications.selectors import application_get_for_member, application_get_for_reviewer
 
 from .models import Hazard, HazardLog
+from .risk import RISK_NEEDS_JUSTIFICATION, risk_tag
 
 
 def hazard_application_get_for_member(*, user: User, application_id: uuid.UUID) -> Application:
@@ -34,3 +35,17 @@ def hazard_get(*, application: Application, hazard_id: uuid.UUID) -> Hazard:
     """One of the application's hazards (the application already scoped to the user); a hazard
     of any other application, another organisation's too, is a 404."""
     return get_object_or_404(Hazard, log__application=application, pk=hazard_id)
+
+
+def hazard_rows(hazards: list[Hazard]) -> list[dict[str, object]]:
+    """The hazards as the table shows them (hazards/_table.jinja), each with its risk tags."""
+    return [
+        {
+            "hazard": h,
+            "initial_tag": risk_tag(h.initial_risk),
+            "residual_tag": risk_tag(h.residual_risk),
+            "needs_justification": h.residual_risk >= RISK_NEEDS_JUSTIFICATION
+            and not h.justification.strip(),
+        }
+        for h in hazards
+    ]

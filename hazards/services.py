@@ -12,7 +12,7 @@ from accounts.models import User
 from applications.models import Application
 from audit.services import Auditor
 
-from .models import Hazard, HazardLog
+from .models import Hazard, HazardLog, LogSource
 from .risk import RISK_NEEDS_JUSTIFICATION
 from .table import COLUMNS, MAX_ROWS, RowError, hazard_row_problems, hazard_rows_parse
 
@@ -20,6 +20,10 @@ NOT_THE_CSO = "Only the Clinical Safety Officer named in your key personnel can 
 NO_HAZARDS = "Add or import at least one hazard before approving the log"
 REFERENCE_TAKEN = "A hazard with this ID already exists in the log"
 LOG_FULL = f"The hazard log already has {MAX_ROWS} hazards, the most it can have"
+LOG_CHANGED = (
+    "The hazard log changed since you were asked to approve it. The organisation will ask you "
+    "again if needed"
+)
 FIELDS = [name for _, name, _, _ in COLUMNS]
 
 
@@ -74,9 +78,7 @@ def hazard_log_import(*, application: Application, data: bytes, actor: User) -> 
             Hazard(log=log, position=position, **row)
             for position, row in enumerate(parsed.rows, start=1)
         )
-        log.approved_at = None
-        log.approved_by = None
-        log.save()
+        _clear_approval(log, actor)
         Auditor(actor).record(
             action="hazard_log.import",
             obj=log,
@@ -84,6 +86,7 @@ def hazard_log_import(*, application: Application, data: bytes, actor: User) -> 
             organisation=application.organisation,
             before=before,
             after={
+                "version": log.version,
                 "hazards": len(parsed.rows),
                 "references": [row["reference"] for row in parsed.rows],
                 "approved": False,
@@ -118,21 +121,28 @@ class Approved:
     changed: bool
 
 
-def hazard_log_approve(*, application: Application, actor: User) -> Approved:
-    """Mark the log approved by `actor`, its CSO. Raises HazardApprovalRefused with the reasons;
+def hazard_log_approve(
+    *, application: Application, actor: User, version: int | None = None
+) -> Approved:
+    """Mark the log approved by `actor`, its CSO, recording the version approved. With
+    `version` (the version the CSO was asked to approve, ADR 0045), refused with LOG_CHANGED
+    when the log is another version now. Raises HazardApprovalRefused with the reasons;
     approving an approved log again changes nothing (a double submit)."""
     with transaction.atomic():
         Application.objects.select_for_update().get(pk=application.pk)
         log = HazardLog.objects.filter(application=application).first()  # never made here
         hazards = list(log.hazards.order_by("position")) if log is not None else []
         problems = approval_problems(application, hazards, actor)
+        if version is not None and log is not None and log.version != version:
+            problems.insert(0, LOG_CHANGED)
         if problems:
             raise HazardApprovalRefused(problems)
         assert log is not None  # it has hazards
-        if log.approved_at is not None:
+        if log.is_approved:
             return Approved(changed=False)
         log.approved_at = timezone.now()
         log.approved_by = actor
+        log.approved_version = log.version
         log.save()
         Auditor(actor).record(
             action="hazard_log.approve",
@@ -140,9 +150,34 @@ def hazard_log_approve(*, application: Application, actor: User) -> Approved:
             subject=application.reference,
             organisation=application.organisation,
             before={"approved": False},
-            after={"approved": True, "hazards": len(hazards)},
+            after={"approved": True, "version": log.version, "hazards": len(hazards)},
         )
     return Approved(changed=True)
+
+
+def hazard_log_source_set(*, application: Application, source: str, actor: User) -> HazardLog:
+    """Record which hazard log the answer to the hazard log question speaks of: the log kept
+    here, or a file (ADR 0045). Audited when it changes; a change voids every statement attested
+    that the hazard log is approved, as it spoke of the other log."""
+    from attestations.services import hazard_log_statements_void
+
+    source = LogSource(source)
+    with transaction.atomic():
+        log = _lock(application)
+        before = log.answer_source
+        if before != source:
+            log.answer_source = source
+            log.save(update_fields=["answer_source", "updated_at"])
+            Auditor(actor).record(
+                action="hazard_log.answer_source",
+                obj=log,
+                subject=application.reference,
+                organisation=application.organisation,
+                before={"source": before},
+                after={"source": source.value},
+            )
+            hazard_log_statements_void(application=application, actor=actor, source_changed=True)
+    return log
 
 
 def hazard_values(hazard: Hazard) -> dict[str, str]:
@@ -174,13 +209,20 @@ def _refuse(
         raise HazardInvalid(problems)
 
 
-def _clear_approval(log: HazardLog) -> bool:
-    """Any change to the log clears its approval (ADR 0022); saves the log. Whether it was
-    approved."""
+def _clear_approval(log: HazardLog, actor: User) -> bool:
+    """Any change to the log clears its approval (ADR 0022) and makes a new version, so a
+    request to approve an earlier version no longer counts (ADR 0045); saves the log. Whether
+    it was approved."""
+    from attestations.services import hazard_log_approval_void, hazard_log_statements_void
+
     was_approved = log.approved_at is not None
     log.approved_at = None
     log.approved_by = None
+    log.approved_version = None
+    log.version += 1
     log.save()
+    hazard_log_approval_void(application=log.application, version=log.version, actor=actor)
+    hazard_log_statements_void(application=log.application, actor=actor, source_changed=False)
     return was_approved
 
 
@@ -197,7 +239,7 @@ def hazard_add(*, application: Application, values: dict[str, str], actor: User)
         log = existing or HazardLog.objects.create(application=application)
         last = log.hazards.order_by("-position").values_list("position", flat=True).first()
         hazard = Hazard.objects.create(log=log, position=(last or 0) + 1, **row)
-        was_approved = _clear_approval(log)
+        was_approved = _clear_approval(log, actor)
         Auditor(actor).record(
             action="hazard.add",
             obj=hazard,
@@ -238,7 +280,7 @@ def hazard_change(
             setattr(hazard, name, row[name])
         hazard.version += 1
         hazard.save()
-        was_approved = _clear_approval(hazard.log)
+        was_approved = _clear_approval(hazard.log, actor)
         Auditor(actor).record(
             action="hazard.change",
             obj=hazard,
@@ -266,7 +308,7 @@ def hazard_remove(*, application: Application, hazard_id: uuid.UUID, actor: User
         hazard = Hazard.objects.select_related("log").get(
             log__application=application, pk=hazard_id
         )
-        was_approved = _clear_approval(hazard.log)
+        was_approved = _clear_approval(hazard.log, actor)
         Auditor(actor).record(
             action="hazard.remove",
             obj=hazard,

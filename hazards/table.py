@@ -76,7 +76,7 @@ def hazard_row_problems(row: dict[str, str], *, missing_choice: str = "Enter") -
         elif not value and name not in OPTIONAL:
             problem = f"Enter the {label.lower()}" if name != "reference" else "Enter the ID"
         elif limit is not None and len(value) > limit:
-            problem = f"{label} must be {limit} characters or less"
+            problem = f"{label} must be {limit:,} characters or fewer"
         else:
             problem = None
         if problem:
@@ -123,7 +123,7 @@ def hazard_rows_parse(data: bytes) -> ParsedTable:
             continue
         if len(parsed.rows) + 1 > MAX_ROWS:
             parsed.errors.append(
-                RowError(line, f"A hazard log can have {MAX_ROWS} hazards or less")
+                RowError(line, f"A hazard log can have {MAX_ROWS:,} hazards or fewer")
             )
             break
         # Cleaned as the hazard form's fields are (ADR 0007), before they are judged.

@@ -10,6 +10,16 @@ urlpatterns = [
         views.hazard_log_approve_view,
         name="approve",
     ),
+    path(
+        "applications/<uuid:application_id>/hazard-log/ask-approval",
+        views.hazard_log_ask_approval,
+        name="ask_approval",
+    ),
+    path(
+        "applications/<uuid:application_id>/hazard-log/source",
+        views.hazard_log_source,
+        name="source",
+    ),
     path("applications/<uuid:application_id>/hazard-log/add", views.hazard_add_view, name="add"),
     path(
         "applications/<uuid:application_id>/hazard-log/<uuid:hazard_id>/change",

@@ -13,24 +13,31 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.rules import can_review
+from accounts.models import User, normalise_email
+from accounts.refusals import not_a_reviewer, not_the_lead
+from accounts.rules import can_review, is_applicant, is_onboarding_lead
 from applications.models import Application
 from applications.selectors import application_get_for_user
 from applications.services import application_download_record
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
+from questionnaire.read_only import not_changeable_reason
+from workflow.applicant import attestations as attestations_workflow
+from workflow.applicant import hazard_log as log_rules
 
-from .models import Hazard, HazardLog
-from .risk import RISK_NEEDS_JUSTIFICATION, risk_tag
+from .models import Hazard, HazardLog, LogSource
 from .selectors import (
     hazard_application_get_for_member,
     hazard_application_get_for_reviewer,
     hazard_get,
     hazard_log_of,
+    hazard_rows,
     hazards_of,
 )
 from .services import (
     FIELDS,
+    LOG_CHANGED,
+    NOT_THE_CSO,
     HazardApprovalRefused,
     HazardImportRefused,
     HazardInvalid,
@@ -40,6 +47,7 @@ from .services import (
     hazard_change,
     hazard_log_approve,
     hazard_log_import,
+    hazard_log_source_set,
     hazard_remove,
     hazard_values,
 )
@@ -54,31 +62,51 @@ from .upload import (
 ROWS_IN_ERROR = (
     "The file has errors: nothing was imported. Correct the rows listed and import it again"
 )
+LOG_CHANGED_ON_PAGE = (
+    "The hazard log changed since you loaded this page: it has not been approved. Check the "
+    "hazards and approve the log again"
+)
 STALE_HAZARD = (
     "Someone else in your organisation changed this hazard while you were working on it. "
     "Check the hazard and save it to keep your version"
 )
 
 
-def _rows(hazards: list[Hazard]) -> list[dict[str, object]]:
-    return [
-        {
-            "hazard": h,
-            "initial_tag": risk_tag(h.initial_risk),
-            "residual_tag": risk_tag(h.residual_risk),
-            "needs_justification": h.residual_risk >= RISK_NEEDS_JUSTIFICATION
-            and not h.justification.strip(),
-        }
-        for h in hazards
-    ]
-
-
 def _context(application: Application, log: HazardLog | None, hazards: list[Hazard]) -> dict:
     return {
         "application": application,
         "log": log,
-        "rows": _rows(hazards),
+        "rows": hazard_rows(hazards),
         "full_width": True,
+    }
+
+
+def _approval_context(
+    application: Application, log: HazardLog | None, hazards: list[Hazard], user: User
+) -> dict[str, Any]:
+    """Who can approve the log and whether they have been asked (ADR 0045), and which log the
+    answer speaks of."""
+    problems = (
+        approval_problems(application, hazards, user)
+        if hazards and (log is None or not log.is_approved)
+        else []
+    )
+    cso = application.key_personnel.filter(role="cso").first()
+    source = log.answer_source if log is not None else LogSource.FILE
+    return {
+        "approval_problems": problems,
+        "other_problems": [p for p in problems if p != NOT_THE_CSO],
+        "cso": cso,
+        "is_cso": cso is not None and normalise_email(cso.email) == normalise_email(user.email),
+        "asked": log is not None and log_rules.approval_asked(application, log.version),
+        # Only the onboarding lead, while the answers can change, says which log (ADR 0045).
+        "can_set_source": is_onboarding_lead(user)
+        and attestations_workflow.key_personnel_editable(application),
+        "source_label": LogSource(source).label,
+        "sources": [
+            {"value": value, "text": label, "checked": value == source}
+            for value, label in LogSource.choices
+        ],
     }
 
 
@@ -123,9 +151,7 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             "file_field": FILE_FIELD,
             "file_error": ROWS_IN_ERROR if row_errors else (errors[0]["text"] if errors else ""),
             "max_size": size_in_words(HAZARD_LOG_MAX_BYTES),
-            "approval_problems": approval_problems(application, hazards, request.user)
-            if hazards and (log is None or log.approved_at is None)
-            else [],
+            **_approval_context(application, log, hazards, request.user),
         },
         status=400 if errors else 200,
     )
@@ -284,14 +310,72 @@ def hazard_log_approve_view(request: HttpRequest, application_id: uuid.UUID) -> 
     application = hazard_application_get_for_member(
         user=request.user, application_id=application_id
     )
+    # The version the page showed (ADR 0045): a log changed since, in another tab or by someone
+    # else, is refused rather than approved unseen.
+    shown = request.POST.get("version", "")
     try:
-        approved = hazard_log_approve(application=application, actor=request.user)
+        approved = hazard_log_approve(
+            application=application,
+            actor=request.user,
+            version=int(shown) if shown.isdigit() else 0,
+        )
     except HazardApprovalRefused as refused:
         for reason in refused.reasons:
-            messages.error(request, reason)
+            messages.error(request, LOG_CHANGED_ON_PAGE if reason == LOG_CHANGED else reason)
     else:
         if approved.changed:
             messages.success(request, "The hazard log has been approved")
+    return redirect("hazards:log", application_id=application.pk)
+
+
+@require_POST
+def hazard_log_ask_approval(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """The lead asks the named CSO to approve the log as it is now, in her one request."""
+    application = hazard_application_get_for_member(
+        user=request.user, application_id=application_id
+    )
+    try:
+        attestation, emailed = attestations_workflow.hazard_log_approval_ask(
+            application=application, actor=request.user
+        )
+    except attestations_workflow.AttestationRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"We have asked {attestation.full_name} to approve the hazard log"
+            + (
+                ": we emailed them a link"
+                if emailed
+                else ". It is added to the request they already have a link to"
+            ),
+        )
+    return redirect("hazards:log", application_id=application.pk)
+
+
+@require_POST
+def hazard_log_source(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """Record which log the answer to the hazard log question speaks of: the onboarding lead,
+    while the answers can change (ADR 0045); anyone else, or later, is refused."""
+    application = hazard_application_get_for_member(
+        user=request.user, application_id=application_id
+    )
+    if not is_onboarding_lead(request.user):
+        raise not_the_lead(request.user, doing="choose which hazard log the answer speaks of")
+    if not attestations_workflow.key_personnel_editable(application):
+        reason = not_changeable_reason(application) or "Your answers cannot be changed now."
+        return render(
+            request,
+            "core/403.jinja",
+            {"reason": f"Which hazard log your answer speaks of is part of it. {reason}"},
+            status=409,
+        )
+    source = request.POST.get("source", "")
+    if source not in LogSource.values:
+        messages.error(request, "Select which hazard log your answer speaks of")
+    else:
+        hazard_log_source_set(application=application, source=source, actor=request.user)
+        messages.success(request, f"Your answer speaks of: {LogSource(source).label.lower()}")
     return redirect("hazards:log", application_id=application.pk)
 
 
@@ -339,6 +423,8 @@ def hazard_log_xlsx(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
 
 @require_GET
 def hazard_log_review(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    if is_applicant(request.user):  # told it is NHS England's page, before any lookup
+        raise not_a_reviewer(request.user)
     application = hazard_application_get_for_reviewer(
         user=request.user, application_id=application_id
     )

@@ -21,9 +21,9 @@ The public API the workflow calls, inside the transaction that makes the change 
 - `notifications.selectors.reviewer_emails(reviewer=None)`: the assigned reviewer, or every
   active reviewer.
 - The templates, their fields and wording: `notifications.templates.TEMPLATES` and
-  docs/notifications.md. Who gets which: reviewers get `stage2_submitted` and
-  `stage2_resubmitted`; members get `decision`, `hold_raised`, `hold_lifted` and
-  `document_requested`.
+  docs/notifications.md. Who gets which: reviewers get `stage2_submitted`,
+  `stage2_resubmitted` and `reply_received`; members get `decision`, `hold_raised`, `hold_lifted`,
+  `document_requested` and `document_asked_again`.
 """
 
 from __future__ import annotations

@@ -177,18 +177,35 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "((url))",
         ),
         _template(
+            "document_asked_again",
+            "members",
+            ("reference", "organisation", "title", "reason", "due_date", "url"),
+            "NIR onboarding: NHS England has asked again for a document for ((reference))",
+            "NHS England has looked at the document ((organisation)) sent and needs it again "
+            "to carry on reviewing Stage 2 onboarding.\n\n"
+            "Reference: ((reference))\n"
+            "Document: ((title))\n"
+            "Why: ((reason))\n"
+            "Send it by: ((due_date))\n\n"
+            "Sign in to send it again:\n"
+            "((url))",
+        ),
+        _template(
             "attestation_requested",
             "a named person",
-            ("name", "role", "organisation", "reference", "question", "url"),
-            "NIR onboarding: ((organisation)) asks you to attest an answer",
+            ("name", "organisation", "reference", "statements", "expires", "url"),
+            "NIR onboarding: ((organisation)) asks you to attest its answers",
             "Dear ((name))\n\n"
-            "((organisation)) has named you as its ((role)) in its application to connect to "
-            "the National Imaging Registry (NIR), and asks you to attest an answer that rests "
-            "on your sign-off.\n\n"
+            "((organisation)) has named you as one of its key personnel in its application to "
+            "connect to the National Imaging Registry (NIR), and asks you to attest answers "
+            "that rest on your sign-off.\n\n"
             "Reference: ((reference))\n"
-            "Answer: ((question))\n\n"
-            "Follow this link to read the answer and the statement, then attest it or decline. "
-            "You can use the link once. Sign in, or create an account with this email address:\n"
+            "Answers to attest:\n"
+            "((statements))\n\n"
+            "Follow this link to read each answer and its statement, then attest or decline "
+            "each one on one page. Sign in, or create an account with this email address. The "
+            "link works until you have responded, until ((expires)) at the latest, and stops "
+            "working if ((organisation)) sends you a new one:\n"
             "((url))\n\n"
             "If you were not expecting this email, you can ignore it.",
             secret_fields=("url",),
@@ -218,6 +235,18 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "Reference: ((reference))\n"
             "Publication date: ((published))\n\n"
             "See the application:\n"
+            "((url))",
+        ),
+        _template(
+            "reply_received",
+            "reviewers",
+            ("reference", "organisation", "about", "url"),
+            "NIR onboarding: ((organisation)) has replied about ((reference))",
+            "((organisation)) has replied to NHS England about its Stage 2 application to "
+            "connect to the National Imaging Registry (NIR).\n\n"
+            "Reference: ((reference))\n"
+            "Reply to: ((about))\n\n"
+            "Read the reply here:\n"
             "((url))",
         ),
         _template(
@@ -273,6 +302,20 @@ TEMPLATES: dict[str, EmailTemplate] = {
             "If you did not ask for this, you can ignore this email: your password has not "
             "changed.",
             secret_fields=("url",),
+        ),
+        _template(
+            "two_factor_reset",
+            "the account's owner",
+            ("reason", "url"),
+            "NIR onboarding: your two-factor authentication has been reset",
+            "An administrator at NHS England has reset two-factor authentication on your "
+            "account in the service for onboarding to the National Imaging Registry (NIR). Your "
+            "authenticator app and recovery codes no longer work for it.\n\n"
+            "Why: ((reason))\n\n"
+            "The next time you sign in, set up two-factor authentication again with your "
+            "authenticator app:\n"
+            "((url))\n\n"
+            "If you did not ask for this, tell NHS England's NIR onboarding team at once.",
         ),
     )
 }

@@ -1,4 +1,9 @@
-"""The Django side of questionnaire definitions: which versions exist and which is current."""
+"""The Django side of questionnaire definitions: which versions exist and which is current.
+
+Versions come from two places (ADR 0044): the YAML files in QUESTIONNAIRE_DIR, and the versions
+administrators published (``PublishedVersion``, their YAML kept in the database). The current
+version, the one new applications answer, is the latest published; until an administrator
+publishes one, it is the file QUESTIONNAIRE_CURRENT names."""
 
 from __future__ import annotations
 
@@ -10,12 +15,18 @@ from django.utils import timezone
 
 from .engine.dspt import MonthDay
 from .engine.errors import DefinitionError
-from .engine.loader import load_definition
+from .engine.loader import definition_from_text, load_definition
 from .engine.schema import Definition
+
+# Published versions parsed once per process, by their text's SHA-256: a version never changes,
+# so its hash names it for good.
+_parsed: dict[str, Definition] = {}
 
 
 @cache
 def load_all() -> dict[tuple[str, int], Definition]:
+    """The versions in QUESTIONNAIRE_DIR's files, by id and number (not those published from an
+    upload, which live in the database: definition_for finds both)."""
     if not settings.QUESTIONNAIRE_DIR.is_dir():
         raise DefinitionError(f"QUESTIONNAIRE_DIR names {settings.QUESTIONNAIRE_DIR}, not a folder")
     definitions: dict[tuple[str, int], Definition] = {}
@@ -32,15 +43,56 @@ def load_all() -> dict[tuple[str, int], Definition]:
 
 
 @cache
-def current_definition() -> Definition:
+def file_current_definition() -> Definition:
+    """The version QUESTIONNAIRE_CURRENT names: current until an administrator publishes one."""
     return load_definition(settings.QUESTIONNAIRE_DIR / settings.QUESTIONNAIRE_CURRENT)
 
 
+def published_definition(sha256: str, text: str) -> Definition:
+    """A published version's definition from its stored text, parsed once per process."""
+    definition = _parsed.get(sha256)
+    if definition is None:
+        definition = definition_from_text(text, f"published version {sha256[:12]}")
+        _parsed[sha256] = definition
+    return definition
+
+
+def cache_clear() -> None:
+    """Forget every version read (for tests that change QUESTIONNAIRE_DIR)."""
+    load_all.cache_clear()
+    file_current_definition.cache_clear()
+    _parsed.clear()
+
+
+def current_definition() -> Definition:
+    """The version new applications answer: the latest published, else QUESTIONNAIRE_CURRENT's."""
+    from .models import PublishedVersion
+
+    latest = PublishedVersion.objects.values_list("pk", "sha256").first()
+    if latest is None:
+        return file_current_definition()
+    pk, sha256 = latest
+    if sha256 in _parsed:
+        return _parsed[sha256]
+    text = PublishedVersion.objects.values_list("yaml_text", flat=True).get(pk=pk)
+    return published_definition(sha256, text)
+
+
 def definition_for(definition_id: str, version: int) -> Definition:
-    try:
-        return load_all()[(definition_id, version)]
-    except KeyError as exc:
-        raise DefinitionError(f"No questionnaire {definition_id} version {version}") from exc
+    """The version ``definition_id`` ``version``, from its file or as published."""
+    from .models import PublishedVersion
+
+    found = load_all().get((definition_id, version))
+    if found is not None:
+        return found
+    row = (
+        PublishedVersion.objects.filter(definition_id=definition_id, version=version)
+        .values_list("sha256", "yaml_text")
+        .first()
+    )
+    if row is None:
+        raise DefinitionError(f"No questionnaire {definition_id} version {version}")
+    return published_definition(*row)
 
 
 def dspt_deadline() -> MonthDay:

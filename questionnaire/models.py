@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -122,3 +124,86 @@ class AnswerReuse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response} from {self.source}"
+
+
+class PublishedVersion(models.Model):
+    """A questionnaire version an administrator published (ADR 0044): its YAML exactly as
+    checked, the text's SHA-256, who published it, why and when. Immutable: a version is never
+    changed once published, and the latest published is the one new applications answer. The
+    file QUESTIONNAIRE_CURRENT names is current until the first is published."""
+
+    definition_id = models.CharField(max_length=100)
+    version = models.PositiveIntegerField()
+    yaml_text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    # The file's name when chosen from QUESTIONNAIRE_DIR, else the uploaded file's name.
+    source_name = models.CharField(max_length=255)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition_id", "version"], name="one_published_version_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} v{self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Published questionnaire versions are immutable")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Published questionnaire versions are immutable")
+
+
+class VersionCandidate(models.Model):
+    """A questionnaire version that passed every check (ADR 0044), kept while an administrator
+    reads its differences and preview before publishing it. Refused files are never kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    definition_id = models.CharField(max_length=100)
+    version = models.PositiveIntegerField()
+    yaml_text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(max_length=255)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField()
+    published = models.OneToOneField(
+        PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} v{self.version} ({self.source_name})"
+
+
+class VersionMove(models.Model):
+    """A draft response moved to a newer questionnaire version by its onboarding lead
+    (ADR 0044): from which version to which, the answers carried over and those to be given
+    again (the answer type changed) or no longer asked, who and when."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="moves")
+    from_version = models.PositiveIntegerField()
+    to_version = models.PositiveIntegerField()
+    carried = models.JSONField(default=list)
+    to_answer_again = models.JSONField(default=list)
+    no_longer_asked = models.JSONField(default=list)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    moved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.response} v{self.from_version} to v{self.to_version}"

@@ -13,15 +13,18 @@ from django.utils import timezone
 from applications.models import Application
 from applications.selectors import application_references
 from applications.states import Stage2State
-from evidence.selectors import evidence_latest
-from workflow.models import Hold
+from evidence.status import UploadState, UploadStatus
+from workflow.models import ChangeRequestItem, Hold, Reply, ReplyTo
+from workflow.replies.selectors import replies_by_target, replies_on
 from workflow.selectors import (
     Editability,
     holds_open,
-    question_purpose,
+    question_upload_status,
     stage3_blockers,
     stages_completed,
+    upload_statuses,
 )
+from workflow.standing import STATE_TAGS
 
 from .engine.answers import display_value, format_date
 from .engine.journey import Journey, is_answer_complete
@@ -37,17 +40,11 @@ STAGE_TITLES = [
     "Technical conformance",
     "Legal agreement (connection agreement)",
 ]
-STATE_TAGS = {
-    Stage2State.DRAFT: ("In progress", "nhsuk-tag--blue"),
-    Stage2State.SUBMITTED: ("Submitted", "nhsuk-tag--purple"),
-    Stage2State.IN_REVIEW: ("In review", "nhsuk-tag--purple"),
-    Stage2State.CHANGES_REQUESTED: ("Changes requested", "nhsuk-tag--orange"),
-    Stage2State.PAUSED: ("Paused", "nhsuk-tag--red"),
-    Stage2State.APPROVED: ("Approved", "nhsuk-tag--green"),
-    Stage2State.WITHDRAWN: ("Withdrawn", "nhsuk-tag--grey"),
-}
 CANNOT_START = {"text": "Cannot start yet", "classes": "nhsuk-task-list__status--cannot-start-yet"}
 QUESTION_CHANGED = "The question has changed, answer again"
+FILE_NOT_UPLOADED_HINT = (
+    "You can submit stage 2 without it. Stage 3 cannot start until it has been uploaded"
+)
 
 
 @dataclass(frozen=True)
@@ -140,11 +137,20 @@ def pause_context(
         return {}
     notices = {n.rule.id: n for n in rule_notices(application, journey, evaluation.pauses)}
     holds = holds_open(application)
-    return {"holds": [hold_notice(hold, notices.get(hold.rule_id)) for hold in holds]}
-
-
-def hold_notice(hold: Hold, rule_notice: RuleNotice | None) -> dict[str, Any]:
+    # The organisation's replies to each hold, shown under it (ADR 0037).
+    replies = replies_by_target(replies_on(application, [ReplyTo.HOLD])) if holds else {}
     return {
+        "holds": [
+            hold_notice(hold, notices.get(hold.rule_id), replies.get(hold.pk, [])) for hold in holds
+        ]
+    }
+
+
+def hold_notice(
+    hold: Hold, rule_notice: RuleNotice | None, replies: list[Reply] | None = None
+) -> dict[str, Any]:
+    return {
+        "replies": replies or [],
         "hold": hold,
         "origin": hold.get_origin_display(),
         "reason": hold.reason,
@@ -170,6 +176,10 @@ def application_page_context(application: Application) -> dict[str, Any]:
         "editability": editability,
         "editable": editability.any,
         "comments": editability.comments,
+        # The organisation's replies to the change requests it is answering (ADR 0037).
+        "change_replies": replies_by_target(replies_on(application, [ReplyTo.CHANGE_REQUEST]))
+        if editability.comments
+        else {},
         "pause": pause_context(application, journey, evaluation),
         "stage2_tag": stage2_tag(application, answers),
     }
@@ -199,16 +209,28 @@ def stage_items(application: Application, answers: dict[str, Answer]) -> list[di
         },
     ]
     completed = stages_completed(application)
-    can_start = not stage3_blockers(application)
+    blockers = stage3_blockers(application)
     for number, title in enumerate(STAGE_TITLES[2:], start=3):
         status: dict[str, Any]
+        why = ""
         if number in completed:
             status = {"text": "Completed"}
-        elif can_start and (number == 3 or number - 1 in completed):
-            status = {"tag": {"text": "In progress", "classes": "nhsuk-tag--blue"}}
+        elif not blockers and number == 3:
+            # Stage 2 approved: stage 3 is open; 4 and 5 wait until the one before is done.
+            status = {"tag": {"text": "Open", "classes": "nhsuk-tag--blue"}}
+        elif not blockers and number - 1 in completed:
+            status = {"tag": {"text": "Not started", "classes": "nhsuk-tag--blue"}}
+        elif not blockers:
+            status = {"tag": {"text": "Not started", "classes": "nhsuk-tag--grey"}}
+            why = f"Starts when stage {number - 1} is complete."
         else:
+            # A stage that cannot start says why (issue 25).
             status = CANNOT_START
-        items.append({"title": {"text": f"{number}. {title}"}, "status": status})
+            why = " ".join(blockers) if number == 3 else f"Starts after stage {number - 1}."
+        item: dict[str, Any] = {"title": {"text": f"{number}. {title}"}, "status": status}
+        if why:
+            item["hint"] = {"text": why}
+        items.append(item)
     return items
 
 
@@ -223,6 +245,7 @@ def question_items(
     answers = journey.relevant_answers()
     blocked = {rule.question for rule in evaluation.blocks}
     paused = {rule.question for rule in evaluation.pauses}
+    uploads = upload_statuses(application, journey)
     items = []
     for question in journey.applicable_questions():
         title = f"{question.number}. {question.title}"
@@ -232,6 +255,9 @@ def question_items(
         status: dict[str, Any]
         comment = editability.comments.get(question.id)
         note = (notes or {}).get(question.id)
+        if question.id in uploads:
+            items.append(_file_item(application, question, uploads[question.id], comment))
+            continue
         if comment is not None:
             status = {"tag": {"text": "Change requested", "classes": "nhsuk-tag--orange"}}
         elif note is not None and note.copied:
@@ -257,6 +283,44 @@ def question_items(
             item["hint"] = {"text": note.text}
         items.append(item)
     return items
+
+
+def _file_item(
+    application: Application,
+    question: Question,
+    upload: UploadStatus,
+    comment: ChangeRequestItem | None,
+) -> dict[str, Any]:
+    """A file question on the task list: its one upload status (``question_upload_status``), as
+    on every other page. "Uploaded" is plain text, as "Completed" is; the others are tags."""
+    status: dict[str, Any] = (
+        {"text": upload.text}
+        if upload.accepted
+        else {"tag": {"text": upload.text, "classes": upload.tag_classes}}
+    )
+    withdrawn = application.stage2_state == Stage2State.WITHDRAWN
+    item: dict[str, Any] = {
+        "title": {"text": f"{question.number}. {question.title}"},
+        # The file can be sent or replaced after submission too, until withdrawal.
+        "href": None if withdrawn else question_url(application, question.id),
+        "status": status,
+    }
+    if comment is not None:
+        item["hint"] = {"text": f"NHS England: {comment.comment}"}
+    elif upload.message:
+        item["hint"] = {"text": upload.message}
+    elif upload.state is UploadState.NOT_UPLOADED:
+        item["hint"] = {"text": FILE_NOT_UPLOADED_HINT}
+    return item
+
+
+def upload_status_html(upload: UploadStatus) -> str:
+    """The status as a tag, then its message and what became of a newer file, if any."""
+    html = f'<strong class="nhsuk-tag {upload.tag_classes}">{_escape(upload.text)}</strong>'
+    for line in (upload.message, upload.newer_note):
+        if line:
+            html += f'<p class="nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{_escape(line)}</p>'
+    return html
 
 
 def summary_rows(
@@ -290,6 +354,7 @@ def summary_rows(
         )
         if question.kind is QuestionKind.FILE:
             value, row_actions = _file_row(application, question, href)
+            value["html"] += comment_html
             rows.append(
                 {"key": {"text": f"{question.number}. {question.title}"}, "value": value}
                 | row_actions
@@ -318,20 +383,26 @@ def summary_rows(
 def _file_row(
     application: Application, question: Question, href: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A file question on check answers: the file that passed its checks, or what is missing.
-    The file can be sent or replaced after submission too, so it keeps its link."""
-    accepted = evidence_latest(application, question_purpose(question.id))
-    change = {"href": href, "text": "Change", "visuallyHiddenText": question.title}
-    if accepted is None:
+    """A file question on check answers: the file and its one upload status, or that it is
+    missing. The file can be sent or replaced after submission too, so it keeps its link."""
+    upload = question_upload_status(application, question.id)
+    hidden = f'<span class="nhsuk-u-visually-hidden"> for question {question.number}</span>'
+    if upload.file is None:
         value = {
-            "html": "Not uploaded yet. You can submit stage 2 without it, but stage 3 cannot "
-            f'start until it is uploaded. <a class="nhsuk-link" href="{href}">Upload the file'
-            f'<span class="nhsuk-u-visually-hidden"> for question {question.number}</span></a>'
+            "html": upload_status_html(upload)
+            + '<p class="nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">You can submit stage 2 '
+            "without it, but stage 3 cannot start until it has been uploaded. "
+            f'<a class="nhsuk-link" href="{href}">Upload the file{hidden}</a></p>'
         }
         return value, {}
-    value = {"text": f"{accepted.download_name} ({accepted.get_scan_status_display()})"}
+    name = _escape(upload.file.download_name)
+    if upload.accepted:
+        download = reverse("evidence:download", args=[upload.file.pk])
+        name = f'<a class="nhsuk-link" href="{download}">{name}</a>'
+    value = {"html": f'<p class="nhsuk-u-margin-bottom-2">{name}</p>' + upload_status_html(upload)}
     if application.stage2_state == Stage2State.WITHDRAWN:
         return value, {}
+    change = {"href": href, "text": "Change", "visuallyHiddenText": question.title}
     return value, {"actions": {"items": [change]}}
 
 

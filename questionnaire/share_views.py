@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from workflow.reuse import product_answer_share, product_siblings
+from workflow.applicant.reuse import product_answer_share, product_siblings
 
+from .onward import page_after, stage2_urls
 from .presenters import application_page_context
 from .selectors import application_with_answers
-from .views import page_after, stage2_urls
 
 SHARE_REQUIRED = "Select whether to change this answer in your other applications"
 

@@ -4,8 +4,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,18 +13,14 @@ from accounts.kept_answers import kept_answer_take
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.selectors import application_get_for_member
-from applications.states import Stage2State
 from attestations.selectors import key_personnel_for
-from evidence.refusals import EvidenceRefused, size_in_words
-from evidence.selectors import evidence_latest
-from evidence.upload import evidence_upload_view, receive_file
-from workflow.attestations import attestation_needs_now
-from workflow.declaration import declaration_for
-from workflow.reuse import product_siblings
+from evidence.upload import evidence_upload_view
+from workflow.applicant.attestations import attestation_needs_now
+from workflow.applicant.declaration import declaration_for
+from workflow.applicant.reuse import product_siblings
 from workflow.selectors import (
     answers_editable,
     copied_unconfirmed,
-    question_purpose,
     submission_ready,
 )
 from workflow.services import (
@@ -36,14 +30,15 @@ from workflow.services import (
     StaleAnswer,
     SubmitStatus,
     answer_save,
-    question_file_upload,
     stage2_submit,
 )
 
 from . import definitions
 from .engine.answers import MAIN_INPUT, FieldError, form_data_for, parse_answer
-from .engine.journey import Journey
 from .engine.schema import Question, QuestionKind
+from .file_views import file_question_page
+from .onward import page_after, stage2_urls
+from .people_views import people_question_page
 from .presenters import (
     application_page_context,
     question_items,
@@ -51,23 +46,13 @@ from .presenters import (
     rule_notices,
     summary_rows,
 )
+from .read_only import read_only_question
 from .selectors import application_with_answers, response_definition, response_for
 
-FILE_FIELD = "evidence"
 STALE_ANSWER = (
     "Someone else in your organisation changed this answer while you were working on it. "
     "Check the answer and continue to save your version"
 )
-
-
-def stage2_urls(application_id: uuid.UUID) -> dict[str, str]:
-    kwargs = {"application_id": application_id}
-    return {
-        "detail": reverse("applications:detail", kwargs=kwargs),
-        "overview": reverse("questionnaire:overview", kwargs=kwargs),
-        "check_answers": reverse("questionnaire:check_answers", kwargs=kwargs),
-        "confirmation": reverse("questionnaire:confirmation", kwargs=kwargs),
-    }
 
 
 @require_GET
@@ -150,23 +135,35 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
         raise Http404
     returning = request.GET.get("return") == "check-answers"
     posted: _Posted | None = None
-    if posting and the_question.kind is not QuestionKind.FILE:
+    # A question naming key personnel is answered from them (ADR 0038: people_question); an
+    # answer posted as text (an earlier form, a script) is still taken as the text it is.
+    names_people = the_question.names_role is not None and "answer" not in request.POST
+    if posting and the_question.kind is not QuestionKind.FILE and not names_people:
         outcome = _answer_posted(request, application, the_question, returning, urls)
         if isinstance(outcome, HttpResponse):
             return outcome
         posted = outcome
+        if posted.refused:
+            # Submitted (or otherwise closed) since this request read the application: read
+            # it again, so that the page says why the answer was not saved.
+            application = application_with_answers(
+                user=request.user, application_id=application_id, answers=True
+            )
 
     context = application_page_context(application)
     journey = context["journey"]
     if the_question.kind is QuestionKind.FILE:
-        return _file_question(request, application, context, the_question, urls)
-    if not context["editable"]:
+        return file_question_page(request, application, context, the_question, urls)
+    if not context["editability"].question(journey, question_id):
+        # Shown, not changed: a question on the route opens read-only, saying why (ADR 0036).
+        if journey.can_visit(question_id):
+            return read_only_question(request, context, the_question, urls)
         return redirect(urls["check_answers"])
     if not journey.can_visit(question_id):
         first = journey.next_question()
         return redirect(question_url(application, first.id) if first else urls["check_answers"])
-    if not context["editability"].question(journey, question_id):
-        return redirect(urls["check_answers"])
+    if names_people:
+        return people_question_page(request, application, context, the_question, returning)
 
     stored = context["answers"].get(question_id)
     version = stored.version if stored else 0
@@ -228,70 +225,6 @@ def question(request: HttpRequest, application_id: uuid.UUID, question_id: str) 
     )
 
 
-def _file_question(
-    request: HttpRequest,
-    application: Application,
-    context: dict[str, Any],
-    the_question: Question,
-    urls: dict[str, str],
-) -> HttpResponse:
-    """A question answered with a file (question 15). The file can be sent, or replaced, until
-    the application is withdrawn, after submission too: Stage 3 waits for it."""
-    journey = context["journey"]
-    if application.stage2_state == Stage2State.WITHDRAWN or not journey.can_visit(the_question.id):
-        return redirect(urls["overview"])
-    returning = request.GET.get("return") == "check-answers"
-    purpose = question_purpose(the_question.id)
-    errors: list[dict[str, str]] = []
-    if request.method == "POST":
-        try:
-            received = receive_file(request, FILE_FIELD)
-            stored = question_file_upload(
-                application=application,
-                question_id=the_question.id,
-                received=received,
-                actor=request.user,
-            )
-        except EvidenceRefused as refused:
-            errors = [{"text": refused.message, "href": f"#{FILE_FIELD}"}]
-        except QuestionNotAvailable:
-            return redirect(urls["overview"])
-        else:
-            messages.success(request, f"{stored.download_name} has been uploaded")
-            return redirect(request.get_full_path())
-    following = journey.next_question(after=the_question.id)
-    previous = journey.previous_question(the_question.id)
-    continue_url = (
-        urls["check_answers"]
-        if returning or following is None
-        else question_url(application, following.id)
-    )
-    return render(
-        request,
-        "questionnaire/file_question.jinja",
-        {
-            **context,
-            "page_title": the_question.text,
-            "question": the_question,
-            "current": evidence_latest(application, purpose, accepted_only=False),
-            "accepted": evidence_latest(application, purpose),
-            "errors": errors,
-            "field_error": errors[0]["text"] if errors else "",
-            "file_field": FILE_FIELD,
-            "max_size": size_in_words(settings.EVIDENCE_MAX_BYTES),
-            "continue_url": continue_url if context["editable"] else urls["check_answers"],
-            "back_url": urls["check_answers"]
-            if returning
-            else question_url(application, previous.id)
-            if previous
-            else urls["overview"],
-            "action": request.get_full_path(),
-            "urls": urls,
-        },
-        status=400 if errors else 200,
-    )
-
-
 @dataclass(frozen=True)
 class _Posted:
     """An answer posted and not saved: what to show on the page again."""
@@ -300,6 +233,7 @@ class _Posted:
     errors: list[FieldError]
     discard: list[Question]
     version: int | None  # the answer's current version, when it changed since the page was read
+    refused: bool = False  # not open to change now: the page is read again, as it is now
 
 
 def _answer_posted(
@@ -330,7 +264,8 @@ def _answer_posted(
     except DiscardNotConfirmed as exc:
         return _Posted(data, [], exc.discarded, None)
     except AnswerNotEditable:
-        return redirect(urls["check_answers"])
+        # Refused and nothing saved: the page shows the question read-only, saying why.
+        return _Posted(data, [], [], None, refused=True)
     except QuestionNotAvailable:
         # Not on the route: the page's own check sends the person to the question to answer
         # first, as a page read before the save did.
@@ -351,26 +286,6 @@ def _int(raw: str | None, *, default: int) -> int:
         return int(raw or "")
     except ValueError:
         return default
-
-
-def page_after(
-    application: Application,
-    journey: Journey,
-    question_id: str,
-    returning: bool,
-    urls: dict[str, str],
-) -> str:
-    """Where to go after a question: back to check answers when changing an answer (unless the
-    change opened new unanswered questions), otherwise the next question on the route."""
-    if returning:
-        unanswered = journey.next_question()
-        return (
-            question_url(application, unanswered.id, return_to_check=True)
-            if unanswered
-            else urls["check_answers"]
-        )
-    following = journey.next_question(after=question_id)
-    return question_url(application, following.id) if following else urls["check_answers"]
 
 
 @require_http_methods(["GET", "POST"])

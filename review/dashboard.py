@@ -19,8 +19,8 @@ from accounts.models import User
 from applications.models import Stage2Transition
 from applications.selectors import applications_visible_to
 from applications.states import Stage2State
-from workflow.review_times import WITH_NHS_ENGLAND, review_target
-from workflow.working_days import working_days_between
+from workflow.decisions.review_times import WITH_NHS_ENGLAND, review_target
+from workflow.decisions.working_days import working_days_between
 
 WEEKS = 12
 S = Stage2State
@@ -137,22 +137,34 @@ def review_dashboard(*, user: User, today: date) -> Dashboard:
     )
 
 
-# The chart: numbers only here; the template draws it (review/_weekly_chart.jinja).
-CHART_WIDTH = 640
-CHART_HEIGHT = 260
-PLOT = {"left": 40, "right": 10, "top": 10, "bottom": 40}
+# The chart: numbers only here; the template draws it (review/_weekly_chart.jinja). Across, in
+# per cent of the plot's width, so that it fills any screen from a phone's to a desktop's; up, in
+# pixels. The SVG has no viewBox, so nothing is scaled: its text is drawn at the size the CSS
+# gives it (the body text's, static/css/app.css), never shrunk with the chart. The axis labels sit
+# in the SVG's CSS padding, outside the plot.
+PLOT_TOP = 10
+PLOT_HEIGHT = 240
+LABELS_HEIGHT = 40  # below the axis, for the week labels
 SERIES = (
     ("received", "Received", "app-chart__bar--received"),
     ("approved", "Approved", "app-chart__bar--approved"),
     ("returned", "Returned for changes", "app-chart__bar--returned"),
 )
+# Twelve week labels do not fit across a phone or a tablet at the body text's size: a phone shows
+# every fourth and a tablet every second, counted back from the latest week, which is always shown.
+WEEK_LABEL_CLASSES = (
+    "",
+    "app-chart__week--desktop",
+    "app-chart__week--tablet",
+    "app-chart__week--desktop",
+)
 
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
+    x: float  # per cent
     y: float
-    width: float
+    width: float  # per cent
     height: float
     css_class: str
     label: str
@@ -165,15 +177,19 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class WeekLabel:
+    x: float  # per cent, the middle of the week's bars
+    text: str
+    css_class: str
+
+
+@dataclass(frozen=True)
 class Chart:
-    width: int
     height: int
-    left: int
-    right: int
-    bottom: float
+    bottom: int
     bars: list[Bar]
     ticks: list[Tick]
-    week_labels: list[tuple[float, str]]
+    week_labels: list[WeekLabel]
     series: tuple[tuple[str, str, str], ...]
 
 
@@ -182,39 +198,37 @@ def weekly_chart(weeks: list[Week], week_label: object) -> Chart:
     top = max([4, *(getattr(w, key) for w in weeks for key, _, _ in SERIES)])
     step = math.ceil(top / 4)
     top = step * 4
-    plot_width = CHART_WIDTH - PLOT["left"] - PLOT["right"]
-    plot_height = CHART_HEIGHT - PLOT["top"] - PLOT["bottom"]
-    bottom = PLOT["top"] + plot_height
-    group = plot_width / len(weeks)
+    bottom = PLOT_TOP + PLOT_HEIGHT
+    group = 100 / len(weeks)
     bar_width = group * 0.8 / len(SERIES)
     bars = []
     labels = []
     for index, week in enumerate(weeks):
-        x0 = PLOT["left"] + index * group + group * 0.1
+        x0 = index * group + group * 0.1
         text = week_label(week.start)  # type: ignore[operator]
-        labels.append((round(PLOT["left"] + index * group + group / 2, 1), text))
+        back = len(weeks) - 1 - index
+        labels.append(
+            WeekLabel(round(index * group + group / 2, 3), text, WEEK_LABEL_CLASSES[back % 4])
+        )
         for position, (key, name, css_class) in enumerate(SERIES):
             value = getattr(week, key)
-            height = plot_height * value / top
+            height = PLOT_HEIGHT * value / top
             bars.append(
                 Bar(
-                    x=round(x0 + position * bar_width, 1),
+                    x=round(x0 + position * bar_width, 3),
                     y=round(bottom - height, 1),
-                    width=round(bar_width, 1),
+                    width=round(bar_width, 3),
                     height=round(height, 1),
                     css_class=css_class,
                     label=f"Week beginning {text}: {value} {name.lower()}",
                 )
             )
     ticks = [
-        Tick(y=round(bottom - plot_height * value / top, 1), value=value)
+        Tick(y=round(bottom - PLOT_HEIGHT * value / top, 1), value=value)
         for value in range(0, top + 1, step)
     ]
     return Chart(
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        left=PLOT["left"],
-        right=CHART_WIDTH - PLOT["right"],
+        height=bottom + LABELS_HEIGHT,
         bottom=bottom,
         bars=bars,
         ticks=ticks,

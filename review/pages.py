@@ -12,15 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.rules import can_review
+from accounts.refusals import not_a_reviewer
+from accounts.rules import can_review, is_applicant
 from questionnaire import definitions
-from workflow import review
-from workflow.comments import review_comments_visible_to
-from workflow.dspt import dspt_for_review
-from workflow.dspt_register_check import register_check_annotated
-from workflow.review_times import review_time
+from workflow.decisions import review
+from workflow.decisions.review_times import review_time
 
-from .presenters import review_page_context
+from .sections import SECTIONS, overview_context, section_navigation
 from .selectors import application_for_review
 
 TITLE_MAX = 200
@@ -28,9 +26,14 @@ TEXT_MAX = 2000
 
 
 def reviewer_only(request: HttpRequest) -> None:
-    # Reviewer pages answer 404 to everyone else, so they do not reveal that they exist.
-    if not can_review(request.user):
-        raise Http404
+    """NHS England's pages: an applicant is told they are NHS England's and sent to their own
+    applications, before any record is looked up, so the refusal is the same whatever the URL
+    names and reveals nothing (ADR 0036). Anyone else (an attesting key person) gets a 404."""
+    if can_review(request.user):
+        return
+    if is_applicant(request.user):
+        raise not_a_reviewer(request.user)
+    raise Http404
 
 
 def application_url(application_id: uuid.UUID) -> str:
@@ -50,32 +53,49 @@ def application_page(
     *,
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
-    comment_form: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The application's overview, with what a decision could not do (``errors``)."""
     application = application_for_review(user=request.user, application_id=application_id)
-    context = review_page_context(application)
-    latest = context["latest_submission"]
-    dspt, dspt_updates = dspt_for_review(
-        application,
-        submitted_at=latest.submitted_at if latest else None,
-        definition=context["journey"].definition,
-        today=definitions.today(),
-    )
-    return render(
+    return section_page(
         request,
+        application,
+        "application",
         "review/application.jinja",
         {
-            **context,
+            **overview_context(application, request.user),
             "page_title": f"Application {application.reference}",
             "back_url": reverse("review:queue"),
-            "errors": errors or [],
-            "today": definitions.today(),
             "review_time": review_time(application, definitions.today()),
-            "dspt": dspt,
-            "dspt_updates": dspt_updates,
-            "comments": review_comments_visible_to(user=request.user, application=application),
-            "comment_form": comment_form or {"text": "", "visibility": "", "errors": {}},
-            "dspt_register": register_check_annotated(application, dspt.standing if dspt else None),
+        },
+        errors=errors,
+        status=status,
+    )
+
+
+def section_page(
+    request: HttpRequest,
+    application: Any,
+    section: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """One section of an application, under its header and the sections' navigation."""
+    titles = dict(SECTIONS)
+    return render(
+        request,
+        template,
+        {
+            "page_title": f"{titles[section]} – Application {application.reference}",
+            "back_url": reverse("review:queue"),
+            **context,
+            "application": application,
+            "section": section,
+            "section_title": titles[section],
+            "sections": section_navigation(application, section),
+            "errors": errors or [],
         },
         status=status,
     )
@@ -89,6 +109,7 @@ def decide(
     *,
     error_href: str = "#decisions",
     form: Callable[[list[dict[str, str]], int], HttpResponse] | None = None,
+    level: int = messages.SUCCESS,
 ) -> HttpResponse:
     """Make a decision, then show the application with what happened, or the page again with why
     it could not be made (409 when someone else decided first)."""
@@ -100,7 +121,7 @@ def decide(
         if form is not None and status == 400:
             return form(errors, status)
         return application_page(request, application_id, errors=errors, status=status)
-    messages.success(request, done)
+    messages.add_message(request, level, done)
     return redirect(application_url(application_id))
 
 

@@ -27,7 +27,7 @@ from applications.models import Application
 from applications.selectors import application_get_for_reviewer, applications_visible_to
 from applications.states import Role, Scope, Stage2State
 from questionnaire import definitions
-from workflow.dspt_register_check import (
+from workflow.continuous.dspt_register_check import (
     RegisterOutcome,
     register_entry_annotations,
     with_register_outcome,

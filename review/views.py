@@ -16,11 +16,11 @@ from applications.states import Role, Scope
 from questionnaire import definitions
 from questionnaire.engine.answers import format_date
 from questionnaire.fhir_views import submission_fhir_download
-from workflow import comments, review
-from workflow.assurance_pack import pack_available, pack_download, public_key_pem
-from workflow.dspt_register_check import OUTCOME_LABELS
+from workflow.assurance_pack.pack import pack_available, pack_download, public_key_pem
+from workflow.continuous.dspt_register_check import OUTCOME_LABELS
+from workflow.decisions import review
+from workflow.decisions.review_times import review_target, review_time
 from workflow.models import HoldOrigin
-from workflow.review_times import review_target, review_time
 
 from .dashboard import review_dashboard, weekly_chart
 from .pages import (
@@ -32,7 +32,7 @@ from .pages import (
     reviewer_only,
     text_form,
 )
-from .presenters import review_page_context
+from .sections import answers_context, approval_summary
 from .selectors import (
     QUEUE_STATES,
     QueueFilters,
@@ -128,7 +128,7 @@ def start(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     reviewer_only(request)
     application = application_for_review(user=request.user, application_id=application_id)
-    context = review_page_context(application)
+    context = answers_context(application, request.user)
     rows = [row for row in context["answer_rows"] if row["answered"]]
     comments = {row["id"]: request.POST.get(f"comment-{row['id']}", "") for row in rows}
 
@@ -138,6 +138,7 @@ def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
             "review/request_changes.jinja",
             {
                 **context,
+                "application": application,
                 "rows": rows,
                 "page_title": "Which answers need to change?",
                 "comments": comments,
@@ -152,7 +153,7 @@ def request_changes(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
         return form({}, [], 200)
     numbers = {row["id"]: row["number"] for row in rows}
     field_errors = {
-        qid: f"Comment on question {numbers[qid]} must be 2000 characters or less"
+        qid: f"Comment on question {numbers[qid]} must be 2,000 characters or fewer"
         for qid, text in comments.items()
         if len(text.strip()) > review.COMMENT_MAX
     }
@@ -193,8 +194,8 @@ def approve(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             request,
             "review/approve.jinja",
             {
+                **approval_summary(application),
                 "application": application,
-                "blockers": review.approval_blockers(application),
                 "page_title": f"Approve stage 2 for {application.organisation.name}?",
                 "back_url": application_url(application_id),
             },
@@ -238,6 +239,7 @@ def hold_raise(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
         "Onboarding is paused",
         error_href="#reason",
         form=form,
+        level=messages.INFO,  # done, but not a success for anyone: the design system's default
     )
 
 
@@ -251,7 +253,7 @@ def hold_lift(request: HttpRequest, application_id: uuid.UUID, hold_id: uuid.UUI
         "application": application,
         "hold": hold,
         "reason": reason,
-        "page_title": "Why are you lifting this hold?",
+        "page_title": "Lift the hold",
         "back_url": application_url(application_id),
     }
 
@@ -305,7 +307,7 @@ def stage_complete(request: HttpRequest, application_id: uuid.UUID, stage: int) 
     if request.method == "GET":
         return form([], 200)
     if len(note) > TEXT_MAX:
-        return form([{"text": "Note must be 2000 characters or less", "href": "#note"}], 400)
+        return form([{"text": "Note must be 2,000 characters or fewer", "href": "#note"}], 400)
     return decide(
         request,
         application_id,
@@ -320,31 +322,6 @@ def stage_complete(request: HttpRequest, application_id: uuid.UUID, stage: int) 
         error_href="#note",
         form=form,
     )
-
-
-@require_POST
-def comment_add(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    reviewer_only(request)
-    application = application_for_review(user=request.user, application_id=application_id)
-    text = request.POST.get("text", "")
-    visibility = request.POST.get("visibility", "")
-    try:
-        comments.review_comment_add(
-            application=application, actor=request.user, text=text, visibility=visibility
-        )
-    except comments.CommentRefused as refused:
-        errors = [
-            {"text": message, "href": f"#{field}"} for field, message in refused.errors.items()
-        ]
-        form = {"text": text, "visibility": visibility, "errors": refused.errors}
-        return application_page(
-            request, application_id, errors=errors, status=400, comment_form=form
-        )
-    if visibility == "internal":
-        messages.success(request, "Your internal comment has been added (NHS England only)")
-    else:
-        messages.success(request, "Your comment for the applicant has been added")
-    return redirect(application_url(application_id) + "#comments")
 
 
 def _days_text(days: float) -> str:
@@ -363,7 +340,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         f"{format_date(weeks[0].start)} to {format_date(weeks[-1].start)}: "
         f"{sum(w.received for w in weeks)} received, {sum(w.approved for w in weeks)} approved "
         f"and {sum(w.returned for w in weeks)} returned for changes in all. "
-        "The table beside the chart gives each week's numbers."
+        "The table below the chart gives each week's numbers."
     )
     return render(
         request,

@@ -53,6 +53,8 @@ class Confirming:
     password_intro: str = ""
     # where someone the pages do not apply to goes (for replacing: no app to replace)
     not_applicable_url: str = ""
+    # the page asking for one of the person's passkeys instead (ADR 0043), where offered
+    passkey_url: str = ""
 
 
 def _accepted(
@@ -76,6 +78,7 @@ def confirm_with_code(request: HttpRequest, confirming: Confirming) -> HttpRespo
         "button_text": "Continue",
         "button_classes": "",
         "other_way": {"href": confirming.recovery_code_url, "text": "Use a recovery code instead"},
+        "passkey_url": confirming.passkey_url,
         "cancel_url": confirming.cancel_url,
     }
     if request.method == "GET":
@@ -129,6 +132,7 @@ def _confirm_with_password(
         "page_title": confirming.page_title,
         "intro": confirming.password_intro,
         "field": "password",
+        "passkey_url": confirming.passkey_url,
         "cancel_url": confirming.cancel_url,
     }
     if request.method == "GET":

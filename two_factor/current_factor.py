@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 class Purpose(StrEnum):
     REPLACE = "replace"  # set up a new authenticator app in place of the current one
     API_TOKEN = "api_token"  # create a personal API token (ADR 0024)
+    PASSKEYS = "passkeys"  # add or remove a passkey (ADR 0043)
 
 
 class Factor(StrEnum):
     AUTHENTICATOR = "authenticator"  # a code from the app
     RECOVERY_CODE = "recovery_code"
     PASSWORD = "password"  # only for someone with no authenticator app
+    PASSKEY = "passkey"  # one of their passkeys (ADR 0043), where the purpose offers it
 
 
 @dataclass(frozen=True)

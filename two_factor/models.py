@@ -68,3 +68,28 @@ class RecoveryCode(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Recovery code of {self.user}"
+
+
+class Passkey(TimestampedModel):
+    """A passkey (a WebAuthn credential, ADR 0043) a person registered: a second factor, and a
+    way to sign in without a password. The service keeps only the credential's id and public
+    key; the private key never leaves the person's authenticator.
+
+    `sign_count` is the authenticator's counter at the last use: one that goes backwards is
+    refused as a possible clone (the library checks it). Adding and removing are audited by
+    two_factor/passkey_services.py."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    name = models.CharField(max_length=100)
+    credential_id = models.BinaryField(max_length=1023, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Passkey {self.name} of {self.user}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .models import Authenticator, RecoveryCode
+from .models import Authenticator, Passkey, RecoveryCode
 from .rules import may_turn_off, two_factor_required
 
 if TYPE_CHECKING:
@@ -39,3 +39,28 @@ def two_factor_status(user: User) -> TwoFactorStatus:
         required=two_factor_required(user),
         may_turn_off=may_turn_off(user),
     )
+
+
+def passkeys_of(user: User) -> list[Passkey]:
+    """The person's own passkeys, oldest first."""
+    return list(Passkey.objects.filter(user=user))
+
+
+def passkey_of(user: User, passkey_id: object) -> Passkey | None:
+    """One of the person's own passkeys; None for anyone else's, or no such one."""
+    try:
+        pk = int(str(passkey_id))
+    except ValueError:
+        return None
+    return Passkey.objects.filter(user=user, pk=pk).first()
+
+
+def passkey_ids_of(user: User) -> list[bytes]:
+    return [
+        bytes(each)
+        for each in Passkey.objects.filter(user=user).values_list("credential_id", flat=True)
+    ]
+
+
+def has_passkey(user: User) -> bool:
+    return Passkey.objects.filter(user=user).exists()

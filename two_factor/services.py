@@ -21,7 +21,7 @@ from accounts.selectors import organisation_for_user
 from audit.models import AuditEntry
 from audit.services import Auditor
 
-from .models import Authenticator, RecoveryCode
+from .models import Authenticator, Passkey, RecoveryCode
 from .recovery_codes import COUNT, recovery_code_hash, recovery_code_new
 from .rules import may_turn_off
 from .secret_storage import authenticator_secret, authenticator_secret_set
@@ -254,15 +254,20 @@ def authenticator_turn_off(*, user: User, code: str, client: str) -> CodeCheck:
 
 @transaction.atomic
 def authenticator_reset(*, user: User, actor: User | None, reason: str) -> bool:
-    """Support's reset (`manage.py two_factor_clear`): remove the user's authenticator and
-    recovery codes, so they set it up again at their next sign-in (staff must). Audited with
-    who asked and why; returns whether there was anything to remove."""
+    """Support's reset (`manage.py two_factor_clear`): remove the user's authenticator,
+    recovery codes and passkeys (ADR 0043: a lost phone may hold one), so they set it up again
+    at their next sign-in (staff must). Audited with who asked and why, and how many passkeys
+    went when any did; returns whether there was an app to remove."""
     removed, _ = Authenticator.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
+    passkeys, _ = Passkey.objects.filter(user=user).delete()
+    after: dict[str, object] = {"reason": reason, "had_authenticator": bool(removed)}
+    if passkeys:
+        after["passkeys_removed"] = passkeys
     Auditor(actor).record(
         action="two_factor.reset",
         obj=user,
         organisation=organisation_for_user(user),
-        after={"reason": reason, "had_authenticator": bool(removed)},
+        after=after,
     )
     return bool(removed)

@@ -4,6 +4,7 @@ The password step (accounts.views.sign_in) checks only the password, then hands 
 - someone with an authenticator app is held *pending*: their id, where they were going and when
   are kept in the (anonymous) session, and they are not signed in: `request.user` stays anonymous
   and no page behind sign-in opens, until a code from the app or a recovery code is accepted;
+- someone with no app but a passkey is held the same way, for the passkey (ADR 0043);
 - someone who must use two-factor (staff, or everyone under TWO_FACTOR_REQUIRED_FOR_ALL) but has
   no app yet is held pending the same way, and sets it up before their session starts;
 - anyone else is signed in, and asked to set it up, with "Do this later".
@@ -27,7 +28,7 @@ from django.utils.crypto import constant_time_compare
 from accounts.services import user_sign_in
 
 from .rules import two_factor_required
-from .selectors import has_two_factor
+from .selectors import has_passkey, has_two_factor
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -47,6 +48,10 @@ def sign_in_continue(request: HttpRequest, *, user: User, next_url: str) -> Http
     if has_two_factor(user):
         _hold(request, user=user, waiting=Waiting.CODE, next_url=next_url)
         return redirect("two_factor:sign_in")
+    if has_passkey(user):
+        # No app, but a passkey (ADR 0043): that is the second step.
+        _hold(request, user=user, waiting=Waiting.CODE, next_url=next_url)
+        return redirect("two_factor:sign_in_passkey")
     if two_factor_required(user):
         _hold(request, user=user, waiting=Waiting.SET_UP, next_url=next_url)
         return redirect("two_factor:set_up")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import replace_views, views
+from . import passkey_views, replace_views, views
 
 app_name = "two_factor"
 urlpatterns = [
@@ -20,5 +20,21 @@ urlpatterns = [
         "two-factor/sign-in/recovery-code",
         views.sign_in_recovery_code,
         name="sign_in_recovery_code",
+    ),
+    # Passkeys (ADR 0043).
+    path("two-factor/sign-in/passkey", passkey_views.sign_in_passkey, name="sign_in_passkey"),
+    path("sign-in/passkey", passkey_views.passkey_sign_in, name="passkey_sign_in"),
+    path("account/passkeys/add", passkey_views.passkey_add_page, name="passkey_add"),
+    path("account/passkeys/remove", passkey_views.passkey_remove_page, name="passkey_remove"),
+    path("account/passkeys/confirm", passkey_views.passkeys_confirm, name="passkeys_confirm"),
+    path(
+        "account/passkeys/confirm/recovery-code",
+        passkey_views.passkeys_confirm_recovery_code,
+        name="passkeys_confirm_recovery_code",
+    ),
+    path(
+        "account/passkeys/confirm/passkey",
+        passkey_views.passkeys_confirm_passkey,
+        name="passkeys_confirm_passkey",
     ),
 ]

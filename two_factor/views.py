@@ -21,7 +21,7 @@ from accounts.client_address import client_address
 from .current_factor import Purpose, current_factor_forget, current_factor_given
 from .recovery_codes import COUNT
 from .rules import may_turn_off, two_factor_required
-from .selectors import confirmed_authenticator, has_two_factor, two_factor_status
+from .selectors import confirmed_authenticator, has_passkey, has_two_factor, two_factor_status
 from .services import (
     SECOND_FACTOR_LOCKOUT,
     CodeCheck,
@@ -114,7 +114,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     user = pending_user(request, Waiting.CODE)
     if user is None:
         return redirect("accounts:sign_in")
-    context: dict[str, object] = {"page_title": ENTER_CODE}
+    context: dict[str, object] = {"page_title": ENTER_CODE, "has_passkey": has_passkey(user)}
     if request.method == "GET":
         return render_page(request, "two_factor/sign_in_code.jinja", context)
     code, error = code_error(request)

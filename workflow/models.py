@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class HoldOrigin(models.TextChoices):
@@ -160,14 +161,22 @@ class ChangeRequest(models.Model):
 
 
 class ChangeRequestItem(models.Model):
-    """One answer the reviewer asked to change, the exact revision they commented on, and why."""
+    """One answer the reviewer asked to change, the exact revision they commented on, and why:
+    an answer's revision, or for a file question (question 15) the file the reviewer saw."""
 
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.PROTECT, related_name="items"
     )
     question_id = models.CharField(max_length=100)
     revision = models.ForeignKey(
-        "questionnaire.AnswerRevision", on_delete=models.PROTECT, related_name="+"
+        "questionnaire.AnswerRevision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.ForeignKey(
+        "evidence.EvidenceFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     comment = models.TextField()
 
@@ -176,6 +185,45 @@ class ChangeRequestItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["change_request", "question_id"], name="one_comment_per_answer"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(revision__isnull=False, evidence__isnull=True)
+                    | models.Q(revision__isnull=True, evidence__isnull=False)
+                ),
+                name="change_request_item_about_an_answer_or_a_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.comment[:40]}"
+
+
+class ChangeRequestDraft(models.Model):
+    """A change a reviewer means to ask for on one answer, collected before they send them all
+    as one change request. Each reviewer's drafts are their own: no one else sees or sends them,
+    and sending turns them into ``ChangeRequestItem`` rows and removes them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="change_drafts"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    question_id = models.CharField(max_length=100)
+    # The revision of the answer the reviewer read when they wrote the comment; none for a file
+    # question (question 15), whose file the sent request points at (ChangeRequestItem.evidence).
+    revision = models.PositiveIntegerField(null=True)
+    comment = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer", "question_id"],
+                name="one_draft_per_answer_and_reviewer",
             )
         ]
 
@@ -217,6 +265,12 @@ class DocumentRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # How many times the organisation has been asked: 1, then one more each time a reviewer asks
+    # again. "Asked again" on the request's tag, without reading its history.
+    round = models.PositiveSmallIntegerField(default=1)
+    # One more at every change: a reviewer's form posts the version it showed, so a decision
+    # made on a page that has changed since (another tab, a new answer) is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["due_date", "requested_at"]
@@ -226,6 +280,54 @@ class DocumentRequest(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status == DocumentRequestStatus.OPEN and self.due_date < today
+
+
+class DocumentRequestEventKind(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ANSWERED = "answered", "Answered"
+    ASKED_AGAIN = "asked_again", "Asked again"
+    ACCEPTED = "accepted", "Accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class DocumentRequestEvent(models.Model):
+    """One step of a document request's history, append-only: asked for, answered (with the file
+    that answered it), asked again (with the reason and the due date), accepted or withdrawn.
+    ``DocumentRequest.status`` is kept in step with the latest, in the same transaction."""
+
+    request = models.ForeignKey(DocumentRequest, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=DocumentRequestEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    # What the reviewer asked for, the organisation's note, or why the reviewer asked again.
+    text = models.TextField(blank=True)
+    # The due date set when asking, or asking again.
+    due_date = models.DateField(null=True, blank=True)
+    # The file that answered, for an answer.
+    evidence = models.ForeignKey(
+        "evidence.EvidenceFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DocumentRequestEventKind.values),
+                name="document_request_event_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="answered") | models.Q(evidence__isnull=False),
+                name="document_request_answer_has_a_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.get_kind_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Document request events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class StageCompletion(models.Model):
@@ -259,8 +361,9 @@ class StageCompletion(models.Model):
 class WarningSent(models.Model):
     """A warning that has been sent, once ever: the daily jobs (the DSPT re-check, the
     certificate register) insert this row in the same transaction as the outbox rows of the
-    warning, and send only when they inserted it (``workflow.warnings.warning_claim``). The
-    unique constraint makes a re-run, or two runs at once, send each warning once.
+    warning, and send only when they inserted it
+    (``workflow.continuous.warnings.warning_claim``). The unique constraint makes a re-run, or two
+    runs at once, send each warning once.
 
     ``kind`` names the job ("dspt", "certificate"); ``key`` the thing warned about (for the DSPT,
     the application and the publication date; for a certificate, its fingerprint); ``threshold``
@@ -297,8 +400,9 @@ class CommentVisibility(models.TextChoices):
 
 class ReviewComment(models.Model):
     """A reviewer's note on an application, append-only. An internal one is for NHS England
-    alone: only reviewers' pages read it (``workflow.comments.review_comments_visible_to``), and
-    no email, export or applicant's page ever carries it (ADR 0018)."""
+    alone: only reviewers' pages read it
+    (``workflow.decisions.comments.review_comments_visible_to``), and no email, export or
+    applicant's page ever carries it (ADR 0018)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(
@@ -325,3 +429,8 @@ class ReviewComment(models.Model):
         if not self._state.adding:
             raise ValueError("Review comments are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# The organisation's replies (ADR 0037) live with their own code; imported here so that Django
+# registers the model with the app.
+from workflow.replies.records import Reply, ReplyTo  # noqa: E402, F401

@@ -17,8 +17,7 @@ from applications.models import Application
 from notifications.selectors import member_emails, reviewer_emails
 from notifications.services import notify
 from questionnaire.engine.answers import format_date
-
-from .models import DocumentRequest, Hold
+from workflow.models import DocumentRequest, Hold
 
 
 def _absolute(path: str) -> str:
@@ -100,6 +99,24 @@ def notice_document_requested(*, application: Application, request: DocumentRequ
     )
 
 
+def notice_document_asked_again(
+    *, application: Application, request: DocumentRequest, reason: str
+) -> None:
+    """Tell the members a reviewer has asked again for a document they sent, and why."""
+    path = reverse(
+        "applications:document_request",
+        kwargs={"application_id": application.pk, "request_id": request.pk},
+    )
+    _tell_members(
+        application,
+        "document_asked_again",
+        url=_absolute(path),
+        title=request.title,
+        reason=reason,
+        due_date=_day(request.due_date),
+    )
+
+
 def notice_dspt_expiring(
     *, application: Application, published: date, lapses_on: date, days_left: int
 ) -> None:
@@ -127,6 +144,23 @@ def notice_dspt_lapsed(*, application: Application, published: date, lapsed_on: 
             "published": _day(published),
             "lapsed_on": _day(lapsed_on),
             "url": _reviewer_url(application),
+        },
+        application=application,
+    )
+
+
+def notice_reply(*, application: Application, about: str, section: str) -> None:
+    """Tell the assigned reviewer (or every reviewer, before one has it) that the organisation
+    has replied, what the reply answers (never its words), and the section page that shows it."""
+    path = reverse(f"review:{section}", kwargs={"application_id": application.pk})
+    notify(
+        template="reply_received",
+        recipients=reviewer_emails(application.stage2_reviewer),
+        personalisation={
+            "reference": application.reference,
+            "organisation": application.organisation.name,
+            "about": about,
+            "url": _absolute(f"{path}#replies"),
         },
         application=application,
     )

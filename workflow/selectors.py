@@ -7,21 +7,23 @@ from datetime import date
 
 from applications.models import Application, Stage2Transition
 from applications.states import Role, Stage2State
-from evidence.models import ACCEPTED_STATUSES, EvidenceFile
-from evidence.selectors import evidence_latest
+from evidence.models import EvidenceFile
+from evidence.selectors import evidence_history
+from evidence.status import UploadStatus, upload_status
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import Evaluation
+from questionnaire.engine.schema import QuestionKind
 from questionnaire.models import Answer
-
-from .models import (
+from workflow.models import (
     ChangeRequest,
     DocumentRequest,
+    DocumentRequestEvent,
     DocumentRequestStatus,
     Hold,
     StageCompletion,
     Submission,
 )
-from .states import SUBMITTABLE_STATES
+from workflow.state_machine.states import SUBMITTABLE_STATES
 
 AUP_QUESTION_ID = "c_aup"
 STAGE3_NEEDS_APPROVAL = "NHS England has not approved stage 2 yet."
@@ -173,6 +175,12 @@ def document_requests_for(application: Application) -> list[DocumentRequest]:
     return list(application.document_requests.select_related("requested_by", "answered_by"))
 
 
+def document_request_events(request: DocumentRequest) -> list[DocumentRequestEvent]:
+    """The request's history, the first step first, with who took each step and the file an
+    answer sent. The caller has the request from an application scoped to the user."""
+    return list(request.events.select_related("actor", "evidence").order_by("at", "pk"))
+
+
 def document_requests_open(application: Application) -> list[DocumentRequest]:
     return [
         request
@@ -186,14 +194,40 @@ def question_purpose(question_id: str) -> str:
     return f"question:{question_id}"
 
 
+def question_upload_status(
+    application: Application, question_id: str, evidence: list[EvidenceFile] | None = None
+) -> UploadStatus:
+    """The one status of a file question (question 15's signed Acceptable Usage Policy):
+    "Not uploaded", "Uploaded – waiting for the malware check", "Uploaded" or "Not accepted"
+    (``evidence.status``). Every page that shows the question and every gate that waits for its
+    file ask this. A page that has read the application's evidence passes it in."""
+    purpose = question_purpose(question_id)
+    if evidence is None:
+        return upload_status(evidence_history(application, purpose))
+    return upload_status(e for e in evidence if e.purpose == purpose)
+
+
+def upload_statuses(
+    application: Application, journey: Journey, evidence: list[EvidenceFile] | None = None
+) -> dict[str, UploadStatus]:
+    """By question id, the status of each file question on ``journey``'s route (one read of the
+    evidence at most)."""
+    questions = [q.id for q in journey.applicable_questions() if q.kind is QuestionKind.FILE]
+    if not questions:
+        return {}
+    if evidence is None:
+        purposes = [question_purpose(question_id) for question_id in questions]
+        evidence = list(application.evidence_files.filter(purpose__in=purposes))
+    return {
+        question_id: question_upload_status(application, question_id, evidence)
+        for question_id in questions
+    }
+
+
 def aup_accepted(application: Application, evidence: list[EvidenceFile] | None = None) -> bool:
-    """Whether the Data Controller's signed Acceptable Usage Policy (question 15) has been
-    uploaded and accepted: a file of it passed the checks and the malware scan. A page that has
-    read the application's evidence passes it in."""
-    purpose = question_purpose(AUP_QUESTION_ID)
-    if evidence is not None:
-        return any(e.purpose == purpose and e.scan_status in ACCEPTED_STATUSES for e in evidence)
-    return evidence_latest(application, purpose) is not None
+    """Whether the Data Controller's signed Acceptable Usage Policy (question 15) reads
+    "Uploaded": the gate asks the same status the pages show."""
+    return question_upload_status(application, AUP_QUESTION_ID, evidence).accepted
 
 
 def stage3_blockers(

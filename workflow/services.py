@@ -41,21 +41,20 @@ from questionnaire.services import (
     answer_record,
     response_create,
 )
-
-from .attestations import attestations_void_stale
-from .declaration import Declaration, declaration_for
-from .holds import holds_sync_rules
-from .models import Submission
-from .notices import notice_submitted
-from .selectors import (
+from workflow.applicant.attestations import attestations_void_stale
+from workflow.applicant.declaration import Declaration, declaration_for
+from workflow.models import Submission
+from workflow.notices import notice_submitted
+from workflow.selectors import (
     Editability,
     change_request_open,
     question_purpose,
     stage2_working_state,
     submission_ready,
 )
-from .states import SUBMITTABLE_STATES
-from .transitions import stage2_transition
+from workflow.state_machine.holds import holds_sync_rules
+from workflow.state_machine.states import SUBMITTABLE_STATES
+from workflow.state_machine.transitions import stage2_transition
 
 # Question 1 decides the role; the application keeps a copy for listing and review.
 ROLE_QUESTION_ID = "role"

@@ -1,7 +1,7 @@
 """Turn what an applicant submitted on a question page into a stored answer, or into errors.
 
 Error wording follows the NHS design system exactly: "Select …", "Enter …", "… must be a real
-date", "… must be today or in the past", "… must be 2000 characters or less". Never "invalid".
+date", "… must be today or in the past", "… must be 2,000 characters or fewer". Never "invalid".
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def normalise_text(text: str) -> str:
 
 
 def text_length_error(error_name: str, limit: int) -> str:
-    return f"{error_name} must be {limit} characters or less"
+    return f"{error_name} must be {limit:,} characters or fewer"
 
 
 def parse_answer(question: Question, data: Mapping[str, str], today: date) -> ParsedAnswer:

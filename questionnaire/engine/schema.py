@@ -111,10 +111,15 @@ class Question(_Strict):
     error_name: str = Field(description="How errors name the answer, e.g. 'Date published'")
     required_error: str = Field(min_length=1)
     discards_other_answers_on_change: bool = False
+    # A text question that names key personnel in this role (ADR 0038): its answer is written
+    # from the application's key personnel, and its page records them.
+    names_role: PersonRole | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Question:
         where = f"question {self.id!r}"
+        if self.names_role is not None and self.kind is not QuestionKind.TEXT:
+            raise ValueError(f"{where} names key personnel, so it must be a text question")
         if self.kind is QuestionKind.RADIOS and len(self.options) < 2:
             raise ValueError(f"{where} is radios and needs at least 2 options")
         if self.kind is not QuestionKind.RADIOS and (self.options or self.follow_ups):

@@ -17,7 +17,12 @@ initAll();
 // server's expiry on. If nobody answers, the page goes to sign-in before it can show anything
 // more to whoever is at the computer.
 function sessionTimeoutWarning(dialog) {
+  // The page's first count is what its session had left when it was made (the service's clock
+  // may have moved at most a refresh interval before); "Stay signed in" restarts the whole
+  // limit on the service, so the page counts the whole limit again from its answer.
   const idleLimit = Number(dialog.dataset.idleLimit) * 1000;
+  const secondsLeft = Number(dialog.dataset.secondsLeft);
+  const firstLimit = Number.isFinite(secondsLeft) ? Math.min(idleLimit, secondsLeft * 1000) : idleLimit;
   const warnBefore = Number(dialog.dataset.warnBefore) * 1000;
   if (!idleLimit || typeof dialog.showModal !== "function" || !window.fetch) return;
 
@@ -45,10 +50,13 @@ function sessionTimeoutWarning(dialog) {
     countdown.textContent = describe(deadline - Date.now());
   };
   const signedOut = () => {
+    // A page replaced in place (an upload refused, below) runs its own warning: not this one.
+    if (!dialog.isConnected) return;
     const next = window.location.pathname + window.location.search;
     window.location.assign(`${dialog.dataset.signInUrl}?next=${encodeURIComponent(next)}`);
   };
   const open = () => {
+    if (!dialog.isConnected) return;
     returnFocusTo = document.activeElement;
     showRemaining();
     ticker = window.setInterval(showRemaining, 1000);
@@ -61,12 +69,12 @@ function sessionTimeoutWarning(dialog) {
     if (returnFocusTo && typeof returnFocusTo.focus === "function") returnFocusTo.focus();
     returnFocusTo = null;
   };
-  const schedule = () => {
+  const schedule = (limit) => {
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
-    deadline = Date.now() + idleLimit;
-    warnTimer = window.setTimeout(open, Math.max(0, idleLimit - warnBefore));
-    endTimer = window.setTimeout(signedOut, idleLimit);
+    deadline = Date.now() + limit;
+    warnTimer = window.setTimeout(open, Math.max(0, limit - warnBefore));
+    endTimer = window.setTimeout(signedOut, limit);
   };
   const staySignedIn = async () => {
     let response = null;
@@ -83,7 +91,7 @@ function sessionTimeoutWarning(dialog) {
     // 204 only while signed in; a session that has already ended is redirected to sign-in.
     if (response && response.status === 204) {
       close();
-      schedule();
+      schedule(idleLimit);
     } else {
       signedOut();
     }
@@ -95,7 +103,7 @@ function sessionTimeoutWarning(dialog) {
     event.preventDefault();
     staySignedIn();
   });
-  schedule();
+  schedule(firstLimit);
 }
 
 const timeoutDialog = document.getElementById("session-timeout-warning");
@@ -117,6 +125,9 @@ function uploadProgress(form) {
     event.preventDefault();
     const request = new XMLHttpRequest();
     request.open("POST", form.action || window.location.href);
+    // Answered 204 with where to go instead of a redirect, which this request would follow
+    // itself and so use up the page's success message (core/upload_progress.py).
+    request.setRequestHeader("X-Upload-Progress", "1");
     status.hidden = false;
     request.upload.addEventListener("progress", (progress) => {
       if (!progress.lengthComputable) return;
@@ -125,20 +136,92 @@ function uploadProgress(form) {
       text.textContent = `${percent}% sent`;
     });
     request.addEventListener("load", () => {
+      const next = request.getResponseHeader("X-Upload-Location");
+      if (request.status === 204 && next) {
+        window.location.assign(next); // uploaded: the page the service sends us to
+        return;
+      }
       if (request.status < 400 && request.responseURL) {
         window.location.assign(request.responseURL); // uploaded: the page it redirected to
         return;
       }
-      // Refused: show the page with the error, as a plain post would have.
+      // Refused: show the page with the error, as a plain post would have. The page written is
+      // a new document in the same window, where this module does not run again (a module runs
+      // once a window): run a fresh copy, so that the error page is enhanced as any page is
+      // (its error summary focused, its progress bar, its warning for a file chosen).
       document.open();
       document.write(request.responseText);
       document.close();
+      import(`${import.meta.url.split("?")[0]}?page=${Date.now()}`);
     });
     request.addEventListener("error", () => {
       text.textContent = "The selected file could not be uploaded – try again";
     });
-    request.send(new FormData(form));
+    // The button pressed says where to go next (Continue, Back, Back to all questions): a
+    // plain post sends its name and value, and so must this.
+    const data = new FormData(form);
+    const pressed = event.submitter;
+    if (pressed && pressed.name) data.append(pressed.name, pressed.value);
+    request.send(data);
   });
 }
 
 document.querySelectorAll("form[data-upload-progress]").forEach(uploadProgress);
+
+// A file chosen is never lost without a word (issue 25, docs/adr/0035). The upload form's own
+// ways out (Continue, the back link, Back to all questions) send the file, with or without
+// JavaScript. Any other way out of the page (a link, the header's Sign out) cannot carry it:
+// while a file is chosen, the first press is stopped and a warning says the file has not been
+// uploaded, with a link to leave without it.
+function keepChosenFile(form) {
+  const input = form.querySelector("input[type=file]");
+  const warning = document.querySelector("[data-chosen-file-warning]");
+  if (!input || !warning) return;
+  const name = warning.querySelector("[data-chosen-file-name]");
+  const leave = warning.querySelector("[data-chosen-file-leave]");
+  let leaving = false;
+  let wayOut = null;
+
+  const leavesThePage = (target) => {
+    if (target.closest("dialog")) return false; // the session timeout's own Sign out
+    if (target.tagName === "A") {
+      const href = target.getAttribute("href") || "";
+      return !href.startsWith("#") && !target.hasAttribute("download") && target.target !== "_blank";
+    }
+    return target.type === "submit" && target.form !== null && target.form !== form;
+  };
+
+  document.addEventListener(
+    "click",
+    (event) => {
+      const target = event.target.closest("a[href], button");
+      if (!target || target === leave || leaving) return;
+      if (!input.files || input.files.length === 0) return;
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (!leavesThePage(target)) return;
+      event.preventDefault();
+      wayOut = target;
+      name.textContent = input.files[0].name;
+      leave.href = target.tagName === "A" ? target.href : "#";
+      warning.hidden = false;
+      warning.scrollIntoView({ block: "center" });
+      warning.focus();
+    },
+    true,
+  );
+  leave.addEventListener("click", (event) => {
+    if (!wayOut) return;
+    leaving = true;
+    if (wayOut.tagName !== "A") {
+      event.preventDefault();
+      wayOut.click(); // the way out the person first pressed, such as Sign out
+    }
+  });
+  // Choosing no file (or sending it) makes the warning untrue: hide it.
+  input.addEventListener("change", () => {
+    if (!input.files || input.files.length === 0) warning.hidden = true;
+    else name.textContent = input.files[0].name;
+  });
+}
+
+document.querySelectorAll("form[data-keep-chosen-file]").forEach(keepChosenFile);

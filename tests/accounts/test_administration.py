@@ -25,21 +25,6 @@ def service_url(settings):
     settings.SERVICE_URL = SERVICE_URL
 
 
-@pytest.fixture
-def administrator(db):
-    return user_create(
-        email="admin@england.example",
-        password=PASSWORD,
-        kind=UserKind.ADMINISTRATOR,
-        actor=None,
-    )
-
-
-@pytest.fixture
-def client_admin(administrator):
-    return signed_in(administrator)
-
-
 def create_account(link, password=NEW_PASSWORD):
     browser = Client()
     response = browser.get(link)
@@ -106,7 +91,7 @@ def test_an_address_longer_than_the_database_keeps_is_an_error_not_a_server_erro
     )
     for response in (staff, organisation):
         assert response.status_code == 400
-        assert errors_on(response) == ["Email address must be 254 characters or less"]
+        assert errors_on(response) == ["Email address must be 254 characters or fewer"]
     assert not Organisation.objects.exists() and not Invitation.objects.exists()
 
 
@@ -136,6 +121,24 @@ def test_an_administrator_invites_a_reviewer_who_must_set_up_two_factor(client_a
     assert response["Location"] == "/two-factor/set-up"
     assert browser.get("/review")["Location"].startswith("/sign-in")
     assert "new.reviewer@england.example" in text_of(client_admin.get("/administration/staff"))
+
+
+def test_staff_who_must_sign_in_through_their_organisation_are_not_signed_in_by_their_invitation(
+    client_admin, settings
+):
+    """Choosing a password on the invitation's page is not a way round STAFF_SIGN_IN_PROVIDER."""
+    settings.STAFF_SIGN_IN_PROVIDER = "entra"
+    client_admin.post(
+        "/administration/staff/invite",
+        {"email": "new.reviewer@england.example", "role": "reviewer"},
+    )
+    browser, response = create_account(link_in_outbox("invitation", "new.reviewer@england.example"))
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in"
+    assert User.objects.filter(email="new.reviewer@england.example").exists()
+    assert browser.get("/review")["Location"].startswith("/sign-in")
+    page = text_of(browser.get("/sign-in"))
+    assert "Your account is ready. Sign in with your NHS England Microsoft account" in page
 
 
 def test_the_staff_invite_form_asks_for_a_role(client_admin):
@@ -277,6 +280,6 @@ def test_create_administrator_prints_a_single_use_link_and_is_audited_as_the_sys
 def test_create_administrator_refuses_an_address_longer_than_the_database_keeps(db):
     """Once a database error on PostgreSQL (value too long for type character varying(254))."""
     long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "example"
-    with pytest.raises(CommandError, match="Email address must be 254 characters or less"):
+    with pytest.raises(CommandError, match="Email address must be 254 characters or fewer"):
         call_command("create_administrator", long_email, stdout=io.StringIO())
     assert not Invitation.objects.exists()

@@ -99,7 +99,7 @@ def test_an_address_longer_than_the_database_keeps_is_an_error_not_a_server_erro
     """Once a 500 on PostgreSQL (value too long for type character varying(254))."""
     response = invite(client_lead, LONG_EMAIL)
     assert response.status_code == 400
-    assert errors_on(response) == ["Email address must be 254 characters or less"]
+    assert errors_on(response) == ["Email address must be 254 characters or fewer"]
     assert f'value="{LONG_EMAIL}"' in response.content.decode()
     assert not Invitation.objects.exists()
 

@@ -227,11 +227,11 @@ def test_a_new_password_signs_out_other_sessions_and_two_factor_is_still_asked(a
     assert elsewhere.get("/").status_code == 200
     ask(member.email)
     assert choose(Client(), link_in_outbox("password_reset", member.email)).status_code == 302
-    assert elsewhere.get("/")["Location"].startswith("/sign-in")
+    assert elsewhere.get("/account")["Location"].startswith("/sign-in")
     browser = Client()
     response = browser.post("/sign-in", {"email": member.email, "password": NEW_PASSWORD})
     assert response["Location"] == "/two-factor/sign-in"
-    assert browser.get("/")["Location"].startswith("/sign-in")
+    assert browser.get("/account")["Location"].startswith("/sign-in")
     assert secret
 
 

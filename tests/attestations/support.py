@@ -14,7 +14,7 @@ from attestations.services import PersonDetails, attester_account_create, key_pe
 from notifications.models import Notification
 from tests.conftest import PASSWORD
 from tests.web.conftest import errors_on as raw_errors_on
-from workflow import attestations as workflow
+from workflow.applicant import attestations as workflow
 
 
 def person_for(application: Application, role: str, email: str | None = None) -> User:
@@ -94,3 +94,16 @@ def link_of(attestation_email):
         template="attestation_requested", recipient=attestation_email
     ).latest("created_at")
     return notification.personalisation["url"].removeprefix("https://nir.example.nhs.uk")
+
+
+def request_url(attestation: Attestation, tail: str = "") -> str:
+    """The named person's one page for their request (ADR 0038), or a page under it."""
+    return f"/attestations/requests/{attestation.request_id}{tail}"
+
+
+def answer(attestation: Attestation, response: str, reason: str = "") -> dict[str, str]:
+    """The request page's form data responding to one statement."""
+    data = {f"response-{attestation.pk}": response}
+    if reason:
+        data[f"reason-{attestation.pk}"] = reason
+    return data

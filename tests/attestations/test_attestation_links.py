@@ -17,13 +17,16 @@ from tests.attestations.support import (
     CSO,
     STATEMENT,
     add_person,
+    answer,
     ask,
     errors_on,
     link_of,
     people_url,
+    request_url,
 )
 from tests.conftest import PASSWORD
 from tests.web.conftest import signed_in
+from workflow.applicant import attestations as workflow
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +57,9 @@ def test_the_named_person_creates_an_account_through_the_link_and_attests(answer
     landing = browser.get(link)
     assert landing.status_code == 200
     text = landing.content.decode()
-    assert "Northern Imaging Trust has asked you to attest an answer" in text
-    account_url = f"/attestations/{attestation.pk}/account"
+    assert "Northern Imaging Trust has asked you to attest its answers" in text
+    assert "Question 8: DCB0129 compliance" in text
+    account_url = request_url(attestation, "/account")
     assert account_url in text
     refused = browser.post(account_url, {"full_name": "Ada Lovelace", "password": "short"})
     assert refused.status_code == 400
@@ -74,23 +78,29 @@ def test_the_named_person_creates_an_account_through_the_link_and_attests(answer
     assert created["Location"].startswith("/two-factor/set-up?next=")
     user = User.objects.get(email="ada.lovelace@northern.example")
     assert not hasattr(user, "membership")  # the account joins no organisation
-    respond = f"/attestations/{attestation.pk}"
+    respond = request_url(attestation)
+    # The attestation's own address leads to the request's page.
+    assert browser.get(f"/attestations/{attestation.pk}")["Location"] == respond
 
     page = browser.get(respond).content.decode()
     assert "Confirm that your manufacturer and product are compliant" in page  # the wording
     assert "Yes, I confirm" in page  # the answer as shown
     assert STATEMENT in page
-    assert browser.post(respond, {}).status_code == 400
-    done = browser.post(respond, {"response": "attest"})
+    refused = browser.post(respond, {})
+    assert refused.status_code == 400
+    assert errors_on(refused) == ["Select whether you attest the statement for question 8"]
+    done = browser.post(respond, answer(attestation, "attest"))
     assert done.status_code == 302
     attestation.refresh_from_db()
     assert attestation.status == AttestationStatus.ATTESTED
     assert attestation.responded_by == user
     assert STATEMENT in attestation.statement
-    assert "You have attested this answer" in browser.get(done["Location"]).content.decode()
+    after = browser.get(done["Location"]).content.decode()
+    assert "We have sent your responses" in after and "You attested this on" in after
     home = browser.get("/").content.decode()
     assert "What you have been asked to attest" in home
-    assert f"/attestations/{attestation.pk}" in home and "Attested" in home
+    assert "Question 8: DCB0129 compliance" in home and "Attested" in home
+    assert respond in home
     entry = AuditEntry.objects.get(action="attestation.attest")
     assert entry.actor == user and entry.after["answer_revision"] == 1
     assert STATEMENT in entry.after["statement"]
@@ -102,16 +112,17 @@ def test_only_the_named_person_may_act_and_the_link_works_once(
     cso_asked, colleague, member, reviewer
 ):
     link = link_of("ada.lovelace@northern.example")
-    respond = f"/attestations/{cso_asked.pk}"
+    respond = request_url(cso_asked)
     # Signed in as someone else, the link leads nowhere: another member, a reviewer.
     for someone in (colleague, member, reviewer):
         client = signed_in(someone)
         followed = client.get(link)
         assert followed.status_code == 302
         assert client.get(respond).status_code == 404
-        assert client.post(respond, {"response": "attest"}).status_code == 404
+        assert client.post(respond, answer(cso_asked, "attest")).status_code == 404
+        assert client.get(f"/attestations/{cso_asked.pk}").status_code == 404
     # Creating an account needs the link to have been followed in this browser.
-    assert Client().get(f"/attestations/{cso_asked.pk}/account").status_code == 404
+    assert Client().get(request_url(cso_asked, "/account")).status_code == 404
     cso_asked.refresh_from_db()
     assert cso_asked.status == AttestationStatus.REQUESTED
 
@@ -119,14 +130,18 @@ def test_only_the_named_person_may_act_and_the_link_works_once(
     ada = User.objects.create_user("ada.lovelace@northern.example", PASSWORD)
     client = signed_in(ada)
     assert client.get(link).status_code == 302
-    assert client.post(respond, {"response": "attest"}).status_code == 302
-    # The link used twice: it says so, and a second response is refused.
+    assert client.post(respond, answer(cso_asked, "attest")).status_code == 302
+    # The link used twice: it says so, and a second response changes nothing.
     again = client.get(link)
     assert again.status_code == 410
     assert "This link has already been used" in again.content.decode()
-    second = client.post(respond, {"response": "decline", "reason": "Changed my mind"})
-    assert second.status_code == 409
-    assert "You have already responded to this request" in second.content.decode()
+    second = client.post(respond, answer(cso_asked, "decline", "Changed my mind"))
+    assert second.status_code == 200
+    assert "Send my responses" not in second.content.decode()
+    with pytest.raises(workflow.AttestationRefused, match="already responded"):
+        workflow.attestation_respond(
+            attestation_id=cso_asked.pk, actor=ada, attest=False, reason="Changed my mind"
+        )
     cso_asked.refresh_from_db()
     assert cso_asked.status == AttestationStatus.ATTESTED
     assert Client().get("/attest/not-a-real-token").status_code == 404
@@ -155,7 +170,7 @@ def test_asking_again_withdraws_the_earlier_link(answered, cso_asked):
     assert cso_asked.status == AttestationStatus.WITHDRAWN
     gone = Client().get(first)
     assert gone.status_code == 410
-    assert "The organisation asked again." in gone.content.decode()
+    assert "This link has been replaced" in gone.content.decode()
     assert Attestation.objects.filter(status=AttestationStatus.REQUESTED).count() == 1
 
 
@@ -164,7 +179,7 @@ def test_asking_again_cuts_off_a_browser_that_followed_the_earlier_link(answered
     page, so a browser that followed the earlier link cannot create the account afterwards."""
     browser = Client()
     assert browser.get(link_of("ada.lovelace@northern.example")).status_code == 200
-    account_url = f"/attestations/{cso_asked.pk}/account"
+    account_url = request_url(cso_asked, "/account")
     assert browser.get(account_url).status_code == 200
     assert ask(answered, KeyPerson.objects.get()).status_code == 302
     response = browser.post(
@@ -173,9 +188,10 @@ def test_asking_again_cuts_off_a_browser_that_followed_the_earlier_link(answered
     )
     assert response.status_code == 404
     assert not User.objects.filter(email="ada.lovelace@northern.example").exists()
-    # Nor does it open the new request's page.
+    # The statement asked again is in the same request, which the old link no longer opens.
     newer = Attestation.objects.get(status=AttestationStatus.REQUESTED)
-    assert browser.get(f"/attestations/{newer.pk}/account").status_code == 404
+    assert newer.request_id == cso_asked.request_id
+    assert browser.get(request_url(newer, "/account")).status_code == 404
 
 
 def no_store(response):
@@ -188,14 +204,14 @@ def test_the_pages_behind_an_attestation_link_are_not_stored(cso_asked):
     browser = Client()
     landing = browser.get(link_of("ada.lovelace@northern.example"))
     assert landing.status_code == 200 and no_store(landing)
-    account = browser.get(f"/attestations/{cso_asked.pk}/account")
+    account = browser.get(request_url(cso_asked, "/account"))
     assert "ada.lovelace@northern.example" in account.content.decode()
     assert no_store(account)
     browser.post(
-        f"/attestations/{cso_asked.pk}/account",
+        request_url(cso_asked, "/account"),
         {"full_name": "Ada Lovelace", "password": PASSWORD, "password_confirm": PASSWORD},
     )
-    respond = browser.get(f"/attestations/{cso_asked.pk}")
+    respond = browser.get(request_url(cso_asked))
     assert respond.status_code == 200 and no_store(respond)
 
 

@@ -7,15 +7,17 @@ from django.test import Client
 
 from accounts.models import User
 from applications.models import Application
-from attestations.models import Attestation, AttestationStatus, KeyPerson
+from attestations.models import Attestation, AttestationRequest, AttestationStatus, KeyPerson
 from audit.models import AuditEntry
 from notifications.models import Notification
 from tests.attestations.support import (
     CSO,
     add_person,
+    answer,
     attest_all,
     errors_on,
     people_url,
+    request_url,
 )
 from tests.conftest import PASSWORD
 from tests.web.conftest import signed_in
@@ -68,7 +70,7 @@ def test_an_address_longer_than_the_database_keeps_is_an_error_not_a_server_erro
     long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "example"
     response = add_person(answered, {**CSO, "email": long_email})
     assert response.status_code == 400
-    assert errors_on(response) == ["Email address must be 254 characters or less"]
+    assert errors_on(response) == ["Email address must be 254 characters or fewer"]
     assert not KeyPerson.objects.exists()
 
 
@@ -91,11 +93,12 @@ def test_key_personnel_are_fixed_once_submitted_and_hidden_from_other_organisati
 def test_a_decline_needs_a_reason_and_stops_approval(answered, cso_asked, reviewer):
     ada = User.objects.create_user("ada.lovelace@northern.example", PASSWORD)
     client = signed_in(ada)
-    respond = f"/attestations/{cso_asked.pk}"
-    missing = client.post(respond, {"response": "decline", "reason": "  "})
-    assert errors_on(missing) == ["Enter why you cannot attest this statement"]
+    respond = request_url(cso_asked)
+    asked = cso_asked
+    missing = client.post(respond, answer(asked, "decline", "  "))
+    assert errors_on(missing) == ["Enter why you cannot attest the statement for question 8"]
     reason = "The hazard log has not been reviewed since version 4."
-    assert client.post(respond, {"response": "decline", "reason": reason}).status_code == 302
+    assert client.post(respond, answer(asked, "decline", reason)).status_code == 302
     cso_asked.refresh_from_db()
     assert (cso_asked.status, cso_asked.decline_reason) == (AttestationStatus.DECLINED, reason)
     told = Notification.objects.get(personalisation__decision="attestation declined")
@@ -113,7 +116,7 @@ def test_a_decline_needs_a_reason_and_stops_approval(answered, cso_asked, review
         "Question 8 needs an attestation from the Clinical Safety Officer (declined)"
         in refused.content.decode()
     )
-    review_page = desk.page().content.decode()
+    review_page = desk.page("people").content.decode()
     assert reason in review_page
 
 
@@ -136,7 +139,7 @@ def test_approval_is_refused_while_an_attestation_is_missing(answered, reviewer)
     assert application.stage2_state == "in_review"
 
     [given] = attest_all(application)
-    page = desk.page().content.decode()
+    page = desk.page("people").content.decode()
     assert "Attested" in page and given.full_name in page
     assert desk.post("/approve").status_code == 302
     application.refresh_from_db()
@@ -163,7 +166,7 @@ def test_a_later_change_to_the_answer_voids_it_visibly(answered, reviewer):
     # The voided link no longer works.
     answered.submit()
     desk.post("/start")
-    page = desk.page().content.decode()
+    page = desk.page("people").content.decode()
     assert "Void: the answer changed" in page
     refused = desk.post("/approve")
     assert refused.status_code == 400
@@ -203,9 +206,11 @@ def test_hostile_input_never_breaks_the_attestation_forms(answered, cso_asked, v
     ada = User.objects.create_user(f"{len(value)}@example.com", PASSWORD)
     KeyPerson.objects.filter(pk=person.pk).update(email=ada.email)
     Attestation.objects.filter(pk=cso_asked.pk).update(email=ada.email)
+    AttestationRequest.objects.filter(pk=cso_asked.request_id).update(email=ada.email)
     client = signed_in(ada)
-    for data in ({"response": value}, {"response": "decline", "reason": value}):
-        response = client.post(f"/attestations/{cso_asked.pk}", data)
+    pk = cso_asked.pk
+    for data in ({f"response-{pk}": value}, {f"response-{pk}": "decline", f"reason-{pk}": value}):
+        response = client.post(request_url(cso_asked), data)
         assert response.status_code in (302, 400), response.status_code
 
 

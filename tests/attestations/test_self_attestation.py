@@ -19,7 +19,7 @@ from applications.models import Application
 from attestations.models import Attestation, AttestationStatus, KeyPerson
 from audit.models import AuditEntry
 from tests.answer_sets import SUPPLIER
-from tests.attestations.support import attest_all
+from tests.attestations.support import answer, attest_all, request_url
 from tests.web.conftest import errors_on as raw_errors_on
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
@@ -105,14 +105,15 @@ def test_the_reviewer_and_the_pack_say_plainly_when_the_cso_attested_their_own_a
     person = as_cso(answered.client, answered.application_url, member)
     assert ask(answered.client, answered.application_url, person).status_code == 302
     attestation = Attestation.objects.get()
-    respond = f"/attestations/{attestation.pk}"
+    respond = request_url(attestation)
+    asked = attestation
     page = text_of(answered.client.get(respond))
-    assert "Do you attest this statement?" in page and "You cannot attest" not in page
-    assert answered.client.post(respond, {"response": "attest"}).status_code == 302
+    assert "Do you attest the statement for question 8?" in page and "You cannot attest" not in page
+    assert answered.client.post(respond, answer(asked, "attest")).status_code == 302
     assert answered.submit().status_code == 302
     application = Application.objects.get()
     desk = approve(application, reviewer)
-    page = text_of(desk.page())
+    page = text_of(desk.page("people"))
     assert "Attested" in page
     assert SELF in page
     assert desk.post("/approve").status_code == 302
@@ -142,13 +143,13 @@ def test_each_way_of_being_the_same_person_is_named_and_none_otherwise(
     attestation = Attestation.objects.get()
     assert (
         signed_in(attester)
-        .post(f"/attestations/{attestation.pk}", {"response": "attest"})
+        .post(request_url(attestation), answer(attestation, "attest"))
         .status_code
         == 302
     )
     assert answered.submit().status_code == 302
     application = Application.objects.get()
-    page = text_of(approve(application, reviewer).page())
+    page = text_of(approve(application, reviewer).page("people"))
     for sentence in (SELF, ASKED, ANSWERED):
         assert (sentence in page) == (sentence == words), sentence
 
@@ -206,7 +207,8 @@ def test_when_the_organisation_requires_someone_else_the_same_person_is_refused_
     attestation = Attestation.objects.get()
     signed_in(lead).post("/organisation/attestations", {"attesters": "someone_else"})
 
-    respond = f"/attestations/{attestation.pk}"
+    respond = request_url(attestation)
+    asked = attestation
     page = text_of(answered.client.get(respond))
     assert "You cannot attest this answer" in page
     assert (
@@ -214,15 +216,13 @@ def test_when_the_organisation_requires_someone_else_the_same_person_is_refused_
         "answer. Northern Imaging Trust needs someone else to attest it." in page
     )
     assert "Yes, I attest this statement" not in page
-    refused = answered.client.post(respond, {"response": "attest"})
+    refused = answered.client.post(respond, answer(asked, "attest"))
     assert refused.status_code == 409
     attestation.refresh_from_db()
     assert attestation.status == AttestationStatus.REQUESTED
     assert not AuditEntry.objects.filter(action="attestation.attest").exists()
     # They can still say they cannot, so that the organisation asks someone else.
-    declined = answered.client.post(
-        respond, {"response": "decline", "reason": "I gave this answer myself."}
-    )
+    declined = answered.client.post(respond, answer(asked, "decline", "I gave this answer myself."))
     assert declined.status_code == 302
     attestation.refresh_from_db()
     assert attestation.status == AttestationStatus.DECLINED
@@ -247,8 +247,7 @@ def test_when_the_organisation_requires_someone_else_the_same_person_is_refused_
     assert ask(answered.client, answered.application_url, other).status_code == 302
     latest = Attestation.objects.get(status=AttestationStatus.REQUESTED)
     assert (
-        signed_in(colleague).post(f"/attestations/{latest.pk}", {"response": "attest"}).status_code
-        == 302
+        signed_in(colleague).post(request_url(latest), answer(latest, "attest")).status_code == 302
     )
     latest.refresh_from_db()
     assert latest.status == AttestationStatus.ATTESTED

@@ -231,6 +231,16 @@ def test_a_deleted_entry_is_named(entries):
     assert broken() == (f"Audit chain broken: Entry 3 (id {entries[2].pk}): entry 2 is missing")
 
 
+def test_deleted_entries_are_named_from_the_first_to_the_last(entries):
+    run_with_triggers_off(
+        "DELETE FROM audit_auditentry WHERE id IN (%s, %s, %s)",
+        [entries[1].pk, entries[2].pk, entries[3].pk],
+    )
+    assert broken() == (
+        f"Audit chain broken: Entry 5 (id {entries[4].pk}): entries 2 to 4 are missing"
+    )
+
+
 def test_reordered_entries_are_named(entries):
     second, third = entries[1], entries[2]
     for pk, sequence in ((second.pk, 1000), (third.pk, 2), (second.pk, 3)):

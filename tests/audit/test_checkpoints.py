@@ -417,3 +417,43 @@ def test_checkpoints_are_kept_in_s3_in_production(entries, settings, fake_s3):
         for item in s3.list_objects_v2(Bucket=S3_BUCKET).get("Contents", []):
             s3.delete_object(Bucket=S3_BUCKET, Key=item["Key"])
         s3.delete_bucket(Bucket=S3_BUCKET)
+
+
+def test_an_entry_signed_only_as_where_a_checkpoint_starts_is_named_when_rewritten(
+    db, checkpoint_storage
+):
+    """Entry 3 signed by the first checkpoint, which was removed, and by the second only as the
+    hash it follows: rewritten, entry 3 is named, not entry 4 (mutation testing found the read of
+    the second checkpoint at entry 3 untested: docs/testing.md)."""
+    write(3)
+    checkpoint()
+    write(3, start=3)
+    checkpoint()
+    files(checkpoint_storage)[0].unlink()
+    first = rewrite_from(3)
+    message = broken()
+    assert f"Audit chain broken: Entry 3 (id {first.pk}): it was rewritten" in message
+    assert "no checkpoint signed entries 1 to 3" in message
+
+
+def test_each_checkpoint_is_read_when_the_walk_reaches_the_entry_it_follows(db, checkpoint_storage):
+    """Checkpoints are read one at a time as the walk reaches them, not all at the start: the
+    second, which follows entry 3, is read at entry 3 and not before."""
+    from audit.verify import _Checkpoints
+    from core.signing import signing_key
+
+    hashes = [entry.entry_hash for entry in write(3)]
+    checkpoint()
+    hashes += [entry.entry_hash for entry in write(3, start=3)]
+    checkpoint()
+    listed, _ = checkpoints.checkpoint_listing()
+    read = _Checkpoints(listed, [signing_key().public_key()])
+    for sequence, waiting in [(1, 1), (2, 1), (3, 0), (4, 0)]:
+        assert read.differs(sequence, hashes[sequence - 1]) is None
+        assert len(read.pending) == waiting, sequence
+
+
+def test_the_last_entry_a_checkpoint_signed_is_named_when_it_alone_is_rewritten(entries):
+    checkpoint()
+    last = rewrite_from(5)
+    assert broken().startswith(f"Audit chain broken: Entry 5 (id {last.pk}): it was rewritten")

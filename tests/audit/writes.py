@@ -32,6 +32,15 @@ EXEMPT: dict[str, str] = {
         "the API's rate limit: a count of a token's requests this minute, moved by every "
         "request (ADR 0024); nothing a person did"
     ),
+    "operations_jobrun": (
+        "when a daily job last ran, for the metrics endpoint (ADR 0040): operational state, "
+        "not a change anyone made; the job's own changes are audited"
+    ),
+    "accounts_sessioneviction": (
+        "a session ended while Redis was unreachable, kept until its copy is deleted from Redis "
+        "(ADR 0027, amended): the session store's bookkeeping, like Django's own session table; "
+        "the sign-out that ended it is audited"
+    ),
     "notifications_notification": (
         "the outbox: queued in the transaction of the audited change it tells people about, then "
         "marked sent, retried or failed by the sending task; the change itself is audited"

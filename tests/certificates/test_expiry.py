@@ -19,7 +19,7 @@ from tests.certificates import factory
 from tests.certificates.test_pages import upload
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
-from workflow.certificates import certificate_check, certificate_check_task
+from workflow.continuous.certificates import certificate_check, certificate_check_task
 from workflow.models import Hold, HoldOrigin
 
 SUBJECT = "CN=pacs-one.supplier.example,O=Demo Imaging Systems Ltd"
@@ -92,7 +92,7 @@ def test_a_replaced_certificate_is_not_warned_about(organisation, member):
 
 @pytest.fixture
 def approved_supplier(applicant, reviewer, django_capture_on_commit_callbacks):
-    from workflow import review
+    from workflow.decisions import review
 
     applicant.answer_all(SUPPLIER)
     assert applicant.submit().status_code == 302

@@ -276,7 +276,7 @@ def test_reviewers_see_every_organisations_certificates_soonest_expiry_first(
     assert 'href="/review/certificates"' in response.content.decode()
     certificate = Certificate.objects.get(subject__contains="b-soon")
     assert signed_in(reviewer).get(f"/certificates/{certificate.pk}").status_code == 200
-    assert supplier.get("/review/certificates").status_code == 404
+    assert supplier.get("/review/certificates").status_code == 403  # NHS England's page (ADR 0036)
 
 
 def test_the_suppliers_navigation_links_to_certificates(supplier, colleague):

@@ -28,11 +28,29 @@ from tests.config.support import manage, python
         ("DJANGO_PROXY_COUNT", "two", "DJANGO_PROXY_COUNT must be a whole number"),
         ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL: must start redis://, rediss:// or unix://"),
         ("FRAGMENT_CACHE_ENTRIES", "0", "FRAGMENT_CACHE_ENTRIES: must be 1 or more"),
+        ("METRICS_TOKEN", "short", "METRICS_TOKEN: must be at least 32 characters when set"),
+        ("TASK_WORKER_STALE_SECONDS", "0", "TASK_WORKER_STALE_SECONDS: must be a positive"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be json or console"),
         (
             "TWO_FACTOR_ENCRYPTION_KEYS",
             "not-a-fernet-key",
             "TWO_FACTOR_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key",
         ),
+        # Sign-in through OpenID Connect (ADR 0042): a provider half configured is refused.
+        (
+            "OIDC_CIS2_DISCOVERY_URL",
+            "https://cis2.example/.well-known/openid-configuration",
+            "OIDC_CIS2_DISCOVERY_URL: CIS2 sign-in is half configured: set OIDC_CIS2_CLIENT_ID",
+        ),
+        (
+            "OIDC_ENTRA_CLIENT_SECRET",
+            "a-secret",
+            "OIDC_ENTRA_DISCOVERY_URL: Entra ID sign-in is half configured: set "
+            "OIDC_ENTRA_DISCOVERY_URL, OIDC_ENTRA_CLIENT_ID too",
+        ),
+        ("STAFF_SIGN_IN_PROVIDER", "entra", "STAFF_SIGN_IN_PROVIDER: is 'entra', but that"),
+        ("OIDC_ENTRA_SCOPES", "profile email", "OIDC_ENTRA_SCOPES: must include openid"),
+        ("STAFF_SIGN_IN_PROVIDER", "google", "STAFF_SIGN_IN_PROVIDER must be , cis2 or entra"),
         (
             "REVIEW_TARGET_WORKING_DAYS",
             "0",

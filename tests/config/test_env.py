@@ -19,6 +19,7 @@ print(json.dumps({
     "questionnaire_dir": str(settings.QUESTIONNAIRE_DIR),
     "session_cookie_age": settings.SESSION_COOKIE_AGE,
     "debug": settings.DEBUG,
+    "service_url": settings.SERVICE_URL,
 }))
 """
 
@@ -57,6 +58,7 @@ def test_the_values_in_env_example_give_the_defaults_wherever_the_service_starts
         "questionnaire_dir": str(REPOSITORY / "questionnaire" / "definitions"),
         "session_cookie_age": 1800,
         "debug": True,
+        "service_url": "http://127.0.0.1:8000",
     }
 
 
@@ -128,3 +130,11 @@ def test_a_database_url_error_never_shows_the_password(monkeypatch):
     with pytest.raises(ImproperlyConfigured) as error:
         env_database("DATABASE_URL", "sqlite:///x", engines={"django.db.backends.postgresql"})
     assert "hunter2-secret" not in str(error.value)
+
+
+def test_emails_link_to_the_port_the_development_server_serves_on():
+    # `PORT=8601 make run` serves on 8601: the links in the emails it prints must open it.
+    assert settings_with(PORT="8601")["service_url"] == "http://127.0.0.1:8601"
+    assert settings_with()["service_url"] == "http://127.0.0.1:8000"
+    given = settings_with(PORT="8601", SERVICE_URL="https://nir.example.nhs.uk")
+    assert given["service_url"] == "https://nir.example.nhs.uk"

@@ -99,10 +99,14 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def gunicorn(tmp_path: Path, database_url: str) -> tuple[subprocess.Popen, int]:
+def gunicorn(tmp_path: Path, database_url: str, **variables: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     environment = clean_environment(
-        DJANGO_ENV="test", DATABASE_URL=database_url, PORT=str(port), WEB_CONCURRENCY="1"
+        DJANGO_ENV="test",
+        DATABASE_URL=database_url,
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        **variables,
     )
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and configuration
         [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF)],
@@ -142,14 +146,40 @@ def test_gunicorn_serves_the_service_with_its_configuration(tmp_path):
 
 
 @pytest.mark.integration
-def test_healthz_answers_503_when_the_database_cannot_be_reached(tmp_path):
-    # A real server whose PostgreSQL address has nothing listening on it.
+def test_readyz_answers_503_naming_the_database_when_it_cannot_be_reached(tmp_path):
+    # A real server whose PostgreSQL address has nothing listening on it: alive (/healthz), not
+    # ready (/readyz), and saying which part is not, and nothing about where it is.
     server, port = gunicorn(tmp_path, f"postgres://postgres@127.0.0.1:{free_port()}/nir")
     try:
-        status, body = get(port, "/healthz")
+        alive, _ = get(port, "/healthz")
+        status, body = get(port, "/readyz")
     finally:
         stop(server)
-    assert (status, json.loads(body)) == (503, {"status": "unavailable", "database": "unreachable"})
+    assert alive == 200
+    assert status == 503
+    assert json.loads(body)["checks"]["database"] == "unavailable"
+    assert b"127.0.0.1" not in body and b"postgres" not in body
+
+
+@pytest.mark.integration
+def test_with_json_logs_every_line_gunicorn_and_the_service_write_is_a_json_object(tmp_path):
+    server, port = gunicorn(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", LOG_FORMAT="json")
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz?email=someone%40example.org",
+            headers={"X-Request-ID": "probe-0123456789"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as reply:  # noqa: S310
+            assert reply.headers["X-Request-ID"] == "probe-0123456789"
+    finally:
+        stop(server)
+    log = (tmp_path / f"gunicorn-{port}.log").read_text()
+    lines = [json.loads(line) for line in log.splitlines() if line.strip()]
+    assert any(line["logger"] == "gunicorn.error" for line in lines)  # "Booting worker", JSON
+    [served] = [line for line in lines if line["logger"] == "nir.requests"]
+    assert served["request_id"] == "probe-0123456789"
+    assert (served["route"], served["status"]) == ("healthz", 200)
+    assert "someone" not in log  # the query string is never logged
 
 
 # --------------------------------------------------------------------------- check --deploy

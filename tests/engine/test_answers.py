@@ -116,8 +116,8 @@ def test_text_is_required_and_limited_to_2000_characters(definition):
         "Enter the name and professional registration of your Clinical Safety Officer"
     ]
     assert messages(parse(definition, "s_cso", {"answer": "a" * 2001})) == [
-        "The name and professional registration of your Clinical Safety Officer must be 2000 "
-        "characters or less"
+        "The name and professional registration of your Clinical Safety Officer must be 2,000 "
+        "characters or fewer"
     ]
     assert parse(definition, "s_cso", {"answer": "a" * 2000}).is_valid
 
@@ -141,7 +141,7 @@ def test_line_breaks_count_once_like_the_character_count(definition):
         (
             "s_medical_device",
             {"answer": "no", "justification": "x" * 2001},
-            "Justification must be 2000 characters or less",
+            "Justification must be 2,000 characters or fewer",
         ),
         ("c_dpia", {"answer": "confirmed"}, "Select who signed off the DPIA"),
         (

@@ -28,6 +28,14 @@ ALLOWED_DIFFERENCES: dict[tuple[str, str], str] = {
         "I acknowledge that it is my organisation's responsibility to ensure that the data "
         "provided to NIR has been appropriately validated before sending data.",
     ): "PRODUCT.md's wording: the source's 'my organisations responsibility' lacks the apostrophe",
+    (
+        "c_clinical_approval.text",
+        "Please confirm the deployment and use of the NIR integration within your local system "
+        "has been reviewed and approved",
+    ): "The page's heading (issue 25): the source's 'Please confirm that either:' is no heading "
+    "on its own, so it opens the body, word for word, and the heading is the source's own words "
+    "('has reviewed and approved the deployment and use of the NIR integration within your "
+    "local system') put as what is asked",
 }
 
 _SAME = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "–": "-", "—": "-"})

@@ -1,5 +1,7 @@
 """Files are judged by their content, and zips without being extracted."""
 
+import io
+import struct
 import zipfile
 
 import pytest
@@ -143,3 +145,91 @@ def test_macos_metadata_entries_are_allowed_only_when_they_are_metadata(tmp_path
 def test_a_truncated_zip_is_refused(tmp_path):
     whole = files.zip_of([("a.pdf", files.PDF)])
     assert refusal(tmp_path, whole[: len(whole) // 2]).message == WRONG_TYPE
+
+
+# Each limit of check_zip at its own number, one byte either side (mutation testing found each
+# boundary untested: docs/testing.md). A stored (not compressed) entry has a ratio of 1.
+def stored(size: int) -> bytes:
+    return files.zip_of([("a.pdf", files.PDF.ljust(size, b" "))], compression=zipfile.ZIP_STORED)
+
+
+def test_the_uncompressed_limit_is_the_most_allowed(tmp_path):
+    at_limit = ZipLimits(max_entries=10, max_uncompressed=4000, max_ratio=100)
+    assert inspect(tmp_path, stored(4000), limits=at_limit).kind == "zip"
+    refused = refusal(tmp_path, stored(4001), limits=at_limit)
+    assert refused.message == WRONG_TYPE
+    assert refused.reason == "zip bomb: 4001 bytes uncompressed, more than 4000"
+
+
+def with_comment(data: bytes, size: int) -> bytes:
+    """The zip made `size` bytes long by its comment (the end record's last field)."""
+    padding = size - len(data)
+    assert 0 <= padding <= 65535
+    return data[:-2] + struct.pack("<H", padding) + b"c" * padding
+
+
+def test_a_whole_zip_may_expand_exactly_its_ratio_and_no_more(tmp_path):
+    # 1 MiB expanded from a zip of exactly 4 KiB: a ratio of exactly 256. Two entries of
+    # 512 KiB, each too small to be judged by its own ratio.
+    half = files.PDF.ljust(512 * 1024, b"\0")
+    zeros = with_comment(files.zip_of([("a.pdf", half), ("b.pdf", half)]), 4096)
+    assert inspect(tmp_path, zeros, limits=ZipLimits(10, 1024**3, 256)).kind == "zip"
+    refused = refusal(tmp_path, zeros, limits=ZipLimits(10, 1024**3, 255))
+    assert refused.reason == "zip bomb: expands 256 times"
+
+
+def test_a_zip_under_a_mebibyte_is_not_judged_by_its_ratio(tmp_path):
+    small = files.zip_of([("a.pdf", files.PDF.ljust(1024 * 1024 - 1, b"\0"))])
+    assert inspect(tmp_path, small, limits=ZipLimits(10, 1024**3, 2)).kind == "zip"
+    one_mebibyte = files.zip_of([("a.pdf", files.PDF.ljust(1024 * 1024, b"\0"))])
+    refused = refusal(tmp_path, one_mebibyte, limits=ZipLimits(10, 1024**3, 2))
+    assert refused.reason.startswith("zip bomb: expands ")
+
+
+@pytest.mark.parametrize("size", [1024 * 1024, 2 * 1024 * 1024])
+def test_one_entry_that_expands_too_much_is_refused_in_a_zip_that_does_not(tmp_path, size):
+    # The whole zip, padded by its comment, expands less than 100 times; one entry of 1 MiB
+    # or more expands about 1,000 times.
+    zeros = files.zip_of([("a.pdf", files.PDF.ljust(size, b"\0"))])
+    padded = with_comment(zeros, len(zeros) + 65535)
+    assert size < 100 * len(padded)
+    refused = refusal(tmp_path, padded, limits=ZipLimits(10, 1024**3, 100))
+    assert refused.reason == "zip bomb: entry 'a.pdf' expands more than 100 times"
+    small = files.zip_of([("a.pdf", files.PDF.ljust(1024 * 1024 - 1, b"\0"))])
+    small = with_comment(small, len(small) + 65535)
+    assert inspect(tmp_path, small, limits=ZipLimits(10, 1024**3, 100)).kind == "zip"
+
+
+def test_an_entry_may_expand_exactly_its_ratio(tmp_path):
+    # A stored entry of 1 MiB: its size is its compressed size, a ratio of exactly 1.
+    assert inspect(tmp_path, stored(1024 * 1024), limits=ZipLimits(10, 1024**3, 1)).kind == "zip"
+
+
+def overlapping(data: bytes) -> bytes:
+    """`data` (a zip of one entry) with its central directory written twice: two entries that
+    are the same bytes, whose compressed sizes add up to more than the archive."""
+    end = data.rindex(b"PK\x05\x06")
+    entries, size, offset = struct.unpack("<HIL", data[end + 10 : end + 20])
+    directory = data[offset : offset + size]
+    record = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, 2 * entries, 2 * entries, 2 * size, offset, 0
+    )
+    return data[:offset] + directory * 2 + record
+
+
+def test_entries_that_overlap_are_refused(tmp_path):
+    once = stored(5000)
+    assert inspect(tmp_path, once).kind == "zip"
+    refused = refusal(tmp_path, overlapping(once))
+    assert refused.message == WRONG_TYPE
+    assert refused.reason == (
+        "zip bomb: entries overlap: their compressed sizes add up to more than the archive"
+    )
+
+
+def test_only_the_encryption_flag_means_password_protected(tmp_path):
+    # A name outside ASCII sets another flag (bit 11, UTF-8 names): an ordinary zip.
+    accented = files.zip_of([("Política de uso aceptable.pdf", files.PDF)])
+    with zipfile.ZipFile(io.BytesIO(accented)) as archive:
+        assert archive.infolist()[0].flag_bits == 0x800
+    assert inspect(tmp_path, accented).kind == "zip"

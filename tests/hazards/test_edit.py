@@ -57,7 +57,8 @@ def cso(application, member):
 
 
 def approved(client, log_url) -> HazardLog:
-    assert client.post(f"{log_url}/approve").status_code == 302
+    version = HazardLog.objects.get().version
+    assert client.post(f"{log_url}/approve", {"version": version}).status_code == 302
     log = HazardLog.objects.get()
     assert log.approved_at is not None
     return log
@@ -132,8 +133,8 @@ def test_the_form_refuses_what_the_csv_import_refuses_with_the_same_words(
     }
     response = client_member.post(add_url, bad)
     assert errors_on(response) == [
-        "ID must be 20 characters or less",
-        "Description must be 2000 characters or less",
+        "ID must be 20 characters or fewer",
+        "Description must be 2,000 characters or fewer",
         "Initial likelihood must be one of Very High, High, Medium, Low, Very Low",
         "Status must be one of Open, Mitigated, Closed",
     ]

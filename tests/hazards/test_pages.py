@@ -137,7 +137,11 @@ def test_approval_needs_the_cso_and_a_justification_for_residual_risk_4_or_more(
 ):
     send(client_member, log_url, csv_bytes(*GOOD, HIGH_RESIDUAL.format(justification="")))
     approve = f"{log_url}/approve"
-    page = " ".join(client_member.post(approve, follow=True).content.decode().split())
+
+    def shown():
+        return {"version": HazardLog.objects.get().version}
+
+    page = " ".join(client_member.post(approve, shown(), follow=True).content.decode().split())
     assert NOT_THE_CSO in page
     assert "Hazard H-003 has a residual risk of 5" in page
     assert HazardLog.objects.get().approved_at is None
@@ -149,7 +153,7 @@ def test_approval_needs_the_cso_and_a_justification_for_residual_risk_4_or_more(
         job_title="CSO",
         email=member.email.upper(),
     )
-    page = " ".join(client_member.post(approve, follow=True).content.decode().split())
+    page = " ".join(client_member.post(approve, shown(), follow=True).content.decode().split())
     assert NOT_THE_CSO not in page and "Hazard H-003 has a residual risk of 5" in page
     assert HazardLog.objects.get().approved_at is None
 
@@ -158,11 +162,22 @@ def test_approval_needs_the_cso_and_a_justification_for_residual_risk_4_or_more(
         log_url,
         csv_bytes(*GOOD, HIGH_RESIDUAL.format(justification="Accepted: no alternative")),
     )
-    response = client_member.post(approve)
+    # The page shows the version it would approve; a version changed since is refused.
+    form = client_member.get(log_url).content.decode()
+    version = HazardLog.objects.get().version
+    assert f'<input type="hidden" name="version" value="{version}">' in form
+    stale = client_member.post(approve, {"version": version - 1}, follow=True)
+    assert (
+        "The hazard log changed since you loaded this page: it has not been approved. Check the "
+        "hazards and approve the log again" in " ".join(stale.content.decode().split())
+    )
+    assert HazardLog.objects.get().approved_at is None
+    response = client_member.post(approve, {"version": version})
     assert response.status_code == 302
     log = HazardLog.objects.get()
     assert log.approved_at is not None and log.approved_by == member
-    client_member.post(approve)  # a double submit
+    assert log.approved_version == version
+    client_member.post(approve, {"version": version})  # a double submit
     assert AuditEntry.objects.filter(action="hazard_log.approve").count() == 1
     assert "The hazard log has been approved" in client_member.get(log_url).content.decode()
 

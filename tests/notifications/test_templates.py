@@ -12,13 +12,16 @@ FIELDS = {
     "hold_raised": {"reference", "organisation", "reason", "lifted_by", "url"},
     "hold_lifted": {"reference", "organisation", "reason", "url"},
     "document_requested": {"reference", "organisation", "title", "due_date", "url"},
-    "attestation_requested": {"name", "role", "organisation", "reference", "question", "url"},
+    "document_asked_again": {"reference", "organisation", "title", "reason", "due_date", "url"},
+    "attestation_requested": {"name", "organisation", "reference", "statements", "expires", "url"},
     "dspt_expiring": {"reference", "organisation", "published", "lapses_on", "days_left", "url"},
     "dspt_lapsed": {"reference", "organisation", "published", "lapsed_on", "url"},
+    "reply_received": {"reference", "organisation", "about", "url"},
     "certificate_expiring": {"organisation", "subject", "fingerprint", "expires_on", "days", "url"},
     "certificate_expired": {"organisation", "subject", "fingerprint", "expired_on", "url"},
     "invitation": {"joining", "expires", "url"},
     "password_reset": {"minutes", "url"},
+    "two_factor_reset": {"reason", "url"},
 }
 
 

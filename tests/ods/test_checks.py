@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import Invitation, Organisation
 from applications.models import Application
 from audit.models import AuditEntry
+from tests.accounts.conftest import administrator, client_admin  # noqa: F401
 from tests.accounts.support import errors_on, text_of
-from tests.accounts.test_administration import administrator, client_admin  # noqa: F401
 
 from .files import ACTIVE, CLOSED, Org, import_bytes, ods_xml
 
@@ -115,9 +115,11 @@ def test_an_application_starts_for_an_active_code_and_takes_the_renamed_official
 ):
     words = text_of(client_member.get("/applications/start"))
     assert (
-        "We check your organisation's ODS code, RNI, against the ODS data from "
-        "HSCOrgRefData_Full_20261101.xml"
+        "We check your organisation's ODS code, RNI, against the NHS Organisation Data Service "
+        "(ODS) data NHS England imported on"
     ) in words
+    # The file's name and its age are NHS England's to manage, not words for an applicant.
+    assert "HSCOrgRefData" not in words and "days old" not in words
     response = client_member.post("/applications/start", {"scope": "both"})
     assert response.status_code == 302
     assert Application.objects.filter(organisation=organisation).count() == 1

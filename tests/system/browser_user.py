@@ -267,6 +267,13 @@ class BrowserUser:
     def then_i_see_success(self, text: str) -> None:
         expect(self.page.get_by_test_id("success-banner")).to_contain_text(text)
 
+    def then_i_see_important(self, text: str) -> None:
+        """The design system's default notification banner, for what is done but no success."""
+        banner = self.page.get_by_test_id("important-banner")
+        expect(banner).to_contain_text("Important")
+        expect(banner).to_contain_text(text)
+        expect(self.page.get_by_test_id("success-banner")).to_have_count(0)
+
     def then_onboarding_is_paused_because(self, reason: str) -> None:
         banner = self.page.locator(".nhsuk-notification-banner")
         expect(banner).to_contain_text("Onboarding is paused")

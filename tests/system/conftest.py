@@ -26,6 +26,18 @@ AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPOSITORY / "test-artifacts" / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def _no_email_address_or_typed_text_in_the_logs(monkeypatch):
+    """Issue 27: no log line written during a system test holds an email address or an answer
+    the test typed (tests/system/log_privacy.py)."""
+    from tests.system.log_privacy import watch_logs
+
+    with watch_logs(monkeypatch) as watch:
+        yield
+    if found := watch.findings():
+        pytest.fail("Log lines hold personal data:\n" + "\n".join(found[:10]))
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

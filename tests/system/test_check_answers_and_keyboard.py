@@ -20,14 +20,19 @@ def test_change_an_answer_from_check_your_answers_and_come_back(me, definition):
     me.when_i_answer_all(supplier_steps(definition))
     me.then_i_see_heading("Check your answers before submitting")
 
+    # Question 6 names the CSO in the key personnel (ADR 0046): another is added there.
     me.follow_link("Change Clinical Safety Officer")
-    me.fill(
-        re.compile("Provide the name and professional registration"),
-        "Dr Rosalind Franklin, GMC 7654321",
-    )
+    me.follow_link("Add another Clinical Safety Officer")
+    me.fill("Full name", "Dr Rosalind Franklin")
+    me.fill("Job title", "Deputy Clinical Safety Officer")
+    me.fill("Email address", "rosalind.franklin@southern.example")
+    me.fill("Professional body", "General Medical Council")
+    me.fill("Registration number", "7654321")
     me.press_button("Save and continue")
     me.then_i_see_heading("Check your answers before submitting")
-    me.then_i_see("Dr Rosalind Franklin, GMC 7654321")
+    me.then_i_see(
+        "Dr Rosalind Franklin, Deputy Clinical Safety Officer, General Medical Council 7654321"
+    )
 
     # a blocking answer is listed with what to do, and its link comes back here too
     me.follow_link("Change Hazard log")

@@ -59,6 +59,8 @@ def test_the_reviewer_filters_on_the_register_and_sees_the_flag(me, declared_abo
 
     me.follow_link(reference)
     me.then_i_see_heading(f"Application {reference}")
+    # The DSPT and its register check are read with the evidence (the sections, ADR 0032).
+    me.follow_link("Evidence and documents")
     me.then_i_see("Declared DSPT status is higher than the register's")
     me.then_i_see("Declared in the application: Standards Exceeded, published 1 May 2026.")
     me.then_i_see("Published in the DSPT register: Approaching Standards, published 1 May 2026.")

@@ -15,7 +15,7 @@ def lapsed_application(people, fixed_today):
     from questionnaire.models import Answer
     from tests.answer_sets import SUPPLIER, as_engine_answers
     from tests.workflow.dspt_support import application_with_dspt
-    from workflow.dspt_recheck import dspt_recheck
+    from workflow.continuous.dspt_recheck import dspt_recheck
 
     member = people["supplier"]
     # Published 15 June 2025: lapsed on 30 June 2026, before the tests' today (27 November).

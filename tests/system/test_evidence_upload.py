@@ -1,6 +1,6 @@
 """Uploading question 15's file in Chromium: the empty page, the error, and the uploaded file,
-with axe on each; with JavaScript the upload goes with a progress bar, without it as a plain
-form post."""
+with axe on each. The page's one primary button, Continue, uploads the file chosen and goes on;
+with JavaScript the upload goes with a progress bar, without it as a plain form post."""
 
 import pytest
 from django.test import Client
@@ -36,21 +36,30 @@ def test_upload_the_signed_acceptable_usage_policy(me, at_the_aup, tmp_path):
     me.visit(at_the_aup)
     me.then_i_see_heading("Upload your signed Acceptable Usage Policy")
 
-    # when I press upload without choosing a file, then I am told to select one
-    me.press_button("Upload file")
-    me.then_i_see_the_error("Select a file")
+    # when I choose an empty file and press the page's one primary button, then I am told
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    me.page.get_by_label("Upload a file").set_input_files(empty)
+    if me.javascript:
+        # Sent by the progress bar and refused: the page with the error is shown in place.
+        me.page.get_by_role("button", name="Continue").click()
+        me.then_i_see_the_error("The selected file is empty")
+        me.check_page("with-errors")
+    else:
+        me.press_button("Continue")
+        me.then_i_see_the_error("The selected file is empty")
 
-    # when I choose a PDF and upload it, then the page shows it
+    # when I choose a PDF and press Continue, it is uploaded and I go on to the next question
     policy = tmp_path / "signed-aup.pdf"
     policy.write_bytes(PDF)
     me.page.get_by_label("Upload a file").set_input_files(policy)
     me.check_page("file-chosen")
-    me.press_button("Upload file")
-    expect(me.page.get_by_role("link", name="signed-aup.pdf")).to_be_visible()
-    me.then_i_see("Your file")
-    if not me.javascript:
-        me.then_i_see_success("signed-aup.pdf has been uploaded")
-
-    # and I can go on to the next question
     me.press_button("Continue")
     me.then_i_see_heading("question 16")
+    # With JavaScript too: the progress bar's request is not redirected, so the page shows it.
+    me.then_i_see_success("signed-aup.pdf has been uploaded")
+
+    # and the question's page shows it
+    me.follow_link("Back")
+    expect(me.page.get_by_role("link", name="signed-aup.pdf")).to_be_visible()
+    me.then_i_see("Your file")

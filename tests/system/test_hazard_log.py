@@ -59,6 +59,8 @@ def test_a_controller_imports_a_hazard_log(me, definition, settings, tmp_path):
     # when NHS England looks at the submitted application, then the reviewer sees the log
     Application.objects.filter(pk=application.pk).update(stage2_submitted_at=timezone.now())
     me.page.locator("header").get_by_role("button", name="Sign out").click()
+    me.then_i_see_heading("You have signed out")
+    me.follow_link("Sign in again")
     me.then_i_see_heading("Sign in")
     me.given_i_have_signed_in_as("reviewer@england.example", lands_on="Applications to review")
     me.visit(f"/review/applications/{application.pk}/hazard-log")

@@ -66,7 +66,10 @@ def test_an_applicant_starts_under_the_ods_name_or_is_told_the_code_is_not_in_th
     import_bytes(ods_xml([RENAMED]), source="HSCOrgRefData_Full_20261101.xml")
     me.given_i_have_signed_in_as("ig.lead@northern.example")
     me.press_button("Start a new application")
-    me.then_i_see("We check your organisation's ODS code, RNI, against the ODS data from")
+    me.then_i_see(
+        "We check your organisation's ODS code, RNI, against the NHS Organisation Data Service "
+        "(ODS) data NHS England imported on"
+    )
     me.choose("Both (Consumer and Provider)")
     me.press_button("Start application")
     me.then_i_see_heading("Application NIR-")

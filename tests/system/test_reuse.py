@@ -57,7 +57,16 @@ def test_the_supplier_starts_from_its_earlier_answers_and_confirms_them(me, earl
 
     me.follow_link("6. Clinical Safety Officer")
     me.then_i_see(f"Copied from {sent.reference}, answered on")
-    me.press_button("Confirm and continue")
+    # The earlier answer named her as text; recording her in key personnel confirms it
+    # (ADR 0046: the person the question names is the key personnel record).
+    me.then_i_see("Record each person it names below to confirm it.")
+    me.then_i_see("Dr Ada Lovelace, GMC 1234567")
+    me.fill("Full name", "Dr Ada Lovelace")
+    me.fill("Job title", "Clinical Safety Officer")
+    me.fill("Email address", "ada.lovelace@southern.example")
+    me.fill("Professional body", "General Medical Council")
+    me.fill("Registration number", "1234567")
+    me.press_button("Save and continue")
     me.then_i_see_heading("Is your Product/Service a medical device?")
 
     # A product-level answer changed in the draft of the same product asks about the others

@@ -1,5 +1,5 @@
 """Review times and reviewers' comments in Chromium: the queue's working days, the dashboard (a
-table beside an SVG chart), a reviewer's internal comment and one for the applicant, and the
+table below an SVG chart), a reviewer's internal comment and one for the applicant, and the
 applicant's page showing the time with NHS England and only the comment meant for them. axe
 checks every page reached."""
 
@@ -43,6 +43,7 @@ def test_review_times_and_comments(
 
     me.visit(f"/review/applications/{submitted.pk}")
     me.then_i_see("working days of the 10-day target")
+    me.follow_link("Comments")
     me.press_button("Add comment")
     me.then_i_see_the_error("Enter a comment")
     me.then_i_see_the_error("Select who can see the comment")

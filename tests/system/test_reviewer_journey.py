@@ -1,8 +1,6 @@
 """NHS England's side in Chromium: the queue, an application, every decision, and the applicant
 answering a request for changes. axe checks every page each journey reaches."""
 
-import re
-
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -59,13 +57,22 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
     me.press_button("Start review")
     me.then_i_see_success("You have started the review")
 
-    # Asking for changes needs at least one comment.
-    me.follow_link("Request changes to answers")
-    me.press_button("Send request for changes")
-    me.then_i_see("Enter a comment on at least one answer")
-    me.fill(re.compile("Question 6: Clinical Safety Officer"), "Add the CSO's registration body.")
-    me.press_button("Send request for changes")
-    me.then_i_see_success("You have asked the organisation to change the answers")
+    # Changes are asked for where the answers are read: one answer at a time, collected, then
+    # sent together. A comment is needed.
+    me.follow_link("Answers")
+    me.then_i_see("Submitted answers")
+    me.follow_link("Request a change to question 6", exact=False)
+    me.then_i_see("Provide the name and professional registration")
+    me.press_button("Add change request")
+    me.then_i_see_the_error("Enter a comment")
+    me.fill("What does the organisation need to change?", "Add the CSO's registration body.")
+    me.press_button("Add change request")
+    me.then_i_see_success("Your request for a change to question 6 is kept")
+    me.then_i_see("Your change request (not sent):")
+    me.follow_link("Send 1 change request to the organisation")
+    me.then_i_see("Send 1 change request to the organisation?")
+    me.press_button("Send change request")
+    me.then_i_see_success("You have asked the organisation to change 1 answer")
 
     # The applicant sees the comment and can change only that answer.
     context, applicant = applicant_in_browser(
@@ -80,10 +87,12 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
         expect(applicant.page.get_by_test_id("change-comment")).to_contain_text(
             "Add the CSO's registration body."
         )
-        applicant.fill(
-            re.compile("Provide the name and professional registration"),
-            "Dr Ada Lovelace, GMC 1234567, UK CSO register",
-        )
+        # Question 6 names the CSO in the key personnel (ADR 0046): she is recorded there.
+        applicant.fill("Full name", "Dr Ada Lovelace")
+        applicant.fill("Job title", "Clinical Safety Officer")
+        applicant.fill("Email address", "ada.lovelace@southern.example")
+        applicant.fill("Professional body", "UK CSO register")
+        applicant.fill("Registration number", "GMC 1234567")
         applicant.press_button("Save and continue")
         applicant.then_i_see_heading("Check your answers before submitting")
         expect(
@@ -96,9 +105,10 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
 
     # The reviewer sees what changed, starts again, pauses and resumes, asks for a document,
     # and approves.
-    me.visit(f"/review/applications/{submitted.pk}")
+    me.visit(f"/review/applications/{submitted.pk}/answers")
     me.then_i_see("What changed since the last submission")
-    me.then_i_see("Dr Ada Lovelace, GMC 1234567, UK CSO register")
+    me.then_i_see("Dr Ada Lovelace, Clinical Safety Officer, UK CSO register GMC 1234567")
+    me.follow_link("Overview")
     me.press_button("Start review")
 
     me.follow_link("Pause onboarding")
@@ -106,7 +116,9 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
     me.then_i_see("Enter why onboarding is paused")
     me.fill("Why are you pausing onboarding?", "We are checking your DSPT status.")
     me.press_button("Pause onboarding")
-    me.then_i_see_success("Onboarding is paused")
+    me.then_i_see_important("Onboarding is paused")
+    me.then_i_see("Waiting for NHS England")
+    me.follow_link("Hold (NHS England): We are checking your DSPT status.")
     me.follow_link("Lift this hold", exact=False)
     me.fill("Why are you lifting this hold?", "The DSPT team confirmed it.")
     me.press_button("Lift the hold")
@@ -126,8 +138,17 @@ def test_a_reviewer_requests_changes_the_applicant_makes_them_and_the_reviewer_a
     attest_all(submitted)
     me.visit(f"/review/applications/{submitted.pk}")
     me.follow_link("Approve stage 2")
+    me.then_i_see("What the approval rests on")
+    me.then_i_see("Holds lifted")
     me.press_button("Approve stage 2")
     me.then_i_see_success("Stage 2 is approved")
+    for section in ("Answers", "Evidence and documents", "People and attestations", "Holds"):
+        me.follow_link(section)
+        me.then_i_see_heading(f"Application {submitted.reference}")
+    me.follow_link("Comments")
+    me.follow_link("Timeline")
+    me.then_i_see("Stage 2 approved by")
+    me.follow_link("Overview")
     me.follow_link("Mark stage 3 complete")
     me.fill("How was stage 3 completed?", "Home Community ID issued.")
     me.press_button("Mark stage 3 complete")

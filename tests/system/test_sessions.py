@@ -60,7 +60,7 @@ def test_a_warning_before_the_idle_limit_lets_me_stay_signed_in(me, short_idle_l
     expect(warning).to_be_visible(timeout=(IDLE_LIMIT - WARN_BEFORE + 5) * 1000)
     me.page.wait_for_url("**/sign-in?next=%2F", timeout=(WARN_BEFORE + 5) * 1000)
     me.then_i_see_heading("Sign in")
-    me.visit("/")
+    me.visit("/account")
     me.then_i_see_heading("Sign in")
 
 

@@ -28,6 +28,8 @@ def sign_in_with_password(me):
 
 def sign_out(me):
     me.page.locator("header").get_by_role("button", name="Sign out").click()
+    me.then_i_see_heading("You have signed out")
+    me.follow_link("Sign in again")
     me.then_i_see_heading("Sign in")
 
 

@@ -171,7 +171,7 @@ def _date_refusals(question: Question, today: date) -> list[tuple[dict[str, str]
 
 
 def _text_refusals(limit: int, required: str, name: str) -> list[tuple[str, str]]:
-    too_long = f"{name} must be {limit} characters or less"
+    too_long = f"{name} must be {limit:,} characters or fewer"
     return [
         ("", required),
         ("  \r\n\t ", required),
@@ -197,8 +197,6 @@ def refused_post(draw: st.DrawFn, question: Question, today: date) -> Post:
             )
         )
         return Post("refused", {"answer": text}, errors=[message])
-    if question.kind is QuestionKind.FILE:
-        return Post("refused", {"answer": draw(st.text(max_size=10))}, errors=["Select a file"])
     # Radios: the main answer wrong, or a revealed follow-up.
     choice = draw(st.sampled_from([o.value for o in question.options]))
     revealed = question.follow_ups_for(choice)
@@ -284,12 +282,14 @@ def hostile_post(question: Question) -> st.SearchStrategy[Post]:
     )
 
 
+def no_file_post() -> st.SearchStrategy[Post]:
+    """A post to a file question's page: whatever a form sends, it is not a file, and a question
+    that may be left for now (question 15) goes on without one (ADR 0035)."""
+    return st.text(max_size=10).map(lambda text: Post("valid", {"answer": text}))
+
+
 def unreadable_post(question: Question, today: date) -> st.SearchStrategy[Post]:
-    answer = (
-        refused_post(question, today)
-        if question.kind is QuestionKind.FILE
-        else valid_post(question, today)
-    )
+    answer = no_file_post() if question.kind is QuestionKind.FILE else valid_post(question, today)
     return st.tuples(answer, st.sampled_from(OTHER_CHARSETS)).map(
         lambda pc: Post("unreadable", pc[0].fields, charset=pc[1])
     )
@@ -297,14 +297,15 @@ def unreadable_post(question: Question, today: date) -> st.SearchStrategy[Post]:
 
 def visits(question: Question, today: date) -> st.SearchStrategy[list[Post]]:
     """One visit to a question page: a valid post and a refused one, and two more of any intent,
-    in a shuffled order. A file question's page takes no form: everything it is posted is
-    refused, or unreadable."""
-    refused = refused_post(question, today)
+    in a shuffled order. A file question's page is sent no file: every post goes on without one
+    (ADR 0035), or is unreadable."""
     if question.kind is QuestionKind.FILE:
-        any_post = st.one_of(refused, hostile_post(question), unreadable_post(question, today))
-        return st.tuples(refused, refused, any_post).flatmap(
+        goes_on = no_file_post()
+        any_post = st.one_of(goes_on, hostile_post(question), unreadable_post(question, today))
+        return st.tuples(goes_on, goes_on, any_post).flatmap(
             lambda posts: st.permutations(list(posts))
         )
+    refused = refused_post(question, today)
     valid = valid_post(question, today)
     any_post = st.one_of(
         valid,

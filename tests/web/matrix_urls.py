@@ -1,6 +1,7 @@
 """The authorization matrix's table (tests/web/test_authorization_matrix.py): every URL pattern
 of the service by name, with its path template, the methods it accepts, the roles allowed and
-whether it is public. A new URL pattern missing from it fails the matrix."""
+whether it is public. A new URL pattern missing from it fails the matrix. What each page must
+show to those allowed it, and where it may send them instead, is tests/web/matrix_shows.py."""
 
 ROLES = ("anonymous", "member_a", "member_b", "reviewer", "administrator")
 APPLICANT = {"member_a"}
@@ -14,8 +15,19 @@ MEMBERS = {"member_a", "member_b"}
 # name: (path template, methods it accepts, roles allowed, public)
 URLS = {
     "healthz": ("/healthz", ["GET"], EVERYONE, True),
+    "readyz": ("/readyz", ["GET"], EVERYONE, True),
+    # Prometheus' scrape (ADR 0040): a bearer token, METRICS_TOKEN, when set (always in
+    # production, where it is 404 without one); the tests set none, so it is open here. Counts
+    # only: tests/operations/test_metrics.py checks the token and that no record's text is shown.
+    "metrics": ("/metrics", ["GET"], EVERYONE, True),
     "accounts:sign_in": ("/sign-in", ["GET", "POST"], EVERYONE, True),
+    # Sign-in through NHS CIS2 or Entra ID (ADR 0042): off in the matrix's settings, where no
+    # provider is configured, so a 404 for everyone; served against a stand-in provider in
+    # tests/accounts/test_oidc_sign_in.py.
+    "accounts:provider_sign_in": ("/sign-in/cis2", ["POST"], set(), True),
+    "accounts:provider_callback": ("/sign-in/entra/callback", ["GET"], set(), True),
     "accounts:sign_out": ("/sign-out", ["POST"], SIGNED_IN, False),
+    "accounts:signed_out": ("/signed-out", ["GET"], EVERYONE, True),
     "accounts:session_keep_alive": ("/session/keep-alive", ["POST"], SIGNED_IN, False),
     "accounts:account": ("/account", ["GET"], SIGNED_IN, False),
     # Organisations and members (ADR 0011): every member sees their organisation's members; only
@@ -90,6 +102,53 @@ URLS = {
         ADMINISTRATOR,
         False,
     ),
+    # Administration without a shell (issue 26; ADR 0039): administrators only. An
+    # organisation's invitation is a record of A's: to everyone else it does not exist (404).
+    "accounts:admin_organisation_invitation_resend": (
+        "/administration/organisations/{organisation}/invitations/{invitation}/resend",
+        ["POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_organisation_invitation_revoke": (
+        "/administration/organisations/{organisation}/invitations/{invitation}/revoke",
+        ["POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_people": ("/administration/people?q=reviewer", ["GET"], ADMINISTRATOR, False),
+    "accounts:admin_person": ("/administration/people/{staff_user}", ["GET"], ADMINISTRATOR, False),
+    "accounts:admin_person_two_factor_reset": (
+        "/administration/people/{staff_user}/reset-two-factor",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_person_deactivate": (
+        "/administration/people/{staff_user}/deactivate",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_person_reactivate": (
+        "/administration/people/{staff_user}/reactivate",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_audit_log": ("/administration/audit-log", ["GET"], ADMINISTRATOR, False),
+    "accounts:admin_audit_log_csv": (
+        "/administration/audit-log.csv",
+        ["GET"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "accounts:admin_audit_entry": (
+        "/administration/audit-log/{audit_entry}",
+        ["GET"],
+        ADMINISTRATOR,
+        False,
+    ),
     # Password reset: asking is open to all; the new password needs the link followed first.
     "accounts:password_reset": ("/password-reset", ["GET", "POST"], EVERYONE, True),
     "accounts:password_reset_link": (
@@ -99,7 +158,41 @@ URLS = {
         True,
     ),
     "accounts:password_reset_new": ("/password-reset/new-password", ["GET", "POST"], set(), True),
-    "applications:list": ("/", ["GET"], SIGNED_IN, False),
+    # Everyone's home; to someone not signed in, the service's start page (issue 26).
+    "applications:list": ("/", ["GET"], EVERYONE, True),
+    # The pages every NHS service has (issue 26); the feedback people send is administrators'.
+    "service_pages:accessibility": ("/accessibility-statement", ["GET"], EVERYONE, True),
+    "service_pages:privacy": ("/privacy-notice", ["GET"], EVERYONE, True),
+    "service_pages:cookies": ("/cookies", ["GET"], EVERYONE, True),
+    "service_pages:help": ("/help", ["GET"], EVERYONE, True),
+    "service_pages:feedback": ("/feedback", ["GET", "POST"], EVERYONE, True),
+    "service_pages:feedback_sent": ("/feedback/sent", ["GET"], EVERYONE, True),
+    "service_pages:feedback_list": ("/administration/feedback", ["GET"], ADMINISTRATOR, False),
+    # Questionnaire versions published by an administrator (ADR 0044).
+    "questionnaire:admin_versions": (
+        "/administration/questionnaire-versions",
+        ["GET"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "questionnaire:admin_version_new": (
+        "/administration/questionnaire-versions/new",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "questionnaire:admin_version_candidate": (
+        "/administration/questionnaire-versions/candidates/{version_candidate}",
+        ["GET", "POST"],
+        ADMINISTRATOR,
+        False,
+    ),
+    "questionnaire:admin_version_preview": (
+        "/administration/questionnaire-versions/candidates/{version_candidate}/preview/controller",
+        ["GET"],
+        ADMINISTRATOR,
+        False,
+    ),
     "applications:start": ("/applications/start", ["GET", "POST"], APPLICANT | {"member_b"}, False),
     "applications:detail": ("/applications/{app}", ["GET"], APPLICANT, False),
     # Start from an earlier application's answers (ADR 0020): the application's members only.
@@ -123,7 +216,40 @@ URLS = {
         APPLICANT,
         False,
     ),
+    # The organisation's replies to NHS England (ADR 0037): its own members only.
+    "applications:reply_hold": (
+        "/applications/{app}/holds/{hold}/reply",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "applications:reply_comment": (
+        "/applications/{app}/comments/{comment}/reply",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "applications:reply_change_request": (
+        "/applications/{app}/change-requests/{change}/reply",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
+    "applications:reply_document_request": (
+        "/applications/{app}/documents/{doc}/reply",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
     "questionnaire:overview": ("/applications/{app}/stage-2", ["GET"], APPLICANT, False),
+    # A draft's onboarding lead moves it to a newer questionnaire version (ADR 0044); the
+    # matrix's application is on the current version, so there is nothing to move to.
+    "questionnaire:version_move": (
+        "/applications/{app}/stage-2/version",
+        ["GET", "POST"],
+        APPLICANT,
+        False,
+    ),
     "questionnaire:check_answers": (
         "/applications/{app}/stage-2/check-answers",
         ["GET", "POST"],
@@ -191,6 +317,25 @@ URLS = {
     ),
     # The sign-in's second step: open to all, and sends anyone not pending back to sign in.
     "two_factor:sign_in": ("/two-factor/sign-in", ["GET", "POST"], EVERYONE, True),
+    # Passkeys (ADR 0043): the second step with one, signing in with one alone, and adding and
+    # removing one's own (the passkey named in the form or query; anyone else's is not found).
+    "two_factor:sign_in_passkey": ("/two-factor/sign-in/passkey", ["GET", "POST"], EVERYONE, True),
+    "two_factor:passkey_sign_in": ("/sign-in/passkey", ["GET", "POST"], EVERYONE, True),
+    "two_factor:passkey_add": ("/account/passkeys/add", ["GET", "POST"], SIGNED_IN, False),
+    "two_factor:passkey_remove": ("/account/passkeys/remove", ["GET", "POST"], SIGNED_IN, False),
+    "two_factor:passkeys_confirm": ("/account/passkeys/confirm", ["GET", "POST"], SIGNED_IN, False),
+    "two_factor:passkeys_confirm_passkey": (
+        "/account/passkeys/confirm/passkey",
+        ["GET", "POST"],
+        SIGNED_IN,
+        False,
+    ),
+    "two_factor:passkeys_confirm_recovery_code": (
+        "/account/passkeys/confirm/recovery-code",
+        ["GET", "POST"],
+        SIGNED_IN,
+        False,
+    ),
     "two_factor:sign_in_recovery_code": (
         "/two-factor/sign-in/recovery-code",
         ["GET", "POST"],
@@ -200,6 +345,31 @@ URLS = {
     "review:queue": ("/review", ["GET"], STAFF, False),
     "review:dashboard": ("/review/dashboard", ["GET"], STAFF, False),
     "review:application": ("/review/applications/{app}", ["GET"], STAFF, False),
+    # The application's sections (review/sections.py), and the requests for changes a reviewer
+    # collects answer by answer and sends together.
+    "review:answers": ("/review/applications/{app}/answers", ["GET"], STAFF, False),
+    "review:answer_change": (
+        "/review/applications/{app}/answers/s_cso/request-change",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:answer_change_remove": (
+        "/review/applications/{app}/answers/s_cso/request-change/remove",
+        ["POST"],
+        STAFF,
+        False,
+    ),
+    "review:changes_send": (
+        "/review/applications/{app}/changes/send",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:evidence": ("/review/applications/{app}/evidence", ["GET"], STAFF, False),
+    "review:people": ("/review/applications/{app}/people", ["GET"], STAFF, False),
+    "review:holds": ("/review/applications/{app}/holds", ["GET"], STAFF, False),
+    "review:timeline": ("/review/applications/{app}/timeline", ["GET"], STAFF, False),
     "review:response_fhir": (
         "/review/applications/{app}/questionnaire-response.fhir.json",
         ["GET"],
@@ -248,7 +418,13 @@ URLS = {
         STAFF,
         False,
     ),
-    "review:comment_add": ("/review/applications/{app}/comments", ["POST"], STAFF, False),
+    "review:document_request_ask_again": (
+        "/review/applications/{app}/documents/{doc}/ask-again",
+        ["GET", "POST"],
+        STAFF,
+        False,
+    ),
+    "review:comments": ("/review/applications/{app}/comments", ["GET", "POST"], STAFF, False),
     "review:stage_complete": (
         "/review/applications/{app}/stages/3/complete",
         ["GET", "POST"],
@@ -276,7 +452,14 @@ URLS = {
         APPLICANT,
         False,
     ),
-    "attestations:list": ("/applications/{app}/attestations", ["GET"], APPLICANT, False),
+    "attestations:list": ("/applications/{app}/attestations", ["GET", "POST"], APPLICANT, False),
+    # One request per person and application (ADR 0038): the organisation sends its link again.
+    "attestations:request_resend": (
+        "/applications/{app}/attestations/requests/{attestation_request}/resend",
+        ["POST"],
+        APPLICANT,
+        False,
+    ),
     "attestations:ask": (
         "/applications/{app}/attestations/s_dcb0129_confirmed",
         ["GET", "POST"],
@@ -285,6 +468,18 @@ URLS = {
     ),
     "attestations:link": ("/attest/{token}", ["GET"], EVERYONE, True),
     "attestations:respond": ("/attestations/{attestation}", ["GET", "POST"], set(), False),
+    "attestations:request": (
+        "/attestations/requests/{attestation_request}",
+        ["GET", "POST"],
+        set(),
+        False,
+    ),
+    "attestations:request_account": (
+        "/attestations/requests/{attestation_request}/account",
+        ["GET", "POST"],
+        set(),
+        True,
+    ),
     "attestations:account": (
         "/attestations/{attestation}/account",
         ["GET", "POST"],
@@ -306,6 +501,14 @@ URLS = {
     # The hazard log (ADR 0022): the application's members keep it; staff read and export it.
     "hazards:log": ("/applications/{app}/hazard-log", ["GET", "POST"], APPLICANT, False),
     "hazards:approve": ("/applications/{app}/hazard-log/approve", ["POST"], APPLICANT, False),
+    # Asking the named CSO to approve the log, and which log the answer speaks of (ADR 0045).
+    "hazards:ask_approval": (
+        "/applications/{app}/hazard-log/ask-approval",
+        ["POST"],
+        APPLICANT,
+        False,
+    ),
+    "hazards:source": ("/applications/{app}/hazard-log/source", ["POST"], APPLICANT, False),
     "hazards:add": ("/applications/{app}/hazard-log/add", ["GET", "POST"], APPLICANT, False),
     "hazards:change": (
         "/applications/{app}/hazard-log/{hazard}/change",
@@ -380,142 +583,4 @@ URLS = {
     ),
     "api:submit_post": ("/api/v1/applications/{app}/submit", ["POST"], APPLICANT, False),
     "api:review_queue": ("/api/v1/review/queue", ["GET"], STAFF, False),
-}
-
-# What a page served to a role allowed it must show (its visible text; a JSON, CSV or
-# spreadsheet's text; a file's bytes): the record's reference or other words of the record
-# itself, from the asking role's organisation (tests/web/matrix_world.py names them), or the
-# page's own heading when it shows no record. `{user_email}` and `{user_token}` are the asking
-# person's own.
-SHOWS = {
-    "healthz": ['"status": "ok"'],
-    "accounts:sign_in": ["Sign in", "Email address", "Password"],
-    "accounts:account": ["Your account", "Email address {user_email}"],
-    "accounts:members": ["Members", "{organisation}", "{colleague}", "{invited}"],
-    "accounts:invite": ["Invite a colleague", "{organisation}"],
-    "accounts:attestation_rule": ["Who can attest your organisation's answers?"],
-    "accounts:member_remove": ["Are you sure you want to remove {colleague}?"],
-    "accounts:lead_hand_over": ["Hand over the lead role to {colleague}?"],
-    "accounts:admin_organisations": ["Organisations", "{organisation}"],
-    "accounts:admin_organisation_create": ["Create an organisation"],
-    "accounts:admin_organisation": ["{organisation}", "{colleague}", "{invited}"],
-    "accounts:admin_staff": ["NHS England staff", "reviewer@england.example"],
-    "accounts:admin_staff_invite": ["Invite NHS England staff"],
-    "accounts:admin_staff_remove": ["Are you sure you want to remove reviewer@england.example?"],
-    "accounts:password_reset": ["Reset your password"],
-    "applications:list": ["Your applications", "{reference}", "{controller_reference}"],
-    "applications:start": ["Which NIR integration scope are you onboarding for?"],
-    "applications:detail": [
-        "Application {reference}",
-        "{hold_reason}",
-        "{doc_title}",
-        "{comment_applicant}",
-    ],
-    "applications:start_from": [
-        "Do you want to start from the answers of an earlier application?",
-        "{reference}",
-    ],
-    "applications:withdraw": ["Are you sure you want to withdraw application {reference}?"],
-    "applications:dspt_update": ["Update your DSPT status", "{reference}"],
-    "applications:document_request": ["{doc_title}", "{doc_note}", "{reference}"],
-    "questionnaire:overview": ["Stage 2: Governance Assurance", "{reference}"],
-    "questionnaire:check_answers": ["Your Stage 2 answers", "{reference}"],
-    "questionnaire:confirmation": ["Stage 2 submitted", "{reference}"],
-    "questionnaire:response_fhir": ['"QuestionnaireResponse"', "{reference}"],
-    "questionnaire:definition_fhir": ['"Questionnaire"', "nir-stage2-governance-assurance"],
-    "questionnaire:question": [
-        "Are you onboarding as a Data Processor (Supplier) or a Data Controller",
-    ],
-    "evidence:download": ["{evidence_bytes}"],
-    "two_factor:status": ["Two-factor authentication", "Status Off"],
-    "two_factor:set_up": ["Set up two-factor authentication"],
-    "review:queue": ["Applications to review", "{reference}"],
-    "review:dashboard": ["Review times"],
-    "review:application": [
-        "Application {reference}",
-        "{organisation}",
-        "{hold_reason}",
-        "{doc_title}",
-        "{comment_internal}",
-        "{comment_applicant}",
-        "{evidence_name}",
-        "{key_person}",
-    ],
-    "review:response_fhir": ['"QuestionnaireResponse"', "{reference}"],
-    "review:assurance_pack_key": ["-----BEGIN PUBLIC KEY-----"],
-    "review:request_changes": ["Which answers need to change?", "{reference}"],
-    "review:approve": ["Approve stage 2 for {organisation}?"],
-    "review:hold_raise": ["Why are you pausing onboarding?"],
-    "review:hold_lift": ["Why are you lifting this hold?", "{hold_reason}", "{reference}"],
-    "review:document_request_new": ["Request a document", "{reference}"],
-    "review:document_request": ["{doc_title}", "{doc_note}", "{reference}"],
-    "review:stage_complete": ["Mark stage 3 complete", "Application {reference}"],
-    "attestations:key_personnel": ["Key personnel", "{key_person}", "{reference}"],
-    "attestations:key_person_add": ["Add a person", "{controller_reference}"],
-    "attestations:key_person_change": ["Change a person", "{draft_person}"],
-    "attestations:key_person_remove": ["Are you sure you want to remove {draft_person}?"],
-    "attestations:list": ["Attestations", "{key_person}", "{reference}"],
-    "attestations:ask": ["Who will attest question 8?", "{key_person}", "{reference}"],
-    "attestations:link": [
-        "{organisation} has asked you to attest an answer",
-        "{key_person}",
-        "{reference}",
-    ],
-    "certificates:list": ["Certificates", "{certificate}", "{organisation}"],
-    "certificates:detail": ["{certificate}", "{organisation}"],
-    "certificates:withdraw": [
-        "Are you sure you want to withdraw this certificate?",
-        "{certificate}",
-    ],
-    "certificates:register": ["Certificates", "{certificate}"],
-    "hazards:log": ["Hazard log", "{hazard}", "{reference}"],
-    "hazards:add": ["Add a hazard", "{reference}"],
-    "hazards:change": ["Change hazard H-001", "{hazard}"],
-    "hazards:remove": ["Are you sure you want to remove hazard H-001?", "{hazard}"],
-    "hazards:csv": ["{hazard}"],
-    "hazards:xlsx": ["{hazard}"],
-    "hazards:review": ["Hazard log", "{hazard}", "{reference}"],
-    "nhs_numbers:check": ["Check a file of NHS numbers", "{controller_reference}"],
-    "tokens:tokens": ["API tokens", "{user_token}"],
-    "tokens:confirm": ["Create an API token"],
-    "api:openapi-json": ['"openapi": "3.1.0"'],
-    "api:openapi-view": ["NIR Stage 2 Governance Assurance API"],
-    "api:applications_list": ["{reference}"],
-    "api:application_detail": ["{reference}", "{hold_reason}"],
-    "api:questionnaire_definition": ['"id": "nir-stage2-governance-assurance"'],
-    "api:questionnaire_fhir": ['"resourceType": "Questionnaire"'],
-    "api:questionnaire_response_fhir": ['"QuestionnaireResponse"', "{reference}"],
-    "api:declaration_get": ["{organisation}"],
-    "api:review_queue": ["{reference}"],
-}
-
-# Where an allowed GET may send the role instead (a link followed, a page with nothing to show
-# yet, the signed-in sent on): nowhere else.
-REDIRECTS = {
-    "accounts:sign_in": {"/"},
-    "accounts:invitation_link": {"/invitation/accept"},
-    "accounts:password_reset_link": {"/password-reset/new-password"},
-    "applications:list": {"/review"},
-    "attestations:link": {"/attestations/{attestation}"},
-    "questionnaire:share": {"/applications/{app}/stage-2/check-answers"},
-    "two_factor:recovery_codes": {"/two-factor"},
-    "two_factor:recovery_codes_new": {"/two-factor"},
-    "two_factor:turn_off": {"/two-factor"},
-    # No app to replace in the matrix's world: setting up a first app needs no current code
-    # (asking for it with an app is tests/web/test_two_factor.py's).
-    "two_factor:replace_confirm": {"/two-factor/set-up"},
-    # With no app, a token is confirmed with the password (tokens:confirm), not a recovery code.
-    "tokens:confirm_recovery_code": {"/account/api-tokens/confirm"},
-    "two_factor:replace_confirm_recovery_code": {"/two-factor/set-up"},
-    "two_factor:sign_in": {"/", "/sign-in"},
-    "two_factor:sign_in_recovery_code": {"/", "/sign-in"},
-}
-
-# NHS England's pages over every organisation: staff see both organisations' records on them.
-CROSS_ORGANISATION = {
-    "accounts:admin_organisations",
-    "api:applications_list",
-    "api:review_queue",
-    "certificates:register",
-    "review:queue",
 }

@@ -3,7 +3,8 @@ each with one of every object a URL names, so that each URL can be asked of ever
 nested URL with one organisation's parent and the other's child.
 
 Each organisation has a supplier application that is submitted and paused by a reviewer's hold,
-with a document request, a comment for the applicant and an internal one, an accepted evidence
+with a change request on one answer, a document request, a comment for the applicant and an
+internal one, an accepted evidence
 file, a key person asked to attest, a certificate, a hazard in its log; a Data Controller draft
 with a key person; a draft just started; a withdrawn application; a colleague, an invitation, a
 password reset and a member's API token.
@@ -13,31 +14,40 @@ stores them."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, PasswordReset, UserKind, password_fingerprint
 from accounts.services import organisation_create, user_create
 from applications.models import Application
-from attestations.models import KeyPerson
+from attestations.models import AttestationLink, AttestationRequest, KeyPerson
+from audit.models import AuditEntry
 from certificates.models import Certificate
 from core.tokens import token_hash
 from evidence.services import evidence_store
 from evidence.upload import quarantine_file
 from hazards.services import hazard_add
+from questionnaire.models import VersionCandidate
 from tests.answer_sets import SUPPLIER
 from tests.api_tokens import token_made
 from tests.conftest import PASSWORD
 from tests.web.conftest import Applicant, make_member
-from workflow.comments import review_comment_add
-from workflow.documents import document_request_create
+from workflow.decisions.comments import review_comment_add
+from workflow.decisions.documents import document_request_create
+from workflow.decisions.review import (
+    application_withdraw,
+    changes_request,
+    review_start,
+    reviewer_hold_raise,
+)
 from workflow.models import CommentVisibility, HoldOrigin
-from workflow.review import application_withdraw, reviewer_hold_raise
 from workflow.services import answer_save, application_start
 
 STAFF_INVITATION_TOKEN = "matrix-token-for-a-staff-invitation"
@@ -86,8 +96,26 @@ def matrix_world() -> dict[str, Any]:
         token_hash=token_hash(STAFF_INVITATION_TOKEN),
         expires_at=timezone.now() + timedelta(days=7),
     )
+    # A questionnaire version checked and not yet published (ADR 0044): version 1's text as 2.
+    candidate_text = (
+        (settings.QUESTIONNAIRE_DIR / "stage2-v1.yaml")
+        .read_text(encoding="utf-8")
+        .replace("\nversion: 1\n", "\nversion: 2\n")
+    )
+    candidate = VersionCandidate.objects.create(
+        definition_id="nir-stage2-governance-assurance",
+        version=2,
+        yaml_text=candidate_text,
+        sha256=hashlib.sha256(candidate_text.encode()).hexdigest(),
+        source_name="stage2-v2.yaml",
+        checked_by=administrator,
+        checked_at=timezone.now(),
+    )
     for world in worlds.values():
         world.values.update(staff_user=reviewer.pk, staff_invitation=staff_invitation.pk)
+        world.values.update(version_candidate=candidate.pk)
+        # The audit log's latest entry, opened on its own page (issue 26).
+        world.values.update(audit_entry=AuditEntry.objects.order_by("-sequence")[0].sequence)
     users = {
         "member_a": members["A"],
         "member_b": members["B"],
@@ -121,7 +149,7 @@ def _organisation_world(organisation: Organisation, reviewer):
     values: dict[str, Any] = {"app": application.pk, "organisation": org.pk}
     texts: dict[str, str] = {"reference": application.reference, "organisation": org.name}
     for part in (
-        _review(application, reviewer, word),
+        _review(application, reviewer, word, applicant),
         _evidence(application, member, word),
         _attestation(application, member, organisation),
         _certificate(application, member, organisation),
@@ -176,9 +204,24 @@ def _organisation_world(organisation: Organisation, reviewer):
     return member, OrganisationWorld(values=values, texts=texts, applications=states)
 
 
-def _review(application: Application, reviewer, word: str):
+def _review(application: Application, reviewer, word: str, applicant: Applicant):
     """A reviewer's hold, a document request, and a comment for the applicant and an internal
     one (which the applicant never sees)."""
+    # A change request on question 6 first (for its reply page, ADR 0037), answered by a
+    # resubmission, so that the hold pauses a submitted application as before.
+    review_start(
+        application=application, actor=reviewer, expected_version=application.stage2_version
+    )
+    application.refresh_from_db()
+    change = changes_request(
+        application=application,
+        actor=reviewer,
+        expected_version=application.stage2_version,
+        comments={"s_cso": f"Give the {word} CSO's registration number"},
+    ).items.get()
+    applicant.answer("s_cso", {"answer": f"Dr Ada {word}, GMC 1234567"})
+    assert applicant.submit().status_code == 302
+    application.refresh_from_db()
     hold = reviewer_hold_raise(
         application=application,
         actor=reviewer,
@@ -195,16 +238,22 @@ def _review(application: Application, reviewer, word: str):
         due_date=date(2026, 12, 31),
         expected_version=application.stage2_version,
     )
-    comments = {}
+    comments, made = {}, {}
     for visibility in CommentVisibility:
         text = f"{word} comment, {visibility.label}"
-        review_comment_add(
+        made[visibility.value] = review_comment_add(
             application=application, actor=reviewer, text=text, visibility=visibility.value
         )
         comments[f"comment_{visibility.value}"] = text
     return (
-        {"hold": hold.pk, "doc": document.pk},
         {
+            "hold": hold.pk,
+            "doc": document.pk,
+            "comment": made["applicant"].pk,
+            "change": change.pk,
+        },
+        {
+            "change_comment": change.comment,
             "hold_reason": hold.reason,
             "doc_title": document.title,
             "doc_note": document.note,
@@ -241,7 +290,19 @@ def _attestation(application: Application, member, organisation: Organisation):
         registration_number="1234567",
     )
     token = f"matrix-token-for-the-named-person-{organisation.word}"
+    # The one request to the person (ADR 0038), with its link.
+    asked = AttestationRequest.objects.create(
+        application=application, email=person.email, full_name=full_name, sent_by=member
+    )
+    AttestationLink.objects.create(
+        request=asked,
+        token_hash=token_hash(token),
+        sent_by=member,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
     attestation = application.attestations.create(
+        request=asked,
+        question_label="Question 8: DCB0129 compliance",
         rule_id="s_dcb0129_confirmed",
         question_id="s_dcb0129",
         definition_version=1,
@@ -252,11 +313,15 @@ def _attestation(application: Application, member, organisation: Organisation):
         role="cso",
         full_name=person.full_name,
         email=person.email,
-        token_hash=token_hash(token),
         requested_by=member,
     )
     return (
-        {"person": person.pk, "attestation": attestation.pk, "token": token},
+        {
+            "person": person.pk,
+            "attestation": attestation.pk,
+            "attestation_request": asked.pk,
+            "token": token,
+        },
         {"key_person": full_name},
     )
 

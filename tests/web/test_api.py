@@ -223,7 +223,7 @@ def test_a_form_encoded_body_is_refused_as_not_json(applicant, member):
 
 
 def test_a_reviewer_reads_an_application_with_its_holds_and_flag(submitted, reviewer):
-    from workflow.review import reviewer_hold_raise
+    from workflow.decisions.review import reviewer_hold_raise
 
     reviewer_hold_raise(
         application=submitted,

@@ -23,7 +23,7 @@ def history(applicant, member, reviewer):
     """An application with a row in every append-only table: submitted, reviewed, changes
     requested, resubmitted, approved and its stage 3 completed."""
     from tests.answer_sets import SUPPLIER
-    from workflow import review
+    from workflow.decisions import review
 
     applicant.answer_all(SUPPLIER)
     applicant.submit()

@@ -30,6 +30,7 @@ def stages(page):
     for item in re.findall(r'<li class="nhsuk-task-list__item.*?</li>', task_list, re.S):
         opening = '<div class="nhsuk-task-list__status'
         name, status = item.split(opening, 1)
+        name = re.sub(r'<div class="nhsuk-task-list__hint".*?</div>', "", name, flags=re.S)
         link = re.search(r'href="([^"]*)"', name)
         tag = re.search(r'<strong class="nhsuk-tag ([^"]*)"', status)
         classes = tag.group(1) if tag else re.match(r'([^"]*)"', status).group(1).strip()
@@ -75,3 +76,22 @@ def test_stage_2_shows_its_state_and_the_later_stages_cannot_start(
         assert applicant.submit().status_code == 302
     page = applicant.client.get(applicant.application_url)
     assert stages(page) == expected(applicant, tag_text, tag_class)
+
+
+def hints(page):
+    """Each stage's hint: why it cannot start, or what it waits for."""
+    html = page.content.decode()
+    return [
+        words(hint)
+        for hint in re.findall(r'<div class="nhsuk-task-list__hint"[^>]*>(.*?)</div>', html, re.S)
+    ]
+
+
+def test_a_stage_that_cannot_start_says_why(applicant):
+    applicant.answer_all(SUPPLIER)
+    page = applicant.client.get(applicant.application_url)
+    assert hints(page) == [
+        "NHS England has not approved stage 2 yet.",
+        "Starts after stage 3.",
+        "Starts after stage 4.",
+    ]

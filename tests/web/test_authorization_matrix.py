@@ -2,9 +2,11 @@
 a member of organisation B, an NHS England reviewer and an administrator, in a world where both
 organisations have one of every record (tests/web/matrix_world.py).
 
-- Nobody gets what is not theirs: another organisation's application is a 404, and reviewer
-  pages are a 404 to applicants. Those allowed are served the record the URL names: the page
-  shows its own visible text, and none of the other organisation's.
+- Nobody gets what is not theirs: another organisation's application is a 404. An applicant
+  asking NHS England's pages is refused (403) with the same words whatever record the URL names,
+  before anything is looked up, so the refusal reveals nothing (ADR 0036). Those allowed are
+  served the record the URL names: the page shows its own visible text, and none of the other
+  organisation's.
 - Every nested URL is asked with one organisation's parent and the other's child, both ways
   round, by every role with every method: always a 404, so a child looked up by its id alone
   (not through its parent) is caught.
@@ -30,10 +32,12 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
+from accounts.urls import ProviderConverter
 from audit.models import AuditEntry
 from tests.api_tokens import token_made
 from tests.conftest import TODAY
-from tests.web.matrix_urls import CROSS_ORGANISATION, REDIRECTS, ROLES, SHOWS, STAFF, URLS
+from tests.web.matrix_shows import CROSS_ORGANISATION, REDIRECTS, SHOWS, SHOWS_TO_ANONYMOUS
+from tests.web.matrix_urls import MEMBERS, ROLES, STAFF, URLS
 from tests.web.matrix_world import matrix_world
 
 APPLICATION = {"app", "controller_app", "new_app"}
@@ -47,6 +51,8 @@ RECORDS = {
     "new_app",
     "doc",
     "hold",
+    "comment",
+    "change",
     "person",
     "draft_person",
     "hazard",
@@ -56,7 +62,19 @@ RECORDS = {
     "invitation",
     "api_token",
     "attestation",
+    "attestation_request",
 }
+# NHS England's pages, all under /review (the JSON API answers as the API does): refused to
+# applicants, saying so.
+REVIEWER_PAGES = {name for name, (template, *_) in URLS.items() if template.startswith("/review")}
+REVIEWER_REFUSAL = "This page is for NHS England's reviewers."
+
+
+def refused_as_applicant(response, where):
+    assert response.status_code == 403, where
+    text = seen(response)
+    assert REVIEWER_REFUSAL in text, f"{where}: {text}"
+    assert "Go to your applications" in text, where
 
 
 def routes(resolver=None, namespace="", converters=None):
@@ -78,6 +96,8 @@ def placeholder(converter):
         return uuid.UUID(int=1)
     if isinstance(converter, IntConverter):
         return 1
+    if isinstance(converter, ProviderConverter):
+        return "cis2"
     return "x"
 
 
@@ -198,7 +218,8 @@ def seen(response):
 
 
 def texts_shown(name, world, side, role):
-    return [text.format(**world[side].texts, **world["personal"][role]) for text in SHOWS[name]]
+    shows = SHOWS_TO_ANONYMOUS.get(name, SHOWS[name]) if role == "anonymous" else SHOWS[name]
+    return [text.format(**world[side].texts, **world["personal"][role]) for text in shows]
 
 
 def foreign_texts(world, side):
@@ -233,6 +254,8 @@ def test_each_role_gets_only_what_is_theirs(world, db, name):
                 assert status == 401, where
             elif role == "anonymous" and not public:
                 assert status == 302 and "/sign-in" in response["Location"], where
+            elif role in MEMBERS and name in REVIEWER_PAGES:
+                refused_as_applicant(response, where)
             elif role == "member_b" and parameters(template) & RECORDS:
                 # Organisation A's records do not exist, as far as B can tell.
                 assert status == 404, where
@@ -271,11 +294,17 @@ NESTED = sorted(
 def test_the_nested_urls_are_the_ones_with_a_parent_and_a_child():
     assert NESTED == [
         "applications:document_request",
+        "applications:reply_change_request",
+        "applications:reply_comment",
+        "applications:reply_document_request",
+        "applications:reply_hold",
         "attestations:key_person_change",
         "attestations:key_person_remove",
+        "attestations:request_resend",
         "hazards:change",
         "hazards:remove",
         "review:document_request",
+        "review:document_request_ask_again",
         "review:hold_lift",
     ]
 
@@ -300,6 +329,9 @@ def test_a_child_is_found_only_through_its_own_parent(world, db, name):
                 where = f"{method} {path} ({parent_side}'s parent, {child_side}'s child) as {role}"
                 if role == "anonymous" and not public:
                     assert response.status_code == 302, f"{where}: {response.status_code}"
+                    continue
+                if role in MEMBERS and name in REVIEWER_PAGES:
+                    refused_as_applicant(response, where)
                     continue
                 assert response.status_code == 404, f"{where}: {response.status_code}"
                 text = seen(response)
@@ -331,6 +363,9 @@ def test_another_organisations_application_is_not_found_in_any_state(world, db, 
             for method in methods:
                 response = ask(client_for(role, world, path), method, path)
                 where = f"{method} {path} ({side}'s {state} application) as {role}"
+                if role in MEMBERS and name in REVIEWER_PAGES:
+                    refused_as_applicant(response, where)
+                    continue
                 assert response.status_code == 404, f"{where}: {response.status_code}"
 
 

@@ -341,7 +341,7 @@ def approved_with_a_certificate_hold(client_member, reviewer, certificate_upload
     from tests.attestations.support import attest_all
     from tests.web.conftest import Applicant
     from tests.workflow.test_review_cycle import Reviewer
-    from workflow.certificates import certificate_check
+    from workflow.continuous.certificates import certificate_check
     from workflow.models import Hold, HoldOrigin
 
     applicant = Applicant(client_member).start()
@@ -366,7 +366,7 @@ def assert_exports_hold_no_control_character(applicant, application, reviewer, n
 
     import pypdfium2
 
-    from workflow.assurance_pack import load_public_key, public_key_pem, verify_pack
+    from workflow.assurance_pack.pack import load_public_key, public_key_pem, verify_pack
 
     def strings(value):
         if isinstance(value, dict):

@@ -175,7 +175,7 @@ def test_a_submission_is_a_valid_questionnaire_response_for_the_applicant_and_re
     # both application pages link to it and to the questions it answers
     for client, page in (
         (applicant.client, applicant.application_url),
-        (signed_in(reviewer), f"/review/applications/{application_id}"),
+        (signed_in(reviewer), f"/review/applications/{application_id}/answers"),
     ):
         html = client.get(page).content.decode()
         assert "questionnaire-response.fhir.json" in html, page

@@ -101,13 +101,11 @@ def two_versions(settings, tmp_path):
 
     def current(name):
         settings.QUESTIONNAIRE_CURRENT = name
-        definitions.load_all.cache_clear()
-        definitions.current_definition.cache_clear()
+        definitions.cache_clear()
 
     current("stage2-v1.yaml")
     yield current
-    definitions.load_all.cache_clear()
-    definitions.current_definition.cache_clear()
+    definitions.cache_clear()
 
 
 def test_a_new_definition_version_changes_the_page_and_not_the_old_versions(

@@ -23,7 +23,7 @@ def test_another_organisation_cannot_change_or_submit(applicant, outsider):
     from applications.models import Application
     from audit.models import AuditEntry
     from questionnaire.models import Answer
-    from workflow.declaration import declaration_for
+    from workflow.applicant.declaration import declaration_for
     from workflow.models import Submission
 
     applicant.answer_all(CONTROLLER)
@@ -114,3 +114,41 @@ def test_second_applicant_can_start_their_own(outsider, fixed_today):
 
     Applicant(signed_in(outsider)).start()
     assert Application.objects.get().organisation.ods_code == "8AB12"
+
+
+def test_the_selectors_scope_each_kind_of_user(organisation, member, outsider, reviewer):
+    """applications/selectors.py itself (`make mutation`, docs/testing.md): a member sees their
+    own organisation's applications, drafts included; NHS England sees only those submitted at
+    least once, whoever's; anyone else sees nothing."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    from applications.models import Application
+    from applications.selectors import (
+        application_get_for_member,
+        application_get_for_reviewer,
+        applications_visible_to,
+    )
+
+    draft = Application.objects.create(organisation=organisation, scope="both", created_by=member)
+    sent = Application.objects.create(
+        organisation=organisation,
+        scope="both",
+        created_by=member,
+        stage2_submitted_at=timezone.now(),
+    )
+    assert set(applications_visible_to(member)) == {draft, sent}
+    assert set(applications_visible_to(outsider)) == set()
+    assert set(applications_visible_to(reviewer)) == {sent}
+    member.kind = "superuser"  # not a kind the service knows: sees nothing
+    assert set(applications_visible_to(member)) == set()
+    member.kind = "applicant"
+
+    assert application_get_for_member(user=member, application_id=draft.pk) == draft
+    assert application_get_for_reviewer(user=reviewer, application_id=sent.pk) == sent
+    for user, application in [(reviewer, draft), (member, sent), (member, draft)]:
+        with pytest.raises(Http404):
+            application_get_for_reviewer(user=user, application_id=application.pk)
+    for user in (reviewer, outsider):
+        with pytest.raises(Http404):
+            application_get_for_member(user=user, application_id=draft.pk)

@@ -58,7 +58,7 @@ def body(response):
             SUPPLIER[:5],
             "s_cso",
             {"answer": "x" * 2001},
-            "must be 2000 characters or less",
+            "must be 2,000 characters or fewer",
             "x" * 2001,
         ),
         (
@@ -115,8 +115,9 @@ def test_validation_errors(applicant, pages, question, data, message, kept):
 
 
 def test_character_count_is_shown_for_long_answers(applicant):
-    applicant.answer_all(SUPPLIER[:5])
-    page = body(applicant.client.get(applicant.question_url("s_cso")))
+    applicant.answer_all(SUPPLIER[:6])
+    # The justification asked when the product is not a medical device.
+    page = body(applicant.client.get(applicant.question_url("s_medical_device")))
     assert 'data-module="nhsuk-character-count"' in page
     assert 'data-maxlength="2000"' in page
     assert "You can enter up to 2000 characters" in page

@@ -12,7 +12,7 @@ from applications.models import Application, Stage2Transition
 from applications.states import Stage2State
 from audit.models import AuditEntry
 from tests.conftest import DEFINITION_PATH
-from workflow.transitions import TransitionNotAllowed, stage2_transition
+from workflow.state_machine.transitions import TransitionNotAllowed, stage2_transition
 
 
 def test_transitions_are_append_only_and_audited(applicant, member):

@@ -3,12 +3,21 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD
+from tests.visible import words
 
 
 def test_pages_need_sign_in(db):
-    response = Client().get("/")
+    response = Client().get("/account")
     assert response.status_code == 302
-    assert response["Location"] == "/sign-in?next=/"
+    assert response["Location"] == "/sign-in?next=/account"
+
+
+def test_the_home_address_is_the_start_page_until_you_sign_in(db):
+    """`/` is someone's home once signed in; before, it is the service's start page."""
+    page = words(Client().get("/"))
+    assert "Onboard to the National Imaging Registry" in page
+    assert "Before you start" in page
+    assert "Your applications" not in page
 
 
 def test_sign_in_with_email_and_password(member):
@@ -66,8 +75,11 @@ def test_sign_in_redirects_only_to_this_site(member):
 def test_sign_out_needs_post_and_ends_the_session(client_member, member):
     assert client_member.get("/sign-out").status_code == 405
     response = client_member.post("/sign-out")
-    assert response["Location"] == "/sign-in"
-    assert client_member.get("/").status_code == 302
+    assert response["Location"] == "/signed-out"
+    landed = client_member.get("/signed-out")
+    assert "You have signed out" in words(landed)
+    assert "Sign in again" in words(landed)
+    assert client_member.get("/account").status_code == 302
     assert AuditEntry.objects.filter(action="user.sign_out", actor=member).exists()
 
 
@@ -103,7 +115,7 @@ def test_repeated_wrong_passwords_lock_the_email_address_for_a_while(member, out
     response = client.post("/sign-in", {"email": member.email.upper(), "password": PASSWORD})
     assert response.status_code == 400
     assert "too many times. Wait 15 minutes, then try again" in response.content.decode()
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
     # someone else is not affected
     assert (
@@ -124,3 +136,11 @@ def test_unknown_email_failures_are_audited_without_revealing_anything(db):
     entry = AuditEntry.objects.get(action="user.sign_in_failed")
     assert entry.after == {"email": "nobody@nowhere.example", "client": "127.0.0.1"}
     assert entry.actor is None
+
+
+def test_the_signed_out_page_does_not_say_so_to_someone_signed_in_again(client_member, member):
+    # Signed out in one tab, signed in again in another, then the first tab reloaded.
+    page = client_member.get("/signed-out")
+    assert page.status_code == 200
+    assert "You are signed in" in words(page)
+    assert "You have signed out" not in words(page)

@@ -156,7 +156,7 @@ def test_sign_in_with_a_code_holds_the_session_until_the_code_is_right(member):
     assert response["Location"] == "/two-factor/sign-in"
     # pending: not signed in, no page behind sign-in opens
     assert not is_signed_in(client)
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
     assert client.get("/two-factor").status_code == 302
     page = client.get("/two-factor/sign-in").content.decode()
     assert ENTER_CODE in page and "Use a recovery code instead" in page

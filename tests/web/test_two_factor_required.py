@@ -70,8 +70,9 @@ def the_account(kind, organisation):
 PROTECTED = {
     "reviewer": ("/review", "Applications to review"),
     "administrator": ("/administration", "Organisations"),
-    "is_staff": ("/", "Your applications"),
-    "is_superuser": ("/", "Your applications"),
+    # Not `/`, which is the start page to someone not signed in (issue 26).
+    "is_staff": ("/applications/start", "Which NIR integration scope are you onboarding for?"),
+    "is_superuser": ("/applications/start", "Which NIR integration scope are you onboarding for?"),
 }
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from applications.models import Application, Stage2Transition
 from questionnaire.definitions import current_definition
 from questionnaire.models import Answer, AnswerRevision, Response
-from workflow.dspt import DSPT_QUESTIONS
+from workflow.continuous.dspt import DSPT_QUESTIONS
 
 
 def application_with_dspt(

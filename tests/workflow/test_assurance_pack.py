@@ -25,7 +25,8 @@ from tests.answer_sets import SUPPLIER
 from tests.attestations.support import attest_all
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
-from workflow.assurance_pack import (
+from workflow.assurance_pack.audience import WITHHELD, Audience
+from workflow.assurance_pack.pack import (
     MANIFEST,
     SIGNATURE,
     PackMismatch,
@@ -34,7 +35,6 @@ from workflow.assurance_pack import (
     public_key_pem,
     verify_pack,
 )
-from workflow.pack_audience import WITHHELD, Audience
 
 KEY = Ed25519PrivateKey.generate()
 KEY_SETTING = base64.b64encode(KEY.private_bytes_raw()).decode()
@@ -344,7 +344,7 @@ def test_a_part_twice_in_the_zip_is_refused_whichever_copy_a_reader_would_open(a
 
 
 def test_a_part_larger_than_any_pack_holds_is_refused_unread(approved, monkeypatch):
-    from workflow import assurance_pack
+    from workflow.assurance_pack import pack as assurance_pack
 
     monkeypatch.setattr(assurance_pack, "MAX_PART_BYTES", 1000)
     with pytest.raises(PackMismatch, match="^summary.pdf is larger than"):
@@ -372,8 +372,8 @@ def test_the_summary_never_drops_a_character_silently(approved):
     a fallback font may draw) was left out without a trace, so the signed summary said
     something other than the answer. Each character is drawn or shown as ?, and the summary
     then says so and points to application.json."""
-    from workflow.assurance_pack import pack_data
-    from workflow.assurance_pdf import summary_pdf
+    from workflow.assurance_pack.pack import pack_data
+    from workflow.assurance_pack.pdf import summary_pdf
 
     data = pack_data(approved)
     data["answers"][5]["answer"] = ["Dr Ada 中文 Lovelace 😀 end", "tab\there"]
@@ -394,7 +394,7 @@ def test_the_audit_holds_who_answered_attested_and_submitted_and_no_internal_com
     from attestations.models import Attestation
     from audit.services import append_entry
     from questionnaire.models import Answer
-    from workflow.comments import review_comment_add
+    from workflow.decisions.comments import review_comment_add
 
     review_comment_add(
         application=approved, actor=reviewer, text="Internal words", visibility="internal"
@@ -428,7 +428,7 @@ def test_a_pause_after_approval_keeps_the_pack_and_names_the_approval_as_the_dec
     reviewer's concern): the pack was a 404 then. And lifting the hold moves Stage 2 back to
     approved: the pack then named whoever lifted it, when, as the decision."""
     from applications.states import Stage2State
-    from workflow.review import reviewer_hold_lift, reviewer_hold_raise
+    from workflow.decisions.review import reviewer_hold_lift, reviewer_hold_raise
 
     approval = approved.stage2_transitions.get(
         from_state=Stage2State.IN_REVIEW, to_state=Stage2State.APPROVED
@@ -463,7 +463,7 @@ def test_a_pause_after_approval_keeps_the_pack_and_names_the_approval_as_the_dec
 
 
 def test_the_summary_names_who_raised_a_hold_in_words_not_a_code(approved, reviewer):
-    from workflow.review import reviewer_hold_raise
+    from workflow.decisions.review import reviewer_hold_raise
 
     reviewer_hold_raise(
         application=approved,

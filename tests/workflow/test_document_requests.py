@@ -21,11 +21,21 @@ def submitted(applicant):
     return Application.objects.get()
 
 
-def send(client, url, note):
+def shown_version(client, url):
+    """The request's version a page's form posts back (the page as opened now)."""
+    page = client.get(url).content.decode()
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def send(client, url, note, version=None, name="cscr.pdf"):
     """Answer a request with a PDF and a note, as the applicant's form does."""
     from tests.evidence.files import PDF
 
-    return client.post(url, {"evidence": SimpleUploadedFile("cscr.pdf", PDF), "note": note})
+    if version is None:
+        version = shown_version(client, url)
+    return client.post(
+        url, {"evidence": SimpleUploadedFile(name, PDF), "note": note, "version": version}
+    )
 
 
 def ask(client, application, version=None, **fields):
@@ -54,7 +64,7 @@ def ask(client, application, version=None, **fields):
         ),
         ({"due-day": "31", "due-month": "2"}, "Due date must be a real date"),
         ({"due-year": "2025"}, "Due date must be today or in the future"),
-        ({"note": "x" * 2001}, "Note must be 2000 characters or less"),
+        ({"note": "x" * 2001}, "Note must be 2,000 characters or fewer"),
     ],
 )
 def test_a_request_needs_a_title_and_a_real_due_date(submitted, reviewer, fields, message):
@@ -67,7 +77,7 @@ def test_a_request_needs_a_title_and_a_real_due_date(submitted, reviewer, fields
 
 
 def test_from_request_to_answer_to_acceptance(
-    applicant, submitted, reviewer, outsider, monkeypatch
+    applicant, submitted, reviewer, outsider, monkeypatch, scanner
 ):
     desk = signed_in(reviewer)
     assert ask(desk, submitted).status_code == 302
@@ -95,21 +105,23 @@ def test_from_request_to_answer_to_acceptance(
     empty = applicant.client.post(url, {"note": "Attached"})
     assert empty.status_code == 400
     assert "Select a file" in empty.content.decode()
-    assert send(applicant.client, url, "Sent on 9 December").status_code == 302
+    version = shown_version(applicant.client, url)
+    assert send(applicant.client, url, "Sent on 9 December", version).status_code == 302
     request.refresh_from_db()
     assert request.status == "answered"
     # Answering twice (a double click) is refused, not applied twice.
-    again = send(applicant.client, url, "again")
+    again = send(applicant.client, url, "again", version)
     assert again.status_code == 400
     assert "This request has changed since you opened the page" in again.content.decode()
     request.refresh_from_db()
     assert request.response_note == "Sent on 9 December"
 
     review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
-    assert desk.post(review_url, {"action": "accept", "seen": "answered"}).status_code == 302
+    seen = shown_version(desk, review_url)
+    assert desk.post(review_url, {"action": "accept", "version": seen}).status_code == 302
     request.refresh_from_db()
     assert request.status == "accepted" and request.closed_by == reviewer
-    stale = desk.post(review_url, {"action": "withdraw", "seen": "answered"})
+    stale = desk.post(review_url, {"action": "withdraw", "version": seen})
     assert stale.status_code == 409
     assert "This request has changed since you opened the page" in stale.content.decode()
     assert [e.action for e in AuditEntry.objects.filter(action__startswith="document_request")] == [
@@ -139,11 +151,13 @@ def test_withdrawing_a_request_answered_since_the_page_loaded_is_refused(
     desk = signed_in(reviewer)
     ask(desk, submitted)
     request = DocumentRequest.objects.get()
+    review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
+    seen = shown_version(desk, review_url)
     # The reviewer's page showed it open; the organisation answers it meanwhile.
     send(applicant.client, f"{applicant.application_url}/documents/{request.pk}", "Emailed today")
-    review_url = f"/review/applications/{submitted.pk}/documents/{request.pk}"
-    stale = desk.post(review_url, {"action": "withdraw", "seen": "open"})
+    stale = desk.post(review_url, {"action": "withdraw", "version": seen})
     assert stale.status_code == 409
+    assert "This request has changed since you opened the page" in stale.content.decode()
     request.refresh_from_db()
     assert request.status == "answered" and request.response_note == "Emailed today"
 

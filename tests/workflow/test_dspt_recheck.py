@@ -15,8 +15,8 @@ from applications.states import Stage2State
 from audit.models import AuditEntry
 from notifications.models import Notification
 from tests.workflow.dspt_support import application_with_dspt
-from workflow import dspt_recheck as recheck_module
-from workflow.dspt_recheck import dspt_recheck
+from workflow.continuous import dspt_recheck as recheck_module
+from workflow.continuous.dspt_recheck import dspt_recheck
 from workflow.models import Hold, HoldOrigin, WarningSent
 
 # Published 15 June 2025: the first deadline on or after it is 30 June 2025, so (30 June being
@@ -299,7 +299,7 @@ def test_the_command_refuses_a_date_that_is_not_one(organisation):
 
 @pytest.mark.django_db
 def test_the_task_runs_the_recheck_for_the_day_it_is_given(organisation, member):
-    from workflow.dspt_recheck import dspt_recheck_task
+    from workflow.continuous.dspt_recheck import dspt_recheck_task
 
     application_with_dspt(organisation, member)
     result = dspt_recheck_task.enqueue("2026-07-01")

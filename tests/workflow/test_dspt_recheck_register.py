@@ -16,7 +16,7 @@ from tests.dspt_register.register_files import snapshot_of
 from tests.web.conftest import make_member
 from tests.workflow.dspt_support import application_with_dspt
 from tests.workflow.test_dspt_update import approved, update  # noqa: F401 - fixture
-from workflow.dspt_recheck import REGISTER_HOLD_LIFTED, dspt_recheck
+from workflow.continuous.dspt_recheck import REGISTER_HOLD_LIFTED, dspt_recheck
 from workflow.models import Hold, HoldOrigin
 
 TODAY = date(2026, 11, 27)

@@ -14,8 +14,8 @@ from tests.dspt_register.register_files import snapshot_of
 from tests.visible import texts, words
 from tests.web.conftest import make_member, signed_in
 from tests.workflow.dspt_support import application_with_dspt
-from workflow.dspt import dspt_standing_of
-from workflow.dspt_register_check import RegisterOutcome, register_check_of
+from workflow.continuous.dspt import dspt_standing_of
+from workflow.continuous.dspt_register_check import RegisterOutcome, register_check_of
 
 TODAY = date(2026, 11, 27)
 
@@ -134,7 +134,7 @@ def test_the_reviewer_filters_the_queue_on_the_outcome_and_on_the_flag(world, re
 def test_the_reviewer_sees_both_values_and_the_flag(world, reviewer, tmp_path, fixed_today):
     snapshot_of(tmp_path, REGISTER, taken_on=date(2026, 11, 1))
     client = signed_in(reviewer)
-    page = client.get(f"/review/applications/{world['RHI'].pk}")
+    page = client.get(f"/review/applications/{world['RHI'].pk}/evidence")
     assert texts(page, "nhsuk-card--warning") == [
         "Important: Declared DSPT status is higher than the register's\n"
         "Declared in the application: Standards Exceeded, published 1 May 2026.\n"
@@ -142,7 +142,7 @@ def test_the_reviewer_sees_both_values_and_the_flag(world, reviewer, tmp_path, f
     ]
     assert "As published on 1 November 2026" in words(page)
 
-    page = words(client.get(f"/review/applications/{world['RNI'].pk}"))
+    page = words(client.get(f"/review/applications/{world['RNI'].pk}/evidence"))
     assert "Verified" in page and "higher than the register" not in page
 
 
@@ -164,6 +164,8 @@ def test_the_applicant_is_told_when_there_is_no_snapshot(world, fixed_today):
     application = world["RNI"]
     page = words(signed_in(application.created_by).get(f"/applications/{application.pk}"))
     assert "NHS England has not imported the DSPT register yet" in page
+    assert "DSPT register check Not checked yet" in page
+    assert "snapshot" not in page.lower()
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from tests.answer_sets import SUPPLIER
 from tests.attestations.support import attest_all
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
-from workflow.dspt_recheck import dspt_recheck
+from workflow.continuous.dspt_recheck import dspt_recheck
 from workflow.models import Hold, HoldOrigin, Submission
 
 # SUPPLIER's publication, 15 September 2026, lapses on 30 June 2028.
@@ -114,7 +114,8 @@ def test_a_current_publication_at_standards_met_lifts_the_recheck_hold(applicant
     }
     assert entry.before["s_dspt_published"] == {"value": "2026-09-15"}
     # NHS England sees the change and the DSPT as it is today.
-    review_page = signed_in(reviewer).get(f"/review/applications/{lapsed.pk}").content.decode()
+    review_page = signed_in(reviewer).get(f"/review/applications/{lapsed.pk}/evidence")
+    review_page = review_page.content.decode()
     assert "DSPT updated since the last submission" in review_page
     assert "20 June 2028" in review_page
     assert "Standards Exceeded" in review_page

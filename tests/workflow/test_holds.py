@@ -5,11 +5,13 @@ import pytest
 from applications.models import Application
 from applications.states import Stage2State
 from audit.models import AuditEntry
+from questionnaire.engine.rules import Evaluation
 from questionnaire.models import Answer
 from tests.answer_sets import SUPPLIER
-from workflow.holds import HoldNotLiftable, hold_lift, hold_raise
+from tests.visible import words
 from workflow.models import Hold, HoldOrigin
 from workflow.services import AnswerNotEditable, answer_save
+from workflow.state_machine.holds import HoldNotLiftable, hold_lift, hold_raise
 
 LAPSED = {"answer-day": "1", "answer-month": "5", "answer-year": "2025"}
 CURRENT = {"answer-day": "15", "answer-month": "9", "answer-year": "2026"}
@@ -106,8 +108,10 @@ def test_a_hold_never_makes_a_submitted_applications_answers_editable(applicant,
     response = applicant.client.post(
         applicant.question_url("s_isms"), {"version": isms.version, "answer": "no"}
     )
-    assert response.status_code == 302
-    assert response["Location"].endswith("/check-answers")
+    assert response.status_code == 409
+    assert "Your onboarding is paused. You have sent your answers to NHS England." in words(
+        response
+    )
     isms.refresh_from_db()
     assert isms.value == {"value": "yes"}
     application.refresh_from_db()
@@ -152,7 +156,7 @@ def test_one_open_hold_per_rule(applicant):
 
 
 def test_every_page_of_the_application_shows_each_open_hold(applicant, reviewer):
-    from workflow.documents import document_request_create
+    from workflow.decisions.documents import document_request_create
 
     applicant.answer_all(SUPPLIER)
     applicant.submit()
@@ -184,3 +188,117 @@ def test_every_page_of_the_application_shows_each_open_hold(applicant, reviewer)
         assert "Onboarding is paused" in body, url
         assert "We are checking your ISMS certificate." in body, url
         assert "NHS England will lift this hold" in body, url
+
+
+# The service itself, without pages: `make mutation MODULE=workflow/state_machine/holds.py`
+# (docs/testing.md).
+
+
+@pytest.fixture
+def draft(organisation, member):
+    return Application.objects.create(
+        organisation=organisation, scope="both", role="supplier", created_by=member
+    )
+
+
+def fresh(application):
+    """The application as the database gives it back, its state a plain string."""
+    return Application.objects.get(pk=application.pk)
+
+
+def state_and_version(application):
+    application.refresh_from_db()
+    return application.stage2_state, application.stage2_version
+
+
+@pytest.mark.parametrize("origin", [HoldOrigin.DSPT_RECHECK, HoldOrigin.CERTIFICATE])
+def test_the_service_raises_and_lifts_its_own_holds(draft, reviewer, origin):
+    """The DSPT re-check and certificate expiry raise and lift their holds with no person as the
+    actor (only a reviewer's hold needs a reviewer). Each raise and lift changes the version
+    once: a pause or a resume, or a touch while another hold stays open."""
+    own = hold_raise(application=fresh(draft), origin=origin, reason="Expired", actor=None)
+    assert state_and_version(draft) == (Stage2State.PAUSED, 1)
+    theirs = reviewer_hold(draft, reviewer)
+    assert state_and_version(draft) == (Stage2State.PAUSED, 2)
+
+    own = Hold.objects.get(pk=own.pk)  # its origin a plain string, as the service reads it
+    own.application = fresh(draft)
+    hold_lift(hold=own, actor=None, reason="Renewed")
+    assert state_and_version(draft) == (Stage2State.PAUSED, 3)
+    lift(Hold.objects.get(pk=theirs.pk), reviewer)
+    assert state_and_version(draft) == (Stage2State.DRAFT, 4)
+    assert not Hold.objects.filter(lifted_at__isnull=True).exists()
+
+
+def test_a_rules_hold_is_never_lifted_by_hand(draft, reviewer):
+    hold = hold_raise(
+        application=fresh(draft), origin=HoldOrigin.RULE, reason="Lapsed", actor=None, rule_id="r"
+    )
+    hold = Hold.objects.get(pk=hold.pk)  # its origin a plain string, as the pages read it
+    hold.application = fresh(draft)
+    with pytest.raises(HoldNotLiftable, match="rule"):
+        hold_lift(hold=hold, actor=reviewer, reason="No")
+    assert Hold.objects.get(pk=hold.pk).is_open
+    assert state_and_version(draft) == (Stage2State.PAUSED, 1)
+
+
+def test_a_reviewers_hold_read_back_is_still_a_reviewers(draft, member, reviewer):
+    """The origin as a form or the database gives it ("reviewer"), not the enum member."""
+    with pytest.raises(PermissionError):
+        hold_raise(application=fresh(draft), origin="reviewer", reason="No", actor=member)
+    hold = hold_raise(application=fresh(draft), origin="reviewer", reason="Yes", actor=reviewer)
+    hold = Hold.objects.get(pk=hold.pk)
+    hold.application = fresh(draft)
+    with pytest.raises(HoldNotLiftable, match="reviewers"):
+        hold_lift(hold=hold, actor=member, reason="No")
+    assert Hold.objects.get(pk=hold.pk).is_open
+
+
+def test_the_audit_names_the_rule_or_the_origin(draft, reviewer, definition):
+    from workflow.state_machine.holds import holds_sync_rules
+
+    rule = next(rule for rule in definition.rules if rule.outcome == "pause")
+    holds_sync_rules(application=fresh(draft), evaluation=Evaluation(pauses=[rule]), actor=reviewer)
+    held = Hold.objects.get()
+    assert (held.rule_id, held.reason, held.action) == (rule.id, rule.reason, rule.action)
+    holds_sync_rules(application=fresh(draft), evaluation=Evaluation(), actor=reviewer)
+    hold = reviewer_hold(draft, reviewer)
+    lift(Hold.objects.get(pk=hold.pk), reviewer)
+    subjects = list(
+        AuditEntry.objects.filter(action__startswith="hold.")
+        .order_by("sequence")
+        .values_list("action", "subject")
+    )
+    assert subjects == [
+        ("hold.raise", rule.id),
+        ("hold.lift", rule.id),
+        ("hold.raise", "reviewer"),
+        ("hold.lift", "reviewer"),
+    ]
+
+
+NOT_PAUSED = [state for state in Stage2State.values if state != Stage2State.PAUSED]
+
+
+def test_nothing_to_resume_when_not_paused(draft):
+    from workflow.state_machine.holds import stage2_resume_if_clear
+
+    for state in NOT_PAUSED:
+        Application.objects.filter(pk=draft.pk).update(stage2_state=state, stage2_version=5)
+        assert stage2_resume_if_clear(application=fresh(draft), actor=None) is False, state
+        assert state_and_version(draft) == (state, 5)
+    assert not draft.stage2_transitions.exists()
+
+
+def test_answers_that_pause_nothing_read_no_holds_when_not_paused(
+    draft, member, django_assert_num_queries
+):
+    """Issue 12: most answers pause nothing, and then no hold is read (there can be none open
+    while Stage 2 is not paused)."""
+    from workflow.state_machine.holds import holds_sync_rules
+
+    for state in NOT_PAUSED:
+        Application.objects.filter(pk=draft.pk).update(stage2_state=state)
+        application = fresh(draft)
+        with django_assert_num_queries(0):
+            holds_sync_rules(application=application, evaluation=Evaluation(), actor=member)

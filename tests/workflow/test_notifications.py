@@ -66,7 +66,7 @@ def test_everyone_hears_of_what_concerns_them(
     assert sent("review started") == members
     assert sent("changes requested") == members
     changes = next(m for m in mail.outbox if "changes requested" in m.subject)
-    assert "asked you to change 1 answer(s)" in changes.body
+    assert "asked you to change 1 answer." in changes.body
     assert f"https://nir.example.nhs.uk/applications/{application.pk}" in changes.body
 
     mail.outbox.clear()
@@ -144,7 +144,7 @@ def test_a_decision_that_rolls_back_sends_nothing(
 ):
     """The email is queued inside the decision's transaction: when something after it fails,
     the decision and its email go together."""
-    from workflow import review
+    from workflow.decisions import review
 
     applicant.answer_all(SUPPLIER)
     applicant.submit()

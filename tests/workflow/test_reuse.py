@@ -20,7 +20,7 @@ from tests.answer_sets import CONTROLLER, SUPPLIER
 from tests.conftest import DEFINITION_PATH
 from tests.visible import texts, words
 from tests.web.conftest import Applicant, errors_on, signed_in
-from workflow import reuse
+from workflow.applicant import reuse
 
 
 def text_of(response):
@@ -84,6 +84,9 @@ def test_the_start_asks_and_copies_every_answer_marked_with_where_it_came_from(
     mark = f"Copied from {source.reference}, answered on {answered_on}"
     question = text_of(applicant.client.get(applicant.question_url("s_cso")))
     assert mark in question
+    # Question 6 names the CSO (ADR 0046): the copy is confirmed by recording her.
+    assert "Record each person it names below to confirm it." in question
+    question = text_of(applicant.client.get(applicant.question_url("s_isms")))
     assert "Confirm and continue" in question
     assert mark in text_of(applicant.client.get(applicant.stage2))
     check = text_of(applicant.client.get(f"{applicant.stage2}/check-answers"))
@@ -233,12 +236,10 @@ def second_version(settings, tmp_path):
     def switch():
         settings.QUESTIONNAIRE_DIR = tmp_path
         settings.QUESTIONNAIRE_CURRENT = "stage2-v2.yaml"
-        definitions.load_all.cache_clear()
-        definitions.current_definition.cache_clear()
+        definitions.cache_clear()
 
     yield switch
-    definitions.load_all.cache_clear()
-    definitions.current_definition.cache_clear()
+    definitions.cache_clear()
 
 
 def test_a_question_whose_wording_changed_is_not_copied_but_asked_again(
@@ -246,8 +247,7 @@ def test_a_question_whose_wording_changed_is_not_copied_but_asked_again(
 ):
     settings.QUESTIONNAIRE_DIR = tmp_path
     shutil.copy(DEFINITION_PATH, tmp_path / "stage2-v1.yaml")
-    definitions.load_all.cache_clear()
-    definitions.current_definition.cache_clear()
+    definitions.cache_clear()
     _, source = submitted(client_member)
     second_version()
     applicant = start_from(client_member, source)
@@ -347,3 +347,25 @@ def test_a_non_product_question_never_asks(client_member, fixed_today):
     response = one.answer("s_cso", {"answer": "Someone else, GMC 1"})
     assert "/share" not in response["Location"]
     assert re.search(r"/questions/s_medical_device$", response["Location"])
+
+
+def test_a_copied_answer_naming_the_cso_is_confirmed_by_recording_her(client_member, first):
+    """Question 6 names the CSO (ADR 0046): its page shows where a copied answer came from, and
+    recording her there confirms it, as the answer that names her."""
+    _, source = first
+    applicant = start_from(client_member, source)
+    url = applicant.question_url("s_cso")
+    page = text_of(applicant.client.get(url))
+    assert f"Copied from {source.reference}" in page
+    assert "Your answer so far: Dr Ada Lovelace, GMC 1234567" in page
+    person = {
+        "action": "add",
+        "full_name": "Dr Ada Lovelace",
+        "job_title": "Clinical Safety Officer",
+        "email": "ada.lovelace@southern.example",
+        "professional_body": "General Medical Council",
+        "registration_number": "1234567",
+    }
+    assert applicant.client.post(url, person).status_code == 302
+    assert "s_cso" not in copied_ids(applicant)
+    assert "Copied from" not in text_of(applicant.client.get(url))

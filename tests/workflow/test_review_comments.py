@@ -18,7 +18,7 @@ from tests.attestations.support import attest_all
 from tests.web.conftest import errors_on, signed_in
 from tests.web.test_application_page import text_of
 from tests.workflow.test_review_cycle import Reviewer
-from workflow.comments import review_comment_add, review_comments_visible_to
+from workflow.decisions.comments import review_comment_add, review_comments_visible_to
 from workflow.models import ReviewComment, Submission
 
 INTERNAL = "Internal: their CSO looked unsure on the call"
@@ -66,7 +66,7 @@ def test_the_applicant_sees_only_the_comment_meant_for_them(
         assert added["Location"].endswith("#comments")
         assert comment(desk, FOR_APPLICANT, "applicant").status_code == 302
 
-    review_page = text_of(desk.page().content.decode())
+    review_page = text_of(desk.page("comments").content.decode())
     assert f"reviewer@england.example Internal {INTERNAL}" in review_page
     assert f"reviewer@england.example For the applicant {FOR_APPLICANT}" in review_page
 
@@ -120,7 +120,7 @@ def test_each_comment_is_audited_without_its_words(submitted, reviewer):
         ("   ", "applicant", ["Enter a comment"]),
         ("A note", "", ["Select who can see the comment"]),
         ("A note", "everyone", ["Select who can see the comment"]),
-        ("x" * 2001, "internal", ["Comment must be 2000 characters or less"]),
+        ("x" * 2001, "internal", ["Comment must be 2,000 characters or fewer"]),
         ("", "", ["Enter a comment", "Select who can see the comment"]),
     ],
 )

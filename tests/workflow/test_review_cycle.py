@@ -10,6 +10,7 @@ from audit.models import AuditEntry
 from questionnaire.models import Answer
 from tests.answer_sets import CONTROLLER, SUPPLIER
 from tests.attestations.support import attest_all
+from tests.visible import words
 from tests.web.conftest import signed_in
 from workflow.models import ChangeRequest, ReviewerAssignment, StageCompletion
 
@@ -25,8 +26,10 @@ class Reviewer:
         self.url = f"/review/applications/{application.pk}"
         self.application_id = application.pk
 
-    def page(self):
-        return self.client.get(self.url)
+    def page(self, section=""):
+        """The overview, or one section of the application ("answers", "evidence", "people",
+        "holds", "comments", "timeline")."""
+        return self.client.get(f"{self.url}/{section}" if section else self.url)
 
     def post(self, path, data=None, version=None):
         """POST a decision with the version its own page (or else the application page) shows,
@@ -99,10 +102,12 @@ def test_submit_review_request_changes_resubmit_diff_approve_stage3(
     # Only those two answers can be edited; the rest are read-only.
     isms = Answer.objects.get(question_id="s_isms")
     refused = applicant.answer("s_isms", {"answer": "no"})
-    assert refused.status_code == 302 and refused["Location"].endswith("/check-answers")
+    assert refused.status_code == 409
+    assert "NHS England has asked you to change other answers, not this one." in words(refused)
     isms.refresh_from_db()
     assert isms.value == {"value": "yes"}
-    assert applicant.client.get(applicant.question_url("s_isms")).status_code == 302
+    shown = applicant.client.get(applicant.question_url("s_isms"))
+    assert shown.status_code == 200 and "You cannot change this answer now" in words(shown)
 
     assert (
         applicant.answer("s_cso", {"answer": "Dr Ada Lovelace, GMC 1234567, UKCSO 42"}).status_code
@@ -121,7 +126,7 @@ def test_submit_review_request_changes_resubmit_diff_approve_stage3(
     assert change_request.resubmission.number == 2
 
     # The reviewer sees what changed, old and new, with the comment that asked for it.
-    page = desk.page().content.decode()
+    page = desk.page("answers").content.decode()
     assert "What changed since the last submission" in page
     assert "Dr Ada Lovelace, GMC 1234567, UKCSO 42" in page
     assert "Class IIa" in page and "Class IIb" in page
@@ -134,7 +139,12 @@ def test_submit_review_request_changes_resubmit_diff_approve_stage3(
     assert application.stage2_state == Stage2State.APPROVED
     detail = applicant.client.get(applicant.application_url).content.decode()
     stage3 = detail.split("3. Home Community ID integration")[1].split("4. Technical")[0]
-    assert "In progress" in stage3
+    assert "Open" in stage3
+    # Stages 4 and 5 have not started, and say what they wait for (issue 25).
+    stage4 = detail.split("4. Technical conformance")[1].split("</li>")[0]
+    assert "Not started" in stage4 and "Starts when stage 3 is complete." in stage4
+    assert "Cannot start yet" not in detail
+    assert "Stage 3 cannot start until NHS England has approved stage 2" not in detail
     assert [t for t in application.stage2_transitions.values_list("to_state", flat=True)] == [
         "submitted",
         "in_review",
@@ -151,6 +161,12 @@ def test_submit_review_request_changes_resubmit_diff_approve_stage3(
     )
     assert desk.post("/stages/4/complete", {"note": "Conformance tests passed"}).status_code == 302
     assert list(StageCompletion.objects.values_list("stage", flat=True)) == [3, 4]
+    # Stage 5 can start, and says it has not (issue 25: nothing "In progress" with nothing to do).
+    detail = applicant.client.get(applicant.application_url).content.decode()
+    stage5 = detail.split("5. Legal agreement")[1]
+    assert (
+        "Not started" in stage5.split("</li>")[0] and "In progress" not in stage5.split("</li>")[0]
+    )
     for action in ("review.assign", "review.request_changes", "stage.complete"):
         assert AuditEntry.objects.filter(action=action).exists(), action
 
@@ -186,7 +202,7 @@ def test_another_reviewer_takes_over_and_it_is_recorded(submitted_supplier, revi
     assert submitted_supplier.stage2_reviewer == other
     takeover = ReviewerAssignment.objects.latest("at")
     assert (takeover.reviewer, takeover.previous_reviewer) == (other, reviewer)
-    assert "Review taken over" in desk.page().content.decode()
+    assert "Review taken over" in desk.page("timeline").content.decode()
 
 
 def test_approval_is_refused_while_a_hold_is_open_and_says_why(submitted_supplier, reviewer):

@@ -12,6 +12,7 @@ from applications.models import Application
 from tests.answer_sets import SUPPLIER
 from tests.attestations.support import attest_all
 from tests.conftest import PASSWORD
+from tests.visible import texts, words
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
 
@@ -65,7 +66,13 @@ def test_an_approved_application_on_hold_cannot_be_withdrawn(applicant, submitte
         "Withdraw application"
         not in applicant.client.get(applicant.application_url).content.decode()
     )
-    applicant.client.post(f"{applicant.application_url}/withdraw", {"reason": "x"})
+    page = applicant.client.get(f"{applicant.application_url}/withdraw")
+    shown = words(page)
+    assert f"You cannot withdraw application {submitted.reference}" in shown
+    assert "NHS England has approved stage 2" in shown
+    assert "Withdraw application" not in shown and 'name="reason"' not in page.content.decode()
+    refused = applicant.client.post(f"{applicant.application_url}/withdraw", {"reason": "x"})
+    assert refused.status_code == 400
     submitted.refresh_from_db()
     assert submitted.stage2_state == "paused"
     detail = applicant.client.get(applicant.application_url).content.decode()
@@ -113,13 +120,13 @@ def test_limits_on_what_a_reviewer_writes(submitted, reviewer):
     too_long = desk.post("/request-changes", {"comment-s_cso": "x" * 2001, "comment-s_isms": "ok"})
     assert too_long.status_code == 400
     body = too_long.content.decode()
-    assert "Comment on question 6 must be 2000 characters or less" in body
+    assert "Comment on question 6 must be 2,000 characters or fewer" in body
     assert 'href="#comment-s_cso"' in body
     desk.post("/holds/new", {"reason": "Checking"})
     hold = submitted.holds.get()
     long_lift = desk.post(f"/holds/{hold.pk}/lift", {"reason": "y" * 2001})
     assert long_lift.status_code == 400
-    assert "Reason must be 2000 characters or less" in long_lift.content.decode()
+    assert "Reason must be 2,000 characters or fewer" in long_lift.content.decode()
     hold.refresh_from_db()
     assert hold.is_open
 
@@ -131,7 +138,7 @@ def test_the_reviewer_reads_what_was_submitted_while_changes_are_made(
     desk.post("/start")
     desk.post("/request-changes", {"comment-s_cso": "Add the registration body."})
     applicant.answer("s_cso", {"answer": "A DRAFT NOBODY SUBMITTED"})
-    page = desk.page().content.decode()
+    page = desk.page("answers").content.decode()
     assert "A DRAFT NOBODY SUBMITTED" not in page
     assert "Dr Ada Lovelace, GMC 1234567" in page
     assert "The organisation is changing the answers you asked about" in page
@@ -157,9 +164,24 @@ def test_the_reviewer_reads_the_declaration_the_sender_accepted_in_its_words(
     from workflow.models import Submission
 
     snapshot = Submission.objects.get(application=submitted).snapshot
-    page = signed_in(reviewer).get(f"/review/applications/{submitted.pk}").content.decode()
-    assert "<h3>Declaration</h3>" in page
+    page = signed_in(reviewer).get(f"/review/applications/{submitted.pk}/answers")
+    page = page.content.decode()
     assert not member.full_name  # the sender has not given a name: the address alone says who
-    assert f"Accepted and sent by {member.email} on" in page
+    assert f"Declaration: accepted and sent by {member.email} on" in page
     assert escape(snapshot["declaration"]["text"]) in page
     assert "authorised" in snapshot["declaration"]["text"]
+
+
+def test_pausing_is_confirmed_in_the_important_banner_not_as_a_success(submitted, reviewer):
+    desk = Reviewer(signed_in(reviewer), submitted)
+    desk.post("/start")
+    paused = desk.post("/holds/new", {"reason": "Checking"})
+    page = desk.client.get(paused["Location"])
+    banners = texts(page, "nhsuk-notification-banner")
+    assert any(b.startswith("Important\nOnboarding is paused") for b in banners), banners
+    assert not any(b.startswith("Success") for b in banners), banners
+    # A decision that is a success for the reviewer still says so.
+    hold = submitted.holds.get()
+    lifted = desk.post(f"/holds/{hold.pk}/lift", {"reason": "Checked"})
+    banners = texts(desk.client.get(lifted["Location"]), "nhsuk-notification-banner")
+    assert any(b.startswith("Success\nThe hold is lifted") for b in banners), banners

@@ -15,7 +15,7 @@ from applications.models import Application
 from attestations.models import Attestation
 from tests.answer_sets import SUPPLIER
 from tests.conftest import PASSWORD
-from tests.visible import row, rows, texts
+from tests.visible import row, texts
 from tests.web.conftest import signed_in
 from tests.workflow.test_review_cycle import Reviewer
 from workflow.models import DocumentRequest
@@ -49,10 +49,11 @@ def test_the_reviewer_reads_their_comment_and_the_old_and_new_answer_in_the_diff
     assert applicant.answer("s_cso", {"answer": after}).status_code == 302
     assert applicant.submit().status_code == 302
 
-    page = desk.page()
-    assert rows(page, "Your comment") == [typed("Comment")]
-    assert row(page, "Before") == before
-    assert row(page, "Now") == after
+    # Shown in the changed answer's row: the answer now, what it was, and the comment.
+    page = desk.page("answers")
+    assert texts(page, "app-change-comment") == [typed("Comment")]
+    assert texts(page, "app-change-before") == [before]
+    assert texts(page, "app-change-now") == [after]
 
 
 def test_check_answers_shows_each_typed_answer_as_typed(applicant):
@@ -90,8 +91,11 @@ def test_the_applicant_reads_what_nhs_england_asked_for_and_nhs_england_the_answ
     from tests.evidence.files import PDF
 
     answer = typed("Sent on 9 December")
+    shown = applicant.client.get(theirs).content.decode()
+    version = re.search(r'name="version" value="(\d+)"', shown).group(1)
     sent = applicant.client.post(
-        theirs, {"evidence": SimpleUploadedFile("cscr.pdf", PDF), "note": answer}
+        theirs,
+        {"evidence": SimpleUploadedFile("cscr.pdf", PDF), "note": answer, "version": version},
     )
     assert sent.status_code == 302
     applicants_page = applicant.client.get(theirs)
@@ -99,7 +103,7 @@ def test_the_applicant_reads_what_nhs_england_asked_for_and_nhs_england_the_answ
     assert row(applicants_page, "Your answer") == answer
     reviewers_page = desk.get(ours)
     assert row(reviewers_page, "What you asked for") == asked
-    assert row(reviewers_page, "The organisation's answer") == answer
+    assert row(reviewers_page, "The organisation's note") == answer
 
 
 def test_the_lift_hold_page_shows_the_holds_reason_as_typed(submitted, reviewer):
@@ -130,17 +134,17 @@ def test_the_attestation_page_shows_the_question_and_the_decline_reason_as_typed
     assert ask(applicant, KeyPerson.objects.get()).status_code == 302
     attestation = Attestation.objects.get()
     ada = signed_in(User.objects.create_user("ada.lovelace@northern.example", PASSWORD))
-    page = ada.get(f"/attestations/{attestation.pk}")
+    respond = f"/attestations/requests/{attestation.request_id}"
+    page = ada.get(respond)
     assert row(page, "Question") == attestation.question_wording
     assert row(page, "Answer") == "Yes, I confirm"
 
     reason = typed("The hazard log has not been reviewed")
-    declined = ada.post(
-        f"/attestations/{attestation.pk}", {"response": "decline", "reason": reason}
-    )
+    pk = attestation.pk
+    declined = ada.post(respond, {f"response-{pk}": "decline", f"reason-{pk}": reason})
     assert declined.status_code == 302
-    page = ada.get(f"/attestations/{attestation.pk}")
-    assert texts(page, "nhsuk-inset-text")[0] == f"Information: {reason}"
+    page = ada.get(respond)
+    assert texts(page, "nhsuk-inset-text")[1] == f"Information: {reason}"
     assert row(page, "Question") == attestation.question_wording
 
 
@@ -161,8 +165,8 @@ def test_a_comment_that_looks_like_a_link_is_shown_as_typed_not_made_a_link(
     desk.post("/request-changes", {"comment-s_cso": '<a href="/x">here</a>'})
     applicant.answer("s_cso", {"answer": "Dr Ada Lovelace, GMC 1234567, UKCSO 42"})
     applicant.submit()
-    page = desk.page()
-    assert row(page, "Your comment") == '<a href="/x">here</a>'
+    page = desk.page("answers")
+    assert texts(page, "app-change-comment") == ['<a href="/x">here</a>']
     assert 'href="/x"' not in page.content.decode()
 
 
@@ -176,8 +180,9 @@ def test_the_timeline_names_each_question_asked_about_in_words_not_its_id(
         "/request-changes",
         {"comment-s_cso": comment, "comment-s_medical_device": "Confirm the class."},
     )
-    entries = texts(desk.page(), "app-timeline-entry")
-    entry = next(t for t in entries if t.startswith("Changes requested\n"))
+    decisions = desk.client.get(f"{desk.url}/timeline?kind=decisions")
+    entries = texts(decisions, "app-timeline-entry")
+    entry = next(t for t in entries if t.startswith("Asked for changes to 2 answers\n"))
     assert entry.endswith(
         f"Question 6: Clinical Safety Officer – {comment}\n"
         "Question 7: Medical device – Confirm the class."

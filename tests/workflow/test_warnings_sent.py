@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
+from workflow.continuous.warnings import warning_claim, warnings_sent
 from workflow.models import WarningSent
-from workflow.warnings import warning_claim, warnings_sent
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Working days skip weekends and England and Wales bank holidays (workflow/working_days.py)."""
+"""Working days skip weekends and England and Wales bank holidays
+(workflow/decisions/working_days.py)."""
 
 from datetime import date, timedelta
 
@@ -6,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.working_days import (
+from workflow.decisions.working_days import (
     add_working_days,
     bank_holidays,
     is_working_day,

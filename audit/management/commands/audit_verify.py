@@ -1,14 +1,17 @@
 """Check the audit log's hash chain against the signed checkpoints (for cron): exit 0 when
 intact, non-zero naming the first entry that was changed, moved, removed or rewritten, and any
-checkpoint that does not verify."""
+checkpoint that does not verify. Each run's result is kept (accounts.models.ChainCheck, ADR 0039)
+for the administration home."""
 
 from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.models import ChainCheck
 from audit.management.public_keys import public_key_option_add, public_keys_given
 from audit.verify import verify_chain
+from operations.runs import Job, job_run_record
 
 
 class Command(BaseCommand):
@@ -41,6 +44,15 @@ class Command(BaseCommand):
             public_keys=keys,
             max_checkpoint_age=timedelta(hours=age) if age is not None else None,
         )
+        # What it found, for the administration home (ADR 0039); that the job ran, with the
+        # other daily jobs, for the metrics (ADR 0040).
+        ChainCheck.objects.create(
+            intact=report.intact,
+            entries=report.entries,
+            head=report.head,
+            problems="\n".join(report.problems),
+        )
+        job_run_record(Job.AUDIT_VERIFY, succeeded=report.intact)
         if not report.intact:
             raise CommandError("\n".join(report.problems))
         if report.checkpoints:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workflow.certificates import certificate_check
+from workflow.continuous.certificates import certificate_check
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from questionnaire import definitions
-from workflow.dspt_recheck import dspt_recheck
+from workflow.continuous.dspt_recheck import dspt_recheck
 
 
 def _day(text: str) -> date:

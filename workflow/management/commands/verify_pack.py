@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.signing import PackKeyError
-from workflow.assurance_pack import (
+from workflow.assurance_pack.pack import (
     PackMismatch,
     load_public_key,
     signing_key,
