@@ -10,6 +10,8 @@ a test can sign the same person in again at once (two or three times within 30 s
 
 from __future__ import annotations
 
+import time
+
 from django.utils import timezone
 
 from two_factor import totp
@@ -18,27 +20,35 @@ from two_factor import totp
 def give_authenticator(user) -> str:
     """Set up an authenticator app for `user` through two_factor.services (audited, with
     recovery codes) and return its secret."""
-    from two_factor.services import NewRecoveryCodes, authenticator_enrol
-
-    secret = totp.secret_new()
-    # Confirmed with the previous step's code (within the drift), leaving this step's and the
-    # next one's for the test to sign in with.
-    code = totp.code_at(secret, totp.current_step(timezone.now()) - totp.DRIFT_STEPS)
-    result = authenticator_enrol(user=user, secret=secret, code=code, client="test")
-    assert isinstance(result, NewRecoveryCodes), result
-    return secret
+    return give_authenticator_with_recovery_codes(user)[0]
 
 
 def give_authenticator_with_recovery_codes(user) -> tuple[str, list[str]]:
     from two_factor.services import NewRecoveryCodes, authenticator_enrol
 
     secret = totp.secret_new()
-    # Confirmed with the previous step's code (within the drift), leaving this step's and the
-    # next one's for the test to sign in with.
+    # Confirmed with the previous step's code (within the drift), leaving this step's and the next
+    # one's for the test to sign in with; not in a step's last 5 seconds, as one taken then was
+    # out of the drift by the time the service checked it under load, and refused as wrong.
+    now = timezone.now()
+    seconds_left = totp.INTERVAL_SECONDS - now.timestamp() % totp.INTERVAL_SECONDS
+    if seconds_left < 5:
+        time.sleep(seconds_left + 0.1)
     code = totp.code_at(secret, totp.current_step(timezone.now()) - totp.DRIFT_STEPS)
     result = authenticator_enrol(user=user, secret=secret, code=code, client="test")
     assert isinstance(result, NewRecoveryCodes), result
     return secret, result.codes
+
+
+def _earliest_code(secret: str, *, after_step: int | None = None) -> str:
+    now = timezone.now()
+    now_step = totp.current_step(now)
+    seconds_left = totp.INTERVAL_SECONDS - now.timestamp() % totp.INTERVAL_SECONDS
+    first = now_step - totp.DRIFT_STEPS if seconds_left > 10 else now_step
+    for step in range(first, now_step + totp.DRIFT_STEPS + 1):
+        if after_step is None or step > after_step:
+            return totp.code_at(secret, step)
+    raise AssertionError("every code within the drift is used: wait 30 seconds")
 
 
 def fresh_code(secret: str) -> str:
@@ -46,16 +56,10 @@ def fresh_code(secret: str) -> str:
     request that sends it is checked: the step before this one only while this one has more
     than 10 seconds to run, since a step ending in between put it out of the drift (a test
     that failed now and then under load with the code refused)."""
-    now = timezone.now()
-    now_step = totp.current_step(now)
     authenticator = _authenticator_with(secret)
-    last_used = authenticator.last_used_step if authenticator else None
-    seconds_left = totp.INTERVAL_SECONDS - now.timestamp() % totp.INTERVAL_SECONDS
-    first = now_step - totp.DRIFT_STEPS if seconds_left > 10 else now_step
-    for step in range(first, now_step + totp.DRIFT_STEPS + 1):
-        if last_used is None or step > last_used:
-            return totp.code_at(secret, step)
-    raise AssertionError("every code within the drift is used: wait 30 seconds")
+    return _earliest_code(
+        secret, after_step=authenticator.last_used_step if authenticator else None
+    )
 
 
 def secret_of(email: str) -> str:
