@@ -105,10 +105,12 @@ backup: python-deps ## Back up the database (pg_dump) and the evidence storage, 
 
 # Without CLAMD_ADDRESS the tests start their own clamd (scripts/clamd-test) for the session.
 # pytest-xdist runs the suite in TEST_WORKERS processes (one per core by default), a test file
-# at a time per process; each has its own test database, browser and live server.
+# at a time per process; each has its own test database, browser and live server. PYTEST_ARGS
+# is passed on, e.g. PYTEST_ARGS='-m "not system"' (CI's SQLite run: the browser runs once, on
+# PostgreSQL).
 TEST_WORKERS := $(or $(TEST_WORKERS),auto)
 test: install browser clamav ## Install everything and run the whole suite (system tests included), in parallel
-	DJANGO_ENV=test $(RUN) pytest -n $(TEST_WORKERS) --dist loadfile
+	DJANGO_ENV=test $(RUN) pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-system: install browser ## Run only the browser and accessibility tests (screenshots in test-artifacts/)
 	DJANGO_ENV=test $(RUN) pytest -m system
