@@ -1,8 +1,8 @@
 """The authorization matrix's expectations of each page it serves
 (tests/web/test_authorization_matrix.py):
-the words each URL in tests/web/matrix_urls.py must show to a role allowed it, what it shows
-instead to someone not signed in, where an allowed GET may send them instead, and NHS England's
-pages over every organisation."""
+the words each URL in tests/web/matrix_urls/ (its tables, by area) must show to a role allowed
+it, what it shows instead to someone not signed in, where an allowed GET may send them instead,
+and NHS England's pages over every organisation."""
 
 # What a page served to a role allowed it must show (its visible text; a JSON, CSV or
 # spreadsheet's text; a file's bytes): the record's reference or other words of the record
