@@ -33,8 +33,6 @@ import os
 import platform
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +47,13 @@ from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.gunicorn_server import (
+    Gunicorn,
+    GunicornFailed,
+    environment_without_settings,
+    free_port,
+)
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or (
     "postgres://postgres@127.0.0.1:5432/bench_load"
@@ -94,12 +99,7 @@ def say(text: str = "") -> None:
 def service_environment(port: int) -> dict[str, str]:
     """This process's environment without the service's own settings (a .env's among them),
     plus what production demands, with throwaway values."""
-    names = {
-        line.split("=", 1)[0]
-        for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#") and "=" in line
-    }
-    environment = {k: v for k, v in os.environ.items() if k not in names}
+    environment = environment_without_settings()
     environment.update(
         {
             "DJANGO_SETTINGS_MODULE": "bench.load.settings",
@@ -122,12 +122,6 @@ def service_environment(port: int) -> dict[str, str]:
         }
     )
     return environment
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def database_name() -> str:
@@ -269,72 +263,15 @@ def description(version: int) -> str:
 # --------------------------------------------------------------------------- server
 
 
-class Server:
-    def __init__(self, environment: dict[str, str], port: int, log: Path) -> None:
-        self.environment = environment
-        self.port = port
-        self.log_path = log
-        self.process: subprocess.Popen[bytes] | None = None
+class Server(Gunicorn):
+    """gunicorn (tests/gunicorn_server.py), given 40 s for its graceful stop."""
 
-    def start(self) -> None:
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, arguments fixed here
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "config/gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                # The one departure from config/gunicorn.conf.py: no restart after max_requests.
-                # A restarted worker spends seconds importing the service and compiling its
-                # templates again, and those seconds would land in whichever endpoint happened
-                # to be running (every 1,000 requests or so: often in hello, rarely in the
-                # question page), so the ratios would measure the restarts.
-                "--max-requests",
-                "0",
-            ],
-            cwd=ROOT,
-            env=self.environment,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchFailed(f"gunicorn stopped as it started:\n{self.log_tail()}")
-            try:
-                request = urllib.request.Request(f"http://127.0.0.1:{self.port}/healthz")
-                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.5)
-        raise BenchFailed(f"gunicorn did not answer /healthz within 90 s:\n{self.log_tail()}")
+    def __init__(self, log: Path) -> None:
+        super().__init__(log, stop_seconds=40)
 
     def boots(self) -> int:
         """Workers booted so far (gunicorn restarts a worker after max_requests)."""
         return self.log_path.read_bytes().count(b"Booting worker with pid")
-
-    def log_tail(self, lines: int = 40) -> str:
-        if not self.log_path.exists():
-            return "(no log: gunicorn was not started)"
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # gunicorn's graceful stop, workers included
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the group this script started
-            self.process.wait(timeout=10)
-        self.log.close()
 
 
 # --------------------------------------------------------------------------- wrk
@@ -640,12 +577,12 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     clients_file = workdir / "clients.lua"
-    server = Server(environment, port, workdir / "gunicorn.log")
+    server = Server(workdir / "gunicorn.log")
     try:
         for line in machine_facts(environment):
             say(line)
         connection.close()
-        server.start()
+        server.serve(port, environment)
         smoke(clients, port)
         queries = query_counts(clients[0])
         say(f"gunicorn workers booted: {server.boots()}")
@@ -676,7 +613,7 @@ def main() -> int:
                 "died, and the figures include its replacement's start"
             )
         report(rounds, queries)
-    except BenchFailed as failure:
+    except (BenchFailed, GunicornFailed) as failure:
         print(f"bench load: FAILED: {failure}", file=sys.stderr)
         print(f"bench load: gunicorn's log ends:\n{server.log_tail()}", file=sys.stderr)
         return 1

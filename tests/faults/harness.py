@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,9 @@ from typing import Any
 import psycopg
 import requests
 
+from tests.gunicorn_server import Gunicorn, environment_without_settings, free_port
+
 REPOSITORY = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(what: str, condition: Any, seconds: float = 30, every: float = 0.1) -> Any:
@@ -73,16 +68,7 @@ def service_environment(port: int, tmp: Path, **overrides: str) -> dict[str, str
     logs (so the suite can read them) and one sync worker."""
     from django.conf import settings
 
-    names = {
-        line.split("=", 1)[0]
-        for line in (REPOSITORY / ".env.example").read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#") and "=" in line
-    }
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in names and not k.startswith(("PYTEST_", "DJANGO_", "NOTIFY_"))
-    }
+    environment = environment_without_settings("PYTEST_", "DJANGO_", "NOTIFY_")
     environment.update(
         {
             "DJANGO_ENV": "test",
@@ -102,45 +88,19 @@ def service_environment(port: int, tmp: Path, **overrides: str) -> dict[str, str
     return environment
 
 
-@dataclass
-class Service:
-    """gunicorn serving the service; `stop` is graceful, then SIGKILL to its process group."""
+class Service(Gunicorn):
+    """gunicorn serving the service (tests/gunicorn_server.py) on a free port, with the test's
+    environment (service_environment) and `overrides`; `stop` is graceful, then SIGKILL to its
+    process group."""
 
-    tmp: Path
-    overrides: dict[str, str] = field(default_factory=dict)
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.tmp / "gunicorn.log"
+    def __init__(self, tmp: Path, overrides: dict[str, str] | None = None) -> None:
+        super().__init__(tmp / "gunicorn.log", stop_seconds=30)
+        self.tmp = tmp
+        self.overrides = dict(overrides or {})
 
     def start(self) -> Service:
-        self.port = free_port()
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, arguments fixed here
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "config/gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--max-requests",
-                "0",
-            ],
-            cwd=REPOSITORY,
-            env=self.environment(),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.wait_ready()
+        port = free_port()
+        self.serve(port, service_environment(port, self.tmp, **self.overrides))
         return self
 
     def environment(self) -> dict[str, str]:
@@ -160,41 +120,10 @@ class Service:
         assert run.returncode == 0, run.stdout + run.stderr
         return run.stdout
 
-    def wait_ready(self) -> None:
-        def answers() -> bool:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn stopped as it started:\n{self.log_tail()}")
-            try:
-                return requests.get(f"{self.url}/healthz", timeout=5).status_code == 200
-            except requests.RequestException:
-                return False
-
-        wait_for(f"gunicorn answering /healthz\n{self.log_tail()}", answers, seconds=90, every=0.3)
-
     def workers(self) -> list[int]:
         assert self.process is not None
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in path.read_text().split()]
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def log_tail(self, lines: int = 40) -> str:
-        if not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the group this test started
-            self.process.wait(timeout=10)
-        self.log.close()
 
 
 class Browser:
