@@ -1,8 +1,6 @@
 import pytest
 
-from accounts.models import Membership, UserKind
-from accounts.services import user_create
-from tests.conftest import PASSWORD
+from accounts.models import Membership
 from tests.web.conftest import *  # noqa: F403 - the web fixtures (organisations, members, clients)
 from tests.web.conftest import signed_in
 
@@ -17,20 +15,3 @@ def lead(member):
 @pytest.fixture
 def client_lead(lead):
     return signed_in(lead)
-
-
-@pytest.fixture
-def administrator(db):
-    """An NHS England administrator, for the administration pages' tests."""
-    return user_create(
-        email="admin@england.example",
-        password=PASSWORD,
-        kind=UserKind.ADMINISTRATOR,
-        full_name="Alan Admin",
-        actor=None,
-    )
-
-
-@pytest.fixture
-def client_admin(administrator):
-    return signed_in(administrator)
