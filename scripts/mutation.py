@@ -32,7 +32,12 @@ MODULES: dict[str, list[str]] = {
     "two_factor/rules.py": ["tests/accounts/test_rules.py"],
     "accounts/rules.py": ["tests/accounts/test_rules.py"],
     "audit/chain.py": ["tests/audit/test_chain.py"],
-    "audit/verify.py": ["tests/audit/test_chain.py", "tests/audit/test_checkpoints.py"],
+    "audit/verify.py": [
+        "tests/audit/test_chain.py",
+        "tests/audit/test_checkpoint_signing.py",
+        "tests/audit/test_checkpoint_rewrites.py",
+        "tests/audit/test_checkpoint_refusals.py",
+    ],
     "questionnaire/engine/rules.py": ["tests/engine/test_rules.py", "tests/engine/test_notes.py"],
     "questionnaire/engine/conditions.py": ["tests/engine/test_rules.py"],
     "workflow/state_machine/holds.py": ["tests/workflow/test_holds.py"],

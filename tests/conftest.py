@@ -97,6 +97,29 @@ def fake_s3():
 
 
 @pytest.fixture
+def administrator(db):
+    """An NHS England administrator, for the administration pages' tests (accounts, ODS,
+    questionnaire versions)."""
+    from accounts.models import UserKind
+    from accounts.services import user_create
+
+    return user_create(
+        email="admin@england.example",
+        password=PASSWORD,
+        kind=UserKind.ADMINISTRATOR,
+        full_name="Alan Admin",
+        actor=None,
+    )
+
+
+@pytest.fixture
+def client_admin(administrator):
+    from tests.web.conftest import signed_in
+
+    return signed_in(administrator)
+
+
+@pytest.fixture
 def fixed_today(monkeypatch):
     """Pin the service's idea of today, so DSPT currency is deterministic."""
     from questionnaire import definitions

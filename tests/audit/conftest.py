@@ -4,6 +4,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from audit.models import AuditEntry
+from tests.audit.checkpoint_support import write
+
 # The service's signing key in these tests: generated for the run, never the development key.
 SERVICE_KEY = Ed25519PrivateKey.generate()
 
@@ -27,3 +30,9 @@ def checkpoint_storage(settings, tmp_path):
         },
     }
     return tmp_path / "media"
+
+
+@pytest.fixture
+def entries(db) -> list[AuditEntry]:
+    """Five entries written, for the checkpoint tests (test_chain.py writes its own)."""
+    return write(5)

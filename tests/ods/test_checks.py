@@ -10,7 +10,6 @@ from django.utils import timezone
 from accounts.models import Invitation, Organisation
 from applications.models import Application
 from audit.models import AuditEntry
-from tests.accounts.conftest import administrator, client_admin  # noqa: F401
 from tests.accounts.support import errors_on, text_of
 
 from .files import ACTIVE, CLOSED, Org, import_bytes, ods_xml

@@ -20,22 +20,6 @@ from tests.web.conftest import errors_on, signed_in
 from .support import VERSIONS, publish, upload, version_1_text, version_2_text
 
 
-@pytest.fixture
-def administrator(db):
-    return user_create(
-        email="admin@england.example",
-        password=PASSWORD,
-        kind=UserKind.ADMINISTRATOR,
-        full_name="Alan Admin",
-        actor=None,
-    )
-
-
-@pytest.fixture
-def client_admin(administrator):
-    return signed_in(administrator)
-
-
 def nothing_kept():
     return not PublishedVersion.objects.exists() and not VersionCandidate.objects.exists()
 
