@@ -9,7 +9,7 @@ SIGN_IN = {
     "accounts:sign_in": ("/sign-in", ["GET", "POST"], EVERYONE, True),
     # Sign-in through NHS CIS2 or Entra ID (ADR 0042): off in the matrix's settings, where no
     # provider is configured, so a 404 for everyone; served against a stand-in provider in
-    # tests/accounts/test_oidc_sign_in.py.
+    # tests/accounts/test_oidc_*.py.
     "accounts:provider_sign_in": ("/sign-in/cis2", ["POST"], set(), True),
     "accounts:provider_callback": ("/sign-in/entra/callback", ["GET"], set(), True),
     "accounts:sign_out": ("/sign-out", ["POST"], SIGNED_IN, False),
