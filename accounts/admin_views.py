@@ -19,7 +19,6 @@ from ods.selectors import ods_data, ods_organisations_by_code
 
 from . import administration, audit_log, forms, people, refusals, selectors
 from .models import UserKind
-from .rules import can_administer
 
 STAFF_ROLES = {
     UserKind.REVIEWER.value: "Reviewer",
@@ -27,14 +26,9 @@ STAFF_ROLES = {
 }
 
 
-def _administrator(request: HttpRequest) -> None:
-    if not can_administer(request.user):
-        raise refusals.not_an_administrator(request.user)
-
-
 @require_GET
 def organisations(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     found = selectors.organisations_for_administrator(request.user)
     ods = ods_data()
     return render(
@@ -76,7 +70,7 @@ def organisation_parse(
 
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     ods = ods_data()
     values: dict[str, str] = {"name": "", "ods_code": "", "lead_email": ""}
     errors: forms.FieldErrors = {}
@@ -121,7 +115,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     found, members, invitations = selectors.organisation_for_administrator(
         user=request.user, organisation_id=organisation_id
     )
@@ -146,7 +140,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @require_GET
 def staff(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     people_, invitations = selectors.staff_for_administrator(request.user)
     return render(
         request,
@@ -164,7 +158,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def staff_invite(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     email, role = "", ""
     errors: forms.FieldErrors = {}
     if request.method == "POST":
@@ -200,7 +194,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def staff_invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     invitation = selectors.staff_invitation_for_administrator(
         user=request.user, invitation_id=invitation_id
     )
@@ -211,7 +205,7 @@ def staff_invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> H
 
 @require_http_methods(["GET", "POST"])
 def staff_remove(request: HttpRequest, user_id: int) -> HttpResponse:
-    _administrator(request)
+    refusals.administrator_required(request.user)
     person = selectors.staff_member_for_administrator(user=request.user, user_id=user_id)
     error = ""
     if request.method == "POST":

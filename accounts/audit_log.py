@@ -25,15 +25,9 @@ from questionnaire.models import Answer, Response
 
 from .audit_words import about_text, action_text, changes, who_text
 from .models import ChainCheck, Organisation, User
-from .refusals import not_an_administrator
-from .rules import can_administer
+from .refusals import administrator_required
 
 PER_PAGE = 25
-
-
-def _administrator(user: User) -> None:
-    if not can_administer(user):
-        raise not_an_administrator(user)
 
 
 @dataclass(frozen=True)
@@ -105,14 +99,14 @@ def _row(entry: AuditEntry) -> AuditRow:
 
 
 def audit_page(*, user: User, filters: AuditFilters, page: str) -> tuple[Page[Any], list[AuditRow]]:
-    _administrator(user)
+    administrator_required(user)
     found = Paginator(entries_filtered(filters), PER_PAGE).get_page(page)
     return found, [_row(entry) for entry in found.object_list]
 
 
 def audit_choices(user: User) -> tuple[list[tuple[str, str]], list[Organisation]]:
     """The actions the log holds (in words, alphabetically) and every organisation."""
-    _administrator(user)
+    administrator_required(user)
     actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
     labelled = sorted(((action, action_text(action)) for action in actions), key=lambda a: a[1])
     return labelled, list(Organisation.objects.order_by("name", "pk"))
@@ -120,7 +114,7 @@ def audit_choices(user: User) -> tuple[list[tuple[str, str]], list[Organisation]
 
 def audit_entry(*, user: User, sequence: int) -> tuple[AuditRow, list[tuple[str, str, str]]]:
     """One entry, and what changed in words: (what, before, after) for each field."""
-    _administrator(user)
+    administrator_required(user)
     entry = (
         AuditEntry.objects.select_related("actor", "organisation").filter(sequence=sequence).first()
     )
@@ -134,7 +128,7 @@ CSV_HEADINGS = ["Entry", "When", "Who", "What happened", "Organisation", "About"
 
 def audit_csv_rows(*, user: User, filters: AuditFilters) -> Iterator[list[str]]:
     """The filtered entries' cells for the CSV, newest first, read in batches as it is written."""
-    _administrator(user)
+    administrator_required(user)
     return _csv_rows(entries_filtered(filters))
 
 
@@ -165,5 +159,5 @@ def filters_query(filters: AuditFilters, data: Mapping[str, str]) -> str:
 
 def last_verification(user: User) -> ChainCheck | None:
     """The last `manage.py audit_verify` run, or None when it has never run."""
-    _administrator(user)
+    administrator_required(user)
     return ChainCheck.objects.order_by("-at", "-pk").first()

@@ -18,15 +18,9 @@ from core.text import clean_text
 from questionnaire.engine.answers import parse_date_input
 
 from . import audit_log
-from .refusals import not_an_administrator
-from .rules import can_administer
+from .refusals import administrator_required
 
 DATES = {"from": "Date from", "to": "Date to"}
-
-
-def _administrator(request: HttpRequest) -> None:
-    if not can_administer(request.user):
-        raise not_an_administrator(request.user)
 
 
 def filters_parse(
@@ -73,7 +67,7 @@ def filters_parse(
 
 @require_GET
 def audit_log_page(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     filters, errors, parts = filters_parse(request.GET)
     page, rows = audit_log.audit_page(
         user=request.user, filters=filters, page=str(request.GET.get("page", "1"))
@@ -106,7 +100,7 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def audit_entry(request: HttpRequest, sequence: int) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     row, changed = audit_log.audit_entry(user=request.user, sequence=sequence)
     return render(
         request,
@@ -135,7 +129,7 @@ class _Echo:
 
 @require_GET
 def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     filters, _, _ = filters_parse(request.GET)
     rows = audit_log.audit_csv_rows(user=request.user, filters=filters)
     writer = csv.writer(_Echo())

@@ -16,19 +16,13 @@ from two_factor.selectors import has_two_factor
 from . import administration, selectors, support
 from .models import User, UserKind
 from .people import MembersRefused
-from .refusals import not_an_administrator
-from .rules import can_administer
+from .refusals import administrator_required
 
 ROLES = {
     UserKind.APPLICANT.value: "Applicant",
     UserKind.REVIEWER.value: "Reviewer",
     UserKind.ADMINISTRATOR.value: "Administrator",
 }
-
-
-def _administrator(request: HttpRequest) -> None:
-    if not can_administer(request.user):
-        raise not_an_administrator(request.user)
 
 
 def _name(person: User) -> str:
@@ -51,7 +45,7 @@ def organisation_text(person: User) -> str:
 
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     search = " ".join(str(request.GET.get("q", "")).split())
     found = selectors.people_for_administrator(user=request.user, search=search)
     return render(
@@ -70,7 +64,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def person(request: HttpRequest, user_id: int) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     found = selectors.person_for_administrator(user=request.user, person_id=user_id)
     return render(
         request,
@@ -90,7 +84,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     found = selectors.person_for_administrator(user=request.user, person_id=user_id)
     reason, error = "", ""
     if request.method == "POST":
@@ -124,7 +118,7 @@ def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     found = selectors.person_for_administrator(user=request.user, person_id=user_id)
     if not found.is_active:
         return redirect("accounts:admin_person", user_id=found.pk)
@@ -153,7 +147,7 @@ def deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     found = selectors.person_for_administrator(user=request.user, person_id=user_id)
     if found.is_active:
         return redirect("accounts:admin_person", user_id=found.pk)

@@ -50,6 +50,13 @@ def not_an_administrator(user: User | AnonymousUser) -> Refused:
     )
 
 
+def administrator_required(user: User | AnonymousUser) -> None:
+    """Refuse (with not_an_administrator's page) anyone who cannot administer: the one check the
+    administration's views and selectors start with."""
+    if not can_administer(user):
+        raise not_an_administrator(user)
+
+
 def not_a_member(user: User | AnonymousUser) -> Refused:
     """Staff (or an attesting key person) on a page about the reader's own organisation."""
     steps = home_steps(user)

@@ -123,13 +123,8 @@ def password_reset_usable(reset: PasswordReset) -> bool:
     )
 
 
-def _administrator(user: User) -> None:
-    if not can_administer(user):
-        raise refusals.not_an_administrator(user)
-
-
 def organisations_for_administrator(user: User) -> list[Organisation]:
-    _administrator(user)
+    refusals.administrator_required(user)
     return list(
         Organisation.objects.annotate(member_count=Count("memberships")).order_by("name", "pk")
     )
@@ -138,7 +133,7 @@ def organisations_for_administrator(user: User) -> list[Organisation]:
 def organisation_for_administrator(
     *, user: User, organisation_id: int
 ) -> tuple[Organisation, list[Membership], list[Invitation]]:
-    _administrator(user)
+    refusals.administrator_required(user)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404
@@ -147,7 +142,7 @@ def organisation_for_administrator(
 
 def staff_for_administrator(user: User) -> tuple[list[User], list[Invitation]]:
     """Active reviewers and administrators, and staff invitations waiting."""
-    _administrator(user)
+    refusals.administrator_required(user)
     staff = User.objects.filter(
         kind__in=[UserKind.REVIEWER, UserKind.ADMINISTRATOR], is_active=True
     ).order_by("kind", "email")
@@ -155,7 +150,7 @@ def staff_for_administrator(user: User) -> tuple[list[User], list[Invitation]]:
 
 
 def staff_invitation_for_administrator(*, user: User, invitation_id: uuid.UUID) -> Invitation:
-    _administrator(user)
+    refusals.administrator_required(user)
     invitation = invitations_waiting(None).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
@@ -163,7 +158,7 @@ def staff_invitation_for_administrator(*, user: User, invitation_id: uuid.UUID) 
 
 
 def staff_member_for_administrator(*, user: User, user_id: int) -> User:
-    _administrator(user)
+    refusals.administrator_required(user)
     person = User.objects.filter(
         pk=user_id, kind__in=[UserKind.REVIEWER, UserKind.ADMINISTRATOR], is_active=True
     ).first()
@@ -178,7 +173,7 @@ PEOPLE_SHOWN = 50
 def people_for_administrator(*, user: User, search: str) -> list[User]:
     """Everyone whose name or email address contains ``search`` (any case), with their
     organisation, the first PEOPLE_SHOWN by email address; nobody for an empty search."""
-    _administrator(user)
+    refusals.administrator_required(user)
     search = " ".join(search.split())
     if not search:
         return []
@@ -191,7 +186,7 @@ def people_for_administrator(*, user: User, search: str) -> list[User]:
 
 def person_for_administrator(*, user: User, person_id: int) -> User:
     """Anyone's account, active or not, with their organisation."""
-    _administrator(user)
+    refusals.administrator_required(user)
     person = User.objects.select_related("membership__organisation").filter(pk=person_id).first()
     if person is None:
         raise Http404

@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.refusals import not_an_administrator
-from accounts.rules import can_administer
+from accounts.refusals import administrator_required
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
 
@@ -37,13 +36,8 @@ ROLES = {
 }
 
 
-def _administrator(request: HttpRequest) -> None:
-    if not can_administer(request.user):
-        raise not_an_administrator(request.user)
-
-
 def _candidate(request: HttpRequest, candidate_id: uuid.UUID) -> VersionCandidate:
-    _administrator(request)
+    administrator_required(request.user)
     return get_object_or_404(VersionCandidate, pk=candidate_id)
 
 
@@ -55,7 +49,7 @@ def _sent_name(request: HttpRequest) -> str:
 
 @require_GET
 def version_list(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     current = definitions.current_definition()
     published = list(PublishedVersion.objects.select_related("published_by"))
     published_numbers = {(p.definition_id, p.version) for p in published}
@@ -78,7 +72,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
 @definition_upload_view
 @require_http_methods(["GET", "POST"])
 def version_new(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
+    administrator_required(request.user)
     errors: list[dict[str, str]] = []
     details: list[str] = []
     error_field = ""
