@@ -58,7 +58,7 @@ class AuditChainHead(models.Model):
     """The last entry of the chain: one row, locked while an entry is appended (ADR 0009).
 
     On PostgreSQL `select_for_update()` on this row makes writers take turns; SQLite's writers
-    already take turns (every transaction begins IMMEDIATE, config/settings.py)."""
+    already take turns (every transaction begins IMMEDIATE, config/settings/database.py)."""
 
     SINGLETON = 1
 

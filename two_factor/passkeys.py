@@ -1,6 +1,6 @@
 """The WebAuthn ceremonies for passkeys (ADR 0043), through py_webauthn: the options a browser's
 navigator.credentials.create/get is given, as JSON, and the checks of what it answers. The
-relying party is PASSKEY_RP_ID and PASSKEY_ORIGIN (config/settings.py, from SERVICE_URL).
+relying party is PASSKEY_RP_ID and PASSKEY_ORIGIN (config/settings/sign_in.py, from SERVICE_URL).
 
 Each challenge is kept in the session for one ceremony (its `kind`) and one person (or nobody,
 for signing in without a password), and is taken out when the answer comes: it works once."""
