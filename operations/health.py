@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -102,13 +105,58 @@ def readiness_checks() -> dict[str, HealthCheck]:
     return {name: make() for name, make in parts.items()}
 
 
-async def readiness() -> dict[str, bool]:
-    """Each part's name and whether it is ready, all checked at once."""
+# The checks' threads, one pool for the process: a check past its timeout is reported, and left
+# to finish in its thread, which the next check then waits for rather than adding another.
+_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="readyz")
+# Held by the one check running in this process: the others wait for it and take its answer.
+_checking = threading.Lock()
+
+
+@dataclasses.dataclass
+class _Answer:
+    at: float = -math.inf
+    parts: dict[str, bool] = dataclasses.field(default_factory=dict)
+
+
+_last = _Answer()
+
+
+def readiness_forget() -> None:
+    """Forget the last answer: the next request checks again (for tests)."""
+    global _last
+    _last = _Answer()
+
+
+def _fresh() -> dict[str, bool] | None:
+    answer = _last
+    if time.monotonic() - answer.at < settings.READYZ_CACHE_SECONDS:
+        return dict(answer.parts)
+    return None
+
+
+async def _readiness_now() -> dict[str, bool]:
     parts = readiness_checks()
-    # Threads of its own, not waited for: a check past its timeout is reported, and left.
-    executor = ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="readyz")
-    try:
-        results = await asyncio.gather(*(check.get_result(executor) for check in parts.values()))
-    finally:
-        executor.shutdown(wait=False)
+    results = await asyncio.gather(*(check.get_result(_executor) for check in parts.values()))
     return {name: result.error is None for name, result in zip(parts, results, strict=True)}
+
+
+def _readiness_shared() -> dict[str, bool]:
+    global _last
+    with _checking:
+        fresh = _fresh()  # a check that finished while this one waited for the lock
+        if fresh is not None:
+            return fresh
+        parts = asyncio.run(_readiness_now())
+        _last = _Answer(at=time.monotonic(), parts=parts)
+        return dict(parts)
+
+
+async def readiness() -> dict[str, bool]:
+    """Each part's name and whether it is ready, all checked at once. The answer stands for
+    READYZ_CACHE_SECONDS: a load balancer's probes, from every instance behind it, and anyone
+    else's, cost one check (four round trips to S3 among them) in that time. One check runs at a
+    time in a process; those asking meanwhile wait for it and take its answer."""
+    fresh = _fresh()
+    if fresh is not None:
+        return fresh
+    return await asyncio.to_thread(_readiness_shared)

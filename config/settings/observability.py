@@ -14,6 +14,8 @@ from config.settings.environment import DJANGO_ENV, IS_PRODUCTION
 # for the worker.
 METRICS_TOKEN = env("METRICS_TOKEN", "")
 TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 300)
+# How long /readyz's answer stands before its dependencies are checked again (0: every request).
+READYZ_CACHE_SECONDS = env_int("READYZ_CACHE_SECONDS", 5)
 # gunicorn's workers add up their request metrics in PROMETHEUS_MULTIPROC_DIR, which
 # prometheus_client reads itself and takes to be set when it is there at all: empty means unset.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
