@@ -74,16 +74,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The service's own error page, also when the error is that PostgreSQL cannot be reached
     (issue 27, ADR 0047): the layout reads the session and the user for its header and timeout
     warning, which needs the database, so when that rendering fails the page is rendered again
-    as for someone not signed in, with an empty session that never touches the database."""
+    as for someone not signed in, with an empty session that never touches the database, and
+    their own session, unsaved, put back for the response (their cookie is kept)."""
     try:
         return _error(request, "core/500.jinja", 500, SERVER_ERROR)
     except Exception:
         logger.exception("The error page could not be rendered with the session; without it")
     from django.contrib.sessions.backends.signed_cookies import SessionStore
 
+    # The person's own session is put back once the page is rendered: left empty, it would have
+    # SessionMiddleware delete their session cookie, signing out everyone who met the error page
+    # while the database was down. Nor is it saved: that would need the database too.
+    session = getattr(request, "session", None)
     request.user = AnonymousUser()
     request.session = SessionStore()  # type: ignore[attr-defined]
-    return render(request, "core/500.jinja", status=500)
+    try:
+        return render(request, "core/500.jinja", status=500)
+    finally:
+        if session is not None:
+            session.modified = False
+            request.session = session  # type: ignore[attr-defined]
 
 
 @login_not_required
