@@ -26,6 +26,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from joserfc.errors import ClaimError, JoseError
 
+from core.text import clean_text
+
 from .models import normalise_email
 
 
@@ -62,11 +64,15 @@ class Refusal(StrEnum):
     OTHER_ACCOUNT = "other_account"  # the identity, or the account, is bound to another
 
 
+# How much of a refusal's detail is kept in its audit entry.
+DETAIL_MAX = 200
+
+
 class OidcRefused(Exception):
     def __init__(self, refusal: Refusal, detail: str = "") -> None:
         super().__init__(f"{refusal.value}: {detail}" if detail else refusal.value)
         self.refusal = refusal
-        self.detail = detail[:200]
+        self.detail = clean_text(detail)[:DETAIL_MAX]
 
 
 @dataclass(frozen=True)
@@ -149,10 +155,11 @@ def identity_from_callback(request: HttpRequest, *, provider: Provider) -> Ident
     """Check the provider's answer and return whom it vouches for, or raise OidcRefused."""
     error = request.GET.get("error", "")
     if error:
-        description = request.GET.get("error_description", "")
+        # Anyone can send the callback an error: its description, free text, is not kept; the
+        # error's code is (cut short and clean, as every refusal's detail).
         if error == "access_denied":
-            raise OidcRefused(Refusal.CANCELLED, description)
-        raise OidcRefused(Refusal.PROVIDER_ERROR, f"{error}: {description}")
+            raise OidcRefused(Refusal.CANCELLED)
+        raise OidcRefused(Refusal.PROVIDER_ERROR, error)
     try:
         token = _client(provider).authorize_access_token(request)
     except MismatchingStateError as exc:

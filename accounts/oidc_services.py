@@ -4,10 +4,12 @@ audit entry: a sign-in with the provider and the `amr`/`acr` it gave, a refusal 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import Auditor
+from audit.throttle import audit_anonymous
 
 from .client_address import client_address
 from .models import ProviderIdentity, User
@@ -71,7 +73,9 @@ def user_sign_in_through_provider(*, request: HttpRequest, identity: Identity) -
 
 def _identity_bind(user: User, identity: Identity) -> None:
     """The provider's subject signs in to one account, and an account to one subject at each
-    provider: bound at the first sign-in through it (recorded in that sign-in's audit entry)."""
+    provider: bound at the first sign-in through it (recorded in that sign-in's audit entry).
+    Two first sign-ins at once bind once: the second is the first again when it is the same
+    account and subject, and refused otherwise, never an error."""
     bound = ProviderIdentity.objects.filter(
         provider=identity.provider.value, subject=identity.subject
     ).first()
@@ -81,18 +85,31 @@ def _identity_bind(user: User, identity: Identity) -> None:
     if mine is not None and mine.subject != identity.subject:
         raise OidcRefused(Refusal.OTHER_ACCOUNT, "account bound to another subject")
     if mine is None:
-        ProviderIdentity.objects.create(
-            user=user,
-            provider=identity.provider.value,
-            subject=identity.subject,
-            bound_at=timezone.now(),
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the sign-in's own work goes on after it
+                ProviderIdentity.objects.create(
+                    user=user,
+                    provider=identity.provider.value,
+                    subject=identity.subject,
+                    bound_at=timezone.now(),
+                )
+        except IntegrityError:
+            # Another first sign-in bound it at the same moment: the same account and subject
+            # (a double click, two tabs) is this one again; anything else is refused as above.
+            if not ProviderIdentity.objects.filter(
+                user=user, provider=identity.provider.value, subject=identity.subject
+            ).exists():
+                raise OidcRefused(
+                    Refusal.OTHER_ACCOUNT, "bound at the same time by another sign-in"
+                ) from None
 
 
 def provider_sign_in_refused(
     *, request: HttpRequest, provider: Provider, refused: OidcRefused, email: str = ""
 ) -> None:
-    """Record a refused sign-in through a provider, with its reason."""
+    """Record a refused sign-in through a provider, with its reason: anyone can cause one (a
+    callback with an error or a forged state), so they are held to a number per client address
+    (audit.throttle)."""
     after: dict[str, str] = {
         "client": client_address(request),
         "provider": provider.value,
@@ -102,7 +119,7 @@ def provider_sign_in_refused(
         after["email"] = email
     if refused.detail:
         after["detail"] = refused.detail
-    Auditor(None).record(action="user.provider_sign_in_refused", obj=None, after=after)
+    audit_anonymous(action="user.provider_sign_in_refused", after=after, client=after["client"])
 
 
 def staff_password_sign_in_refused(*, request: HttpRequest, user: User, provider: Provider) -> None:

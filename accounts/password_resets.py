@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from audit.models import AuditEntry
 from audit.services import Auditor
+from audit.throttle import audit_anonymous, audit_limit_reached
 from core.tokens import LINK_DEAD, token_hash, token_new
 from notifications.services import notify
 
@@ -45,18 +45,24 @@ def password_reset_request(*, request: HttpRequest, email: str) -> None:
 
     Throttled (PasswordResetThrottled, audited) after PASSWORD_RESET_EMAIL_LIMIT requests for
     the address or PASSWORD_RESET_CLIENT_LIMIT from the client within the window, counted
-    from the audit log as sign-in failures are."""
+    from the audit log as sign-in failures are (audit.throttle)."""
     email = normalise_email(email)
     client = client_address(request)
     attempt = {"email": email, "client": client}
-    recent = AuditEntry.objects.filter(
-        action="user.password_reset_request", at__gte=timezone.now() - PASSWORD_RESET_WINDOW
-    )
-    if (
-        recent.filter(after__email=email).count() >= PASSWORD_RESET_EMAIL_LIMIT
-        or recent.filter(after__client=client).count() >= PASSWORD_RESET_CLIENT_LIMIT
+    requested = "user.password_reset_request"
+    if audit_limit_reached(
+        action=requested,
+        window=PASSWORD_RESET_WINDOW,
+        limit=PASSWORD_RESET_EMAIL_LIMIT,
+        email=email,
+    ) or audit_limit_reached(
+        action=requested,
+        window=PASSWORD_RESET_WINDOW,
+        limit=PASSWORD_RESET_CLIENT_LIMIT,
+        client=client,
     ):
-        Auditor(None).record(action="user.password_reset_refused", obj=None, after=attempt)
+        # The refusals themselves are held to a number per client (audit.throttle).
+        audit_anonymous(action="user.password_reset_refused", after=attempt, client=client)
         raise PasswordResetThrottled
     with transaction.atomic():
         Auditor(None).record(action="user.password_reset_request", obj=None, after=attempt)

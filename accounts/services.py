@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import Auditor
+from audit.throttle import audit_anonymous
 
 from .client_address import client_address
 from .device_cookies import device_for
@@ -72,8 +73,10 @@ def sign_in_attempt(
         attempt["purpose"] = purpose
     refusal = _sign_in_refusal(email=email, client=client, device=device)
     if refusal is not None:
-        Auditor(None).record(
-            action="user.sign_in_refused", obj=None, after={**attempt, "reason": refusal.value}
+        # Each refusal is audited up to a number per client (audit.throttle): a locked-out
+        # client could otherwise write entries without end.
+        audit_anonymous(
+            action="user.sign_in_refused", after={**attempt, "reason": refusal.value}, client=client
         )
         raise SignInLocked(refusal)
     user = authenticate(request, username=email, password=password)

@@ -45,9 +45,9 @@ def _request_url(request_id: uuid.UUID) -> str:
 
 
 def request_link(request: HttpRequest, link: AttestationLink) -> HttpResponse:
-    """Where a request's emailed link lands: the token leaves the address bar at once, and the
-    session remembers which link it followed. A link replaced, expired or used says so, and who
-    to ask for a new one."""
+    """Where a request's emailed link lands, once statement_views.attestation_link has taken the
+    token out of the address bar: the session remembers which link it followed. A link
+    replaced, expired or used says so, and who to ask for a new one."""
     state = link_state_now(link)
     asked = link.request
     if state != LinkState.LIVE:

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import User, normalise_email
 from applications.models import Application
-from core.tokens import token_hash
 from questionnaire.engine.people import PersonRole
 from questionnaire.engine.schema import AttestationRule, Definition
 from questionnaire.models import AnswerRevision
@@ -43,11 +42,12 @@ def attestations_for(application: Application) -> list[Attestation]:
     return list(application.attestations.select_related("requested_by", "responded_by"))
 
 
-def attestation_by_token(token: str) -> Attestation | None:
-    """The attestation a link's token names, whatever its status (the page says if it is used)."""
+def attestation_by_token_hash(followed: str) -> Attestation | None:
+    """The attestation whose link's token hashes to `followed`, whatever its status (the page
+    says if it is used)."""
     return (
         Attestation.objects.select_related("application__organisation")
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=followed)
         .first()
     )
 
@@ -214,13 +214,14 @@ def link_state(link: AttestationLink, waiting: int, responded: bool) -> LinkStat
     return LinkState.LIVE
 
 
-def link_by_token(token: str) -> AttestationLink | None:
-    """The request link a token names, whatever its state (the page says which)."""
+def link_by_token_hash(followed: str) -> AttestationLink | None:
+    """The request link whose token hashes to `followed`, whatever its state (the page says
+    which)."""
     return (
         AttestationLink.objects.select_related(
             "request__application__organisation", "request__sent_by", "sent_by"
         )
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=followed)
         .first()
     )
 

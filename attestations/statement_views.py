@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import account_parse
 from accounts.models import User, normalise_email
+from core.tokens import token_hash
 from questionnaire.engine.people import PersonRole
 from two_factor.sign_in import sign_in_continue
 from workflow.applicant import attestations as workflow
@@ -24,8 +25,16 @@ from workflow.applicant import attestations as workflow
 from . import forms
 from .models import Attestation, AttestationStatus
 from .request_views import LINK_SESSION_KEY, request_link
-from .selectors import attestation_by_token, attestation_for_named_person, link_by_token
+from .selectors import (
+    attestation_by_token_hash,
+    attestation_for_named_person,
+    link_by_token_hash,
+)
 from .services import attester_account_create
+
+# The hash of the token of the link this browser followed last, whatever its state: which page
+# attestation_link_followed shows. LINK_SESSION_KEY is set only once that link is found live.
+FOLLOWED_SESSION_KEY = "attestation_link_followed"
 
 
 def _respond_url(attestation: Attestation) -> str:
@@ -36,13 +45,26 @@ def _respond_url(attestation: Attestation) -> str:
 @never_cache
 @require_GET
 def attestation_link(request: HttpRequest, token: str) -> HttpResponse:
-    """Where the emailed link lands. The token leaves the address bar at once: the browser is sent
-    on to the attestation's own page, and the session remembers which link it followed."""
-    link = link_by_token(token)
+    """Where the emailed link lands. The token leaves the address bar at once, before any page
+    is shown (a page's address goes on in its feedback link, in the browser's history, in error
+    reports): the session remembers which link was followed, and the browser goes on to
+    attestation_link_followed."""
+    request.session[FOLLOWED_SESSION_KEY] = token_hash(token)
+    return redirect("attestations:link_followed")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def attestation_link_followed(request: HttpRequest) -> HttpResponse:
+    """The page for the link this browser followed last: the request's (request_views), or an
+    older link's that names one attestation. An unknown link, or none, is not valid."""
+    followed = request.session.get(FOLLOWED_SESSION_KEY)
+    link = link_by_token_hash(followed) if isinstance(followed, str) else None
     if link is not None:
         return request_link(request, link)
     # A link sent before requests (ADR 0038) names one attestation.
-    attestation = attestation_by_token(token)
+    attestation = attestation_by_token_hash(followed) if isinstance(followed, str) else None
     if attestation is None:
         return render(
             request,

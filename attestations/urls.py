@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path(f"{prefix}/attestations/<slug:rule_id>", views.attestation_ask, name="ask"),
     path("attest/<str:token>", statement_views.attestation_link, name="link"),
+    path("attest", statement_views.attestation_link_followed, name="link_followed"),
     path("attestations/requests/<uuid:request_id>", request_views.request_respond, name="request"),
     path(
         "attestations/requests/<uuid:request_id>/account",

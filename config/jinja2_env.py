@@ -15,6 +15,7 @@ from jinja2 import (
     PackageLoader,
 )
 
+from core.paths import path_without_tokens
 from core.text import plural
 from core.typed_text import as_typed
 from core.when import time_text, when_text
@@ -68,4 +69,5 @@ def environment(**options: Any) -> Environment:
     env.filters["as_typed"] = as_typed
     env.filters["when_text"] = when_text
     env.filters["plural"] = plural
+    env.filters["without_tokens"] = path_without_tokens
     return env

@@ -12,6 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.paths import path_without_tokens
+from core.text import clean_text
+
 from . import selectors
 from .cookies import service_cookies
 from .models import Satisfaction
@@ -92,11 +95,12 @@ def _submission_from(raw: str) -> uuid.UUID:
 
 
 def _page_from(raw: str) -> str:
-    """The page feedback was given from: one of this service's own paths, or nothing."""
-    raw = raw.strip()
+    """The page feedback was given from: one of this service's own paths, or nothing. A link's
+    token in it is removed: what is kept here is audited and shown to administrators."""
+    raw = clean_text(raw.strip())
     if not raw.startswith("/") or raw.startswith("//") or len(raw) > PAGE_MAX:
         return ""
-    return raw
+    return path_without_tokens(raw.split("?", 1)[0].split("#", 1)[0])
 
 
 @login_not_required
@@ -104,7 +108,7 @@ def _page_from(raw: str) -> str:
 def feedback(request: HttpRequest) -> HttpResponse:
     page = _page_from(request.POST.get("page") or request.GET.get("from") or "")
     satisfaction = request.POST.get("satisfaction", "")
-    improve = request.POST.get("improve", "").strip()
+    improve = clean_text(request.POST.get("improve", "")).strip()
     submission = _submission_from(request.POST.get("submission", ""))
     field_errors: dict[str, str] = {}
     if request.method == "POST":

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.selectors import organisation_for_user
 from audit.models import AuditEntry
 from audit.services import Auditor
+from audit.throttle import audit_anonymous
 
 from .models import Passkey
 from .passkeys import (
@@ -64,8 +65,16 @@ def passkey_refusal_record(
     *, user: User | None, ceremony: Ceremony, refusal: Refusal, client: str
 ) -> None:
     """A passkey's answer was refused before any passkey was found (cancelled, no JavaScript,
-    a passkey this service does not know): recorded all the same."""
-    _audit(user, "passkey.refused", ceremony=ceremony.value, reason=refusal.value, client=client)
+    a passkey this service does not know): recorded all the same, up to a number per client
+    address (audit.throttle): anyone can send one without signing in."""
+    audit_anonymous(
+        action="passkey.refused",
+        actor=user,
+        obj=user,
+        organisation=organisation_for_user(user) if user is not None else None,
+        after={"ceremony": ceremony.value, "reason": refusal.value},
+        client=client,
+    )
 
 
 @transaction.atomic

@@ -58,7 +58,7 @@ def cso_browser(applicant):
     """The CSO, following the link of her latest email and creating her account."""
     browser = Client()
     email = emails_to(CSO_EMAIL)[-1]
-    assert browser.get(link_in(email)).status_code == 200
+    assert browser.get(link_in(email), follow=True).status_code == 200
     asked = AttestationRequest.objects.get(email=CSO_EMAIL)
     created = browser.post(
         f"/attestations/requests/{asked.pk}/account",

@@ -126,7 +126,7 @@ def test_the_person_responds_to_every_statement_on_one_page(trust, member):
     ask_everyone(trust)
     [email] = emails_to(CSO_EMAIL)
     browser = Client()
-    landing = text_of(browser.get(link_in(email)))
+    landing = text_of(browser.get(link_in(email), follow=True))
     assert "Northern Imaging Trust has asked you to attest its answers" in landing
     assert "Question 9: DCB0160" in landing and "Question 10: Clinical safety hazard log" in landing
     asked = AttestationRequest.objects.get(email=CSO_EMAIL)
@@ -183,7 +183,7 @@ def test_the_person_responds_to_every_statement_on_one_page(trust, member):
         assert label in home
     assert home.count("Attested") == 2 and "Declined" in home
     # The link has done its work.
-    again = browser.get(link_in(email))
+    again = browser.get(link_in(email), follow=True)
     assert again.status_code == 410
     assert "This link has already been used" in text_of(again)
 
@@ -194,10 +194,10 @@ def test_an_expired_link_says_so_and_whom_to_ask(trust, member, clock, settings)
     [email] = emails_to(CSO_EMAIL)
     asked = AttestationRequest.objects.get(email=CSO_EMAIL)
     clock.advance(days=13, hours=23)
-    assert Client().get(link_in(email)).status_code == 200
+    assert Client().get(link_in(email), follow=True).status_code == 200
     clock.advance(hours=2)
     browser = Client()
-    expired = browser.get(link_in(email))
+    expired = browser.get(link_in(email), follow=True)
     assert expired.status_code == 410
     page = text_of(expired)
     assert "This link has expired" in page
@@ -227,10 +227,10 @@ def test_sending_again_kills_the_old_link_and_is_audited(trust, member, clock):
     old, new = emails_to(CSO_EMAIL)
     assert old == first
     assert new.personalisation["statements"] == first.personalisation["statements"]
-    replaced = Client().get(link_in(first))
+    replaced = Client().get(link_in(first), follow=True)
     assert replaced.status_code == 410
     assert "This link has been replaced" in text_of(replaced)
-    assert Client().get(link_in(new)).status_code == 200
+    assert Client().get(link_in(new), follow=True).status_code == 200
     assert AttestationLink.objects.filter(request=asked, replaced_at__isnull=True).count() == 1
     entries = AuditEntry.objects.filter(action="attestation_request.send", subject=CSO_EMAIL)
     assert [e.after["links_replaced"] for e in entries.order_by("pk")] == [0, 1]

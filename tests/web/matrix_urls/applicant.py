@@ -149,6 +149,9 @@ ATTESTATIONS = {
         False,
     ),
     "attestations:link": ("/attest/{token}", ["GET"], EVERYONE, True),
+    # The page of the link this browser followed (the token left the address on the way): with
+    # none followed, not a valid link for anyone.
+    "attestations:link_followed": ("/attest", ["GET"], set(), True),
     "attestations:respond": ("/attestations/{attestation}", ["GET", "POST"], set(), False),
     "attestations:request": (
         "/attestations/requests/{attestation_request}",
