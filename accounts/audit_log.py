@@ -8,6 +8,7 @@ selectors, which stay below applications (pyproject.toml's import contracts)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from audit.models import AuditEntry
+from audit.services import Auditor
 from questionnaire.models import Answer, Response
 
 from .audit_words import about_text, action_text, changes, who_text
@@ -126,10 +128,35 @@ def audit_entry(*, user: User, sequence: int) -> tuple[AuditRow, list[tuple[str,
 CSV_HEADINGS = ["Entry", "When", "Who", "What happened", "Organisation", "About", "Details"]
 
 
-def audit_csv_rows(*, user: User, filters: AuditFilters) -> Iterator[list[str]]:
-    """The filtered entries' cells for the CSV, newest first, read in batches as it is written."""
+def audit_csv_rows(
+    *, user: User, filters: AuditFilters, before: int | None = None
+) -> Iterator[list[str]]:
+    """The filtered entries' cells for the CSV, newest first, read in batches as it is written;
+    only those before the entry `before` (the download's own) when given."""
     administrator_required(user)
-    return _csv_rows(entries_filtered(filters))
+    entries = entries_filtered(filters)
+    if before is not None:
+        entries = entries.filter(sequence__lt=before)
+    return _csv_rows(entries)
+
+
+def audit_csv_download_record(*, user: User, filters: AuditFilters, name: str) -> AuditEntry:
+    """Audit that an administrator downloaded the audit log as a CSV, as every other download
+    is: who, the file's name and the filters it was drawn with, never its rows."""
+    administrator_required(user)
+    return Auditor(user).record(
+        action="audit_log.download",
+        obj=None,
+        subject=name,
+        after={
+            "name": name,
+            **{
+                field: str(value)
+                for field, value in dataclasses.asdict(filters).items()
+                if value not in ("", None)
+            },
+        },
+    )
 
 
 def _csv_rows(entries: QuerySet[AuditEntry]) -> Iterator[list[str]]:

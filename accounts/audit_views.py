@@ -131,7 +131,10 @@ class _Echo:
 def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     administrator_required(request.user)
     filters, _, _ = filters_parse(request.GET)
-    rows = audit_log.audit_csv_rows(user=request.user, filters=filters)
+    name = f"audit-log-{timezone.localdate():%Y-%m-%d}.csv"
+    # The log as it was when asked for: the download's own entry is the next.
+    download = audit_log.audit_csv_download_record(user=request.user, filters=filters, name=name)
+    rows = audit_log.audit_csv_rows(user=request.user, filters=filters, before=download.sequence)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
@@ -140,7 +143,5 @@ def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow([csv_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="audit-log-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

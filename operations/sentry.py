@@ -1,11 +1,15 @@
 """Error tracking with Sentry's SDK when SENTRY_DSN is set (ADR 0040). No personal data leaves:
 send_default_pii is off, and `event_scrub` removes cookies, request bodies, headers that carry
-credentials, the user's details other than their id, and any email address left in the text."""
+credentials, the query string and any link's token in the address, the user's details other than
+their id, and any email address left in the text."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from core.paths import path_without_tokens
 
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 REDACTED = "[removed]"
@@ -23,6 +27,12 @@ def scrub_emails(value: Any) -> Any:
     return value
 
 
+def url_without_secrets(url: str) -> str:
+    """The address without its query, fragment or any link's token in its path (core.paths)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path_without_tokens(parts.path), "", ""))
+
+
 def event_scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
     """Sentry's before_send (and before_send_transaction): the event without personal data."""
     request = event.get("request")
@@ -30,6 +40,8 @@ def event_scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
         request.pop("cookies", None)
         request.pop("data", None)
         request.pop("query_string", None)
+        if isinstance(request.get("url"), str):
+            request["url"] = url_without_secrets(request["url"])
         headers = request.get("headers")
         if isinstance(headers, dict):
             request["headers"] = {
