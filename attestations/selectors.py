@@ -124,6 +124,11 @@ def attestations_asked_of(user: User) -> list[Attestation]:
     return sorted(_in_order(asked), key=lambda a: (a.application.reference, a.application_id))
 
 
+# An attested statement whose rule, in the version of the questions the application is on, no
+# longer allows the role it was attested in or speaks of another question (ADR 0044).
+NOT_AS_THE_RULE_ASKS = "Attested, but not in a role or of the question this needs now"
+
+
 @dataclass(frozen=True)
 class AttestationNeed:
     """One attestation the answers need, and where it stands."""
@@ -133,7 +138,8 @@ class AttestationNeed:
     title: str
     latest: Attestation | None
     satisfied: bool
-    # Why an attested statement that the hazard log is approved does not count now (ADR 0045).
+    # Why an attested statement does not count now: the rule no longer allows its role or
+    # speaks of another question (ADR 0044), or it says the hazard log is approved (ADR 0045).
     held_back: str = ""
 
     @property
@@ -160,7 +166,9 @@ def attestation_needs(
     hazard_log_refusal: str = "",
 ) -> list[AttestationNeed]:
     """For each required attestation, the latest request for it and whether it counts: attested
-    by the person asked, about the revision of the answer there is now. ``hazard_log_refusal``:
+    by the person asked, in a role the rule allows now, of the question the rule speaks of now
+    and about the revision of the answer there is now (a rule's roles or question may change
+    under the same id in a new version of the questions, ADR 0044). ``hazard_log_refusal``:
     why the in-service hazard log the answer speaks of is empty or unapproved, if it is; a
     statement that the log is approved (``HAZARD_LOG_RULES``) does not count meanwhile, however
     it was attested (ADR 0045)."""
@@ -172,13 +180,14 @@ def attestation_needs(
         attested = (
             latest is not None
             and latest.status == AttestationStatus.ATTESTED
-            and revisions.get(rule.question) == latest.answer_revision
+            and revisions.get(latest.question_id) == latest.answer_revision
         )
-        held_back = (
-            "Attested, but the hazard log is not approved as it is now"
-            if attested and hazard_log_refusal and rule.id in HAZARD_LOG_RULES
-            else ""
-        )
+        held_back = ""
+        if attested and latest is not None:
+            if latest.question_id != rule.question or latest.role not in rule.roles:
+                held_back = NOT_AS_THE_RULE_ASKS
+            elif hazard_log_refusal and rule.id in HAZARD_LOG_RULES:
+                held_back = "Attested, but the hazard log is not approved as it is now"
         needs.append(
             AttestationNeed(
                 rule=rule,

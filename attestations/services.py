@@ -6,7 +6,7 @@ transaction. Each records an audit entry."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -42,6 +42,10 @@ LOG_CHANGED_REASON = "The hazard log changed after the request was made."
 REWORDED_REASON = (
     "The question or the statement was reworded in a new version of the questions, "
     "so it must be attested again."
+)
+RULE_CHANGED_REASON = (
+    "A new version of the questions changed who may attest this or the question it speaks "
+    "of, so it must be attested again."
 )
 LOG_STATEMENT_CHANGED_REASON = (
     "The hazard log kept in this service changed, so its approval no longer stands: this "
@@ -391,36 +395,60 @@ def attestations_void_stale(
     return voided
 
 
+def _rule_refuses(attestation: Attestation, rule: AttestationRule | None) -> str:
+    """Why the new version's ``rule`` (None: no rule of that id) does not take ``attestation``
+    as given, or "": its statement reads differently, it speaks of another question, or the
+    role the person was asked in is not one it allows."""
+    if rule is None:
+        return ""
+    if rule.statement != attestation.statement:
+        return REWORDED_REASON
+    if rule.question != attestation.question_id or attestation.role not in rule.roles:
+        return RULE_CHANGED_REASON
+    return ""
+
+
+def _ended_by_move(
+    application: Application, questions: Collection[str], rules: Mapping[str, AttestationRule]
+) -> list[tuple[Attestation, str]]:
+    found = []
+    for attestation in application.attestations.filter(
+        status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
+    ).exclude(rule_id=HAZARD_LOG_APPROVAL):
+        reason = (
+            REWORDED_REASON
+            if attestation.question_id in questions
+            else _rule_refuses(attestation, rules.get(attestation.rule_id))
+        )
+        if reason:
+            found.append((attestation, reason))
+    return found
+
+
 def attestations_reworded(
-    *, application: Application, questions: Collection[str], statements: dict[str, str]
+    *, application: Application, questions: Collection[str], rules: Mapping[str, AttestationRule]
 ) -> list[Attestation]:
     """The requests and attestations a move to a new version of the questions ends (ADR 0044):
-    those of a question in ``questions`` (reworded), or of a rule whose statement in the new
-    version (``statements``: rule id to its words) is not the statement asked."""
-    return [
-        attestation
-        for attestation in application.attestations.filter(
-            status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
-        ).exclude(rule_id=HAZARD_LOG_APPROVAL)
-        if attestation.question_id in questions
-        or statements.get(attestation.rule_id, attestation.statement) != attestation.statement
-    ]
+    those of a question in ``questions`` (reworded), or of a rule that in the new version
+    (``rules``: rule id to the rule) has another statement, speaks of another question, or no
+    longer allows the role the person was asked in."""
+    return [a for a, _ in _ended_by_move(application, questions, rules)]
 
 
 def attestations_void_reworded(
     *,
     application: Application,
     questions: Collection[str],
-    statements: dict[str, str],
+    rules: Mapping[str, AttestationRule],
     actor: User,
 ) -> list[Attestation]:
-    """Void, audited, what attestations_reworded finds: an attestation given to other words
-    does not count for the new ones, though the answer it speaks of was carried unchanged."""
-    voided = attestations_reworded(
-        application=application, questions=questions, statements=statements
-    )
-    for attestation in voided:
-        _end(attestation, AttestationStatus.VOID, REWORDED_REASON, actor)
+    """Void, audited, what attestations_reworded finds: an attestation given to other words, of
+    another question or by a role the rule no longer allows, does not count for the new
+    version, though the answer it speaks of was carried unchanged."""
+    voided = []
+    for attestation, reason in _ended_by_move(application, questions, rules):
+        _end(attestation, AttestationStatus.VOID, reason, actor)
+        voided.append(attestation)
     return voided
 
 

@@ -65,10 +65,14 @@ def cache_clear() -> None:
 
 
 def current_definition() -> Definition:
-    """The version new applications answer: the latest published, else QUESTIONNAIRE_CURRENT's."""
+    """The version new applications answer: the highest published, else QUESTIONNAIRE_CURRENT's.
+    By number, not by when: of two versions published at once, the higher stays current
+    whichever was written last."""
     from .models import PublishedVersion
 
-    latest = PublishedVersion.objects.values_list("pk", "sha256").first()
+    latest = (
+        PublishedVersion.objects.order_by("-version", "-pk").values_list("pk", "sha256").first()
+    )
     if latest is None:
         return file_current_definition()
     pk, sha256 = latest

@@ -129,7 +129,7 @@ class AnswerReuse(models.Model):
 class PublishedVersion(models.Model):
     """A questionnaire version an administrator published (ADR 0044): its YAML exactly as
     checked, the text's SHA-256, who published it, why and when. Immutable: a version is never
-    changed once published, and the latest published is the one new applications answer. The
+    changed once published, and the highest published is the one new applications answer. The
     file QUESTIONNAIRE_CURRENT names is current until the first is published."""
 
     definition_id = models.CharField(max_length=100)

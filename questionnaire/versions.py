@@ -178,6 +178,16 @@ def version_publish(*, candidate: VersionCandidate, note: str, actor: User) -> P
 
 @transaction.atomic
 def _publish(candidate: VersionCandidate, note: str, actor: User) -> PublishedVersion:
+    # Publishers take turns: with every published version of the questionnaire locked, a second
+    # publish checks against the version the first made current, not the one before it. (SQLite
+    # writers take turns anyway: transactions begin IMMEDIATE, config/settings.py. Before the
+    # first publish there is no row to lock; current_definition's order by number still keeps
+    # the higher of two versions published at once current.)
+    list(
+        PublishedVersion.objects.select_for_update()
+        .filter(definition_id=candidate.definition_id)
+        .values_list("pk", flat=True)
+    )
     candidate = VersionCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.published_id is not None:
         raise VersionRefused("This version has already been published")

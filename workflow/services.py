@@ -219,6 +219,32 @@ def answer_save(
 
 
 @transaction.atomic
+def answer_remove(*, application: Application, question_id: str, actor: User) -> None:
+    """Take one answer off the application, its history kept (a question naming key personnel
+    when no one is recorded in its role now, ADR 0038).
+
+    Guarantees: the applicant is a member of the organisation; the answer is editable, as
+    answer_save checks; in the same transaction, as answer_save does, voids any attestation of
+    the answer and re-judges the rules (holds raised or lifted). Nothing when there is no
+    answer."""
+    application = application_lock(application)
+    if not is_member_of(actor, application.organisation):
+        raise PermissionError("Only members of the organisation can answer")
+    response = response_for(application)
+    stored = answers_by_question(response)
+    if question_id not in stored:
+        return
+    if not Editability(application).question(response_journey(response, stored), question_id):
+        raise AnswerNotEditable(application.stage2_state)
+    answer_discard(response=response, answer=stored.pop(question_id), actor=actor)
+    attestations_void_stale(
+        application=application, stored=stored, actor=actor, changed={question_id}
+    )
+    evaluation = evaluate(response_journey(response, stored))
+    holds_sync_rules(application=application, evaluation=evaluation, actor=actor)
+
+
+@transaction.atomic
 def stage2_submit(
     *, application: Application, actor: User, declaration_digest: str
 ) -> SubmitStatus:

@@ -124,8 +124,9 @@ def questions_for_role(definition: Definition, role: str, today: date) -> list[Q
 class MovePlan:
     """What moving a draft's answers from one version to another does, question by question
     (ids in the new version's order, then the removed in the old's): ``carried`` keep their
-    answers (``reworded``, those of them whose wording changed), ``to_answer_again`` lose them
-    (the answer type changed), ``no_longer_asked`` lose them (the question is gone)."""
+    answers (``reworded``, those of them asked in other words: the question's own, its options'
+    or its follow-ups'), ``to_answer_again`` lose them (the answer type changed),
+    ``no_longer_asked`` lose them (the question is gone)."""
 
     carried: list[str]
     reworded: list[str]
@@ -143,7 +144,9 @@ def move_plan(current: Definition, new: Definition, answered: set[str]) -> MoveP
             continue
         if answer_shape(old) == answer_shape(question):
             carried.append(question.id)
-            if old.wording() != question.wording():
+            # asked_as, not wording: an option's or a follow-up's words changed change what
+            # the answer (and any attestation of it) was given to.
+            if old.asked_as() != question.asked_as():
                 reworded.append(question.id)
         else:
             again.append(question.id)

@@ -75,3 +75,45 @@ def test_a_move_carries_matching_answers_and_lists_the_rest(definition):
     assert plan.no_longer_asked == []
     gone = move_plan(version_2(), definition, {"role", "s_cso_deputy"})
     assert gone.carried == ["role"] and gone.no_longer_asked == ["s_cso_deputy"]
+
+
+def _with_question(definition, question):
+    return definition.model_copy(
+        update={"questions": [question if q.id == question.id else q for q in definition.questions]}
+    )
+
+
+def test_a_move_marks_an_answer_reworded_when_only_its_options_words_changed(definition):
+    """An option's label is part of what the answer was given to (asked_as), though not of the
+    question's own wording: the answer is carried, and marked reworded, so an attestation of it
+    is asked for again."""
+    dcb0129 = definition.question("s_dcb0129")
+    relabelled = dcb0129.model_copy(
+        update={
+            "options": [
+                dcb0129.options[0].model_copy(update={"label": "Yes, we are fully compliant"}),
+                *dcb0129.options[1:],
+            ]
+        }
+    )
+    assert relabelled.wording() == dcb0129.wording()
+    plan = move_plan(definition, _with_question(definition, relabelled), {"role", "s_dcb0129"})
+    assert plan.carried == ["role", "s_dcb0129"]
+    assert plan.reworded == ["s_dcb0129"]
+
+
+def test_a_move_marks_an_answer_reworded_when_only_a_follow_ups_words_changed(definition):
+    asked = next(q for q in definition.questions if q.follow_ups)
+    follow_up = asked.follow_ups[0]
+    reworded = asked.model_copy(
+        update={
+            "follow_ups": [
+                follow_up.model_copy(update={"label": f"{follow_up.label} (reworded)"}),
+                *asked.follow_ups[1:],
+            ]
+        }
+    )
+    assert reworded.wording() == asked.wording()
+    plan = move_plan(definition, _with_question(definition, reworded), {asked.id})
+    assert plan.carried == [asked.id]
+    assert plan.reworded == [asked.id]

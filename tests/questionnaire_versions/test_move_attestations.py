@@ -57,8 +57,9 @@ def test_an_attestation_of_reworded_words_is_voided_and_the_lead_is_told(
 
     plan = words(client_lead.get(f"{draft.stage2}/version"))
     assert (
-        "Attestations you will need to ask for again The words of these questions or statements "
-        "have changed, so what was attested no longer counts. Question 8: DCB0129 compliance: "
+        "Attestations you will need to ask for again The words of these questions or statements, "
+        "or who may attest them, have changed, so what was attested no longer counts. "
+        "Question 8: DCB0129 compliance: "
         f"{given.full_name}" in plan
     )
     assert client_lead.post(f"{draft.stage2}/version", move_form(2)).status_code == 302
@@ -71,8 +72,9 @@ def test_an_attestation_of_reworded_words_is_voided_and_the_lead_is_told(
     assert entry.after == {"status": "void", "reason": REWORDED_REASON}
     moved = words(client_lead.get(f"{draft.stage2}/version"))
     assert (
-        "Attestations you need to ask for again The words of these questions or statements "
-        "changed, so what was attested no longer counts. Question 8: DCB0129 compliance: "
+        "Attestations you need to ask for again The words of these questions or statements, "
+        "or who may attest them, changed, so what was attested no longer counts. "
+        "Question 8: DCB0129 compliance: "
         f"{given.full_name}" in moved
     )
 

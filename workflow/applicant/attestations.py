@@ -42,6 +42,7 @@ from attestations.selectors import (
 from hazards.services import HazardApprovalRefused, hazard_log_approve
 from questionnaire.engine.attestations import attestations_required
 from questionnaire.engine.journey import Journey
+from questionnaire.engine.schema import Definition
 from questionnaire.models import Answer, AnswerRevision
 from questionnaire.selectors import (
     answers_by_question,
@@ -245,8 +246,8 @@ def attestation_respond(
     (they may still decline). The members are told."""
     attestation = attestation_for_named_person(user=actor, attestation_id=attestation_id)
     application = application_lock(attestation.application)
-    _, stored = _live(application)
-    _respond_one(application, attestation, actor, attest, reason, stored)
+    journey, stored = _live(application)
+    _respond_one(application, attestation, actor, attest, reason, stored, journey.definition)
     _tell_members(application, [(attestation, attest, reason.strip())])
     return attestation
 
@@ -260,7 +261,7 @@ def attestation_request_respond(
     one by one, and the members are told once. All or nothing: one refusal records none."""
     request = request_for_named_person(user=actor, request_id=request_id)
     application = application_lock(request.application)
-    _, stored = _live(application)
+    journey, stored = _live(application)
     given = []
     chosen = list(request.attestations.filter(pk__in=list(responses)))
     # The hazard log's approval first: a statement that the log is approved, in the same
@@ -268,7 +269,7 @@ def attestation_request_respond(
     chosen.sort(key=lambda a: not a.is_hazard_log_approval)
     for attestation in chosen:
         attest, reason = responses[attestation.pk]
-        _respond_one(application, attestation, actor, attest, reason, stored)
+        _respond_one(application, attestation, actor, attest, reason, stored, journey.definition)
         given.append((attestation, attest, reason.strip()))
     if given:
         _tell_members(application, given)
@@ -282,6 +283,7 @@ def _respond_one(
     attest: bool,
     reason: str,
     stored: dict[str, Answer],
+    definition: Definition,
 ) -> None:
     attestation.refresh_from_db()
     if attestation.status in (AttestationStatus.ATTESTED, AttestationStatus.DECLINED):
@@ -291,6 +293,8 @@ def _respond_one(
     if attestation.is_hazard_log_approval:
         _respond_approval(application, attestation, actor, attest, reason)
         return
+    if not _rule_takes(definition, attestation):
+        raise AttestationRefused(NO_LONGER_COUNTS)
     answer = stored.get(attestation.question_id)
     if answer is None or answer.version != attestation.answer_revision:
         raise AttestationRefused(ANSWER_CHANGED)
@@ -309,6 +313,19 @@ def _respond_one(
             snapshot = log_rules.log_attested(application)
     services.attestation_respond(
         attestation=attestation, actor=actor, attest=attest, reason=reason, hazard_log=snapshot
+    )
+
+
+def _rule_takes(definition: Definition, attestation: Attestation) -> bool:
+    """Whether the application's version of the questions still has the rule the statement was
+    asked under, speaking of the same question and allowing the role the person was asked in:
+    a move to a new version may have changed either under the same rule id (ADR 0044), and a
+    response in a role the rule now refuses would not count."""
+    rule = next((r for r in definition.attestations if r.id == attestation.rule_id), None)
+    return (
+        rule is not None
+        and rule.question == attestation.question_id
+        and attestation.role in rule.roles
     )
 
 

@@ -21,11 +21,9 @@ from attestations.selectors import key_person_get
 from questionnaire.engine.conditions import MAIN_FIELD
 from questionnaire.engine.schema import Question
 from questionnaire.selectors import answers_by_question, response_for, response_journey
-from questionnaire.services import answer_discard
 from workflow.applicant import attestations as attestations_workflow
 from workflow.applicant.attestations import AttestationRefused
-from workflow.selectors import Editability
-from workflow.services import AnswerNotEditable, answer_save
+from workflow.services import AnswerNotEditable, answer_remove, answer_save
 
 NOT_OPEN = (
     "You cannot change the {what} now: question {number} is not open to change. NHS England "
@@ -92,10 +90,7 @@ def answers_sync(
                 actor=actor,
             )
         elif existing is not None:
-            journey = response_journey(response, answers_by_question(response))
-            if not Editability(application).question(journey, question.id):
-                raise AnswerNotEditable(application.stage2_state)
-            answer_discard(response=response, answer=existing, actor=actor)
+            answer_remove(application=application, question_id=question.id, actor=actor)
     except AnswerNotEditable:
         raise AttestationRefused(
             NOT_OPEN.format(what=question.title.lower(), number=question.number)

@@ -19,12 +19,17 @@ from applications.models import Application
 from applications.services import application_lock
 from applications.states import Stage2State
 from attestations.models import Attestation, AttestationStatus
-from attestations.services import REWORDED_REASON, attestations_reworded, attestations_void_reworded
+from attestations.services import (
+    REWORDED_REASON,
+    RULE_CHANGED_REASON,
+    attestations_reworded,
+    attestations_void_reworded,
+)
 from audit.services import Auditor
 from questionnaire import definitions
 from questionnaire.engine.journey import Journey
 from questionnaire.engine.rules import evaluate
-from questionnaire.engine.schema import Definition
+from questionnaire.engine.schema import AttestationRule, Definition
 from questionnaire.engine.versions import MovePlan, move_plan
 from questionnaire.models import VersionMove
 from questionnaire.selectors import answers_by_question, response_definition, response_for
@@ -67,16 +72,17 @@ def version_move_plan(application: Application, target: Definition) -> MovePlan:
     return move_plan(response_definition(response), target, set(answers_by_question(response)))
 
 
-def _statements(target: Definition) -> dict[str, str]:
-    return {rule.id: rule.statement for rule in target.attestations}
+def _rules(target: Definition) -> dict[str, AttestationRule]:
+    return {rule.id: rule for rule in target.attestations}
 
 
 def version_move_attestations(application: Application, target: Definition) -> list[Attestation]:
     """The requests and attestations moving to ``target`` would end, to be given again: of a
-    reworded question, or a statement reworded under the same rule (nothing is written)."""
+    reworded question, or a rule whose statement, question or roles no longer take it as given
+    (nothing is written)."""
     plan = version_move_plan(application, target)
     return attestations_reworded(
-        application=application, questions=plan.reworded, statements=_statements(target)
+        application=application, questions=plan.reworded, rules=_rules(target)
     )
 
 
@@ -86,7 +92,7 @@ def version_moved_attestations(move: VersionMove) -> list[Attestation]:
         Attestation.objects.filter(
             application_id=move.response.application_id,
             status=AttestationStatus.VOID,
-            end_reason=REWORDED_REASON,
+            end_reason__in=[REWORDED_REASON, RULE_CHANGED_REASON],
             ended_at__gte=move.moved_at,
         )
     )
@@ -111,7 +117,8 @@ def version_move(
     type match, every other answer discarded with a revision; the move recorded with each list
     and audited; rule holds and stale attestations brought in line with the answers kept, and
     every request or attestation of a reworded question or statement voided (it was given to
-    other words). With ``to_version`` (and ``definition_id``), the version the lead was shown:
+    other words), and every one its rule now speaks of another question for or refuses the
+    role of. With ``to_version`` (and ``definition_id``), the version the lead was shown:
     when another is current now, nothing moves (VersionMoveOutdated)."""
     application = application_lock(application)
     target = version_move_offered(application, actor)
@@ -156,11 +163,13 @@ def version_move(
     )
     attestations_void_stale(application=application, stored=stored, actor=actor, changed=discarded)
     # A carried answer keeps its revision, so the above keeps its attestation: one given to a
-    # question or statement since reworded was given to other words, and is voided here.
+    # question or statement since reworded was given to other words, and one whose rule now
+    # speaks of another question or refuses its role was not given as the rule asks: both are
+    # voided here.
     attestations_void_reworded(
         application=application,
         questions=plan.reworded,
-        statements=_statements(target),
+        rules=_rules(target),
         actor=actor,
     )
     holds_sync_rules(
