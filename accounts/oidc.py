@@ -149,6 +149,11 @@ def identity_from_callback(request: HttpRequest, *, provider: Provider) -> Ident
     """Check the provider's answer and return whom it vouches for, or raise OidcRefused."""
     error = request.GET.get("error", "")
     if error:
+        # A state works once: the provider's error answers it, so a later answer with the same
+        # state (the real one, or a replay) is refused as used.
+        DjangoIntegration(f"oidc_{provider.value}").clear_state_data(
+            request.session, request.GET.get("state", "")
+        )
         description = request.GET.get("error_description", "")
         if error == "access_denied":
             raise OidcRefused(Refusal.CANCELLED, description)
