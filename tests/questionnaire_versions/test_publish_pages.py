@@ -5,6 +5,7 @@ step is audited; nobody but an administrator reaches the pages."""
 
 import io
 import json
+import re
 
 import pytest
 
@@ -14,7 +15,7 @@ from audit.models import AuditEntry
 from questionnaire import definitions
 from questionnaire.models import PublishedVersion, VersionCandidate
 from tests.conftest import PASSWORD
-from tests.visible import words
+from tests.visible import visible_text, words
 from tests.web.conftest import errors_on, signed_in
 
 from .support import VERSIONS, publish, upload, version_1_text, version_2_text
@@ -297,3 +298,18 @@ def test_an_upload_refused_before_the_checks_is_audited(client_admin, content, e
     assert refusal.after["reason"] == error
     assert refusal.subject == ("" if content is None else "report.pdf")
     assert nothing_kept()
+
+
+def test_the_checks_lines_shown_are_words_not_blank_lines_or_a_parsers_pointer(client_admin):
+    """PyYAML's error quotes the line and points under it with "^": shown as bullets, a blank
+    bullet and a bullet holding only "^" told the administrator nothing."""
+    response = upload(client_admin, "id: nir-stage2-governance-assurance\nversion: [\n")
+    assert response.status_code == 400
+    details = re.search(
+        r'data-testid="check-details">(.*?)</div>', response.content.decode(), re.S
+    ).group(1)
+    shown = [
+        visible_text(item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", details, re.S)
+    ]
+    assert shown and all(line and line.strip("^ ") for line in shown), shown
+    assert any("not valid YAML" in line for line in shown), shown
