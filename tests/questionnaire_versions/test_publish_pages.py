@@ -313,3 +313,17 @@ def test_the_checks_lines_shown_are_words_not_blank_lines_or_a_parsers_pointer(c
     ]
     assert shown and all(line and line.strip("^ ") for line in shown), shown
     assert any("not valid YAML" in line for line in shown), shown
+
+
+def test_on_a_phone_each_published_version_is_a_card_of_labelled_values(client_admin):
+    """At 320px the published versions' four columns were wider than the window and the note
+    broke mid-word ("Versi on 3"): the design system's responsive table shows each version as
+    a card, each value under its column's name."""
+    publish(client_admin, version_2_text())
+    page = client_admin.get(VERSIONS).content.decode()
+    table = re.search(r'<table class="([^"]*)" data-testid="published-versions"', page)
+    assert table and "nhsuk-table--responsive" in table.group(1).split()
+    labels = re.findall(
+        r'<span class="nhsuk-table__heading" aria-hidden="true">([^<]+) </span>', page
+    )
+    assert labels == ["Version", "Published", "Note", "Download"]
