@@ -36,10 +36,13 @@ from tests.accounts.test_oidc_sign_in import (  # noqa: F401 - the fixtures
 )
 from tests.conftest import PASSWORD
 from tests.oidc_provider import NextSignIn
+from tests.passkey_support import SoftAuthenticator
 from tests.questionnaire_versions.support import upload, version_2_text
 from tests.web.conftest import errors_on, signed_in
 from tests.web.matrix_urls import URLS
 from tests.web.test_authorization_matrix import client_for, world  # noqa: F401 - the fixture
+from tests.web.test_passkeys import confirm_with_password
+from two_factor.models import Passkey
 
 HUGE = "9" * 30
 NUL = "before\x00after"
@@ -335,3 +338,38 @@ def test_a_note_with_a_nul_byte_is_published_without_it(administrator_client):
     candidate = checked(administrator_client)
     assert administrator_client.post(candidate, {"note": NUL}).status_code == 302
     assert PublishedVersion.objects.get().note == "beforeafter"
+
+
+# ------------------------------------------------------------------------- passkeys, confirmed
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("\x00\x00", "Enter a name for your passkey"),
+        ("\u2028\t \x07", "Enter a name for your passkey"),
+        (LONG, "Name of your passkey must be 100 characters or fewer"),
+    ],
+)
+def test_a_passkey_name_of_control_characters_or_too_long_adds_nothing(member, name, error):
+    client = signed_in(member)
+    confirm_with_password(client)
+    page = client.get("/account/passkeys/add")
+    response = client.post(
+        "/account/passkeys/add", {"name": name, "credential": SoftAuthenticator().create(page)}
+    )
+    assert response.status_code == 400
+    assert errors_on(response) == [error]
+    assert not Passkey.objects.exists()
+
+
+def test_a_passkey_named_with_a_nul_byte_is_added_without_it_and_sent_twice_added_once(member):
+    client = signed_in(member)
+    confirm_with_password(client)
+    page = client.get("/account/passkeys/add")
+    body = {"name": "Work\x00 laptop", "credential": SoftAuthenticator().create(page)}
+    assert client.post("/account/passkeys/add", body).status_code == 302
+    again = client.post("/account/passkeys/add", body)
+    # The current factor allowed one change: the second asks for it again, adding nothing.
+    assert again.status_code == 302 and again["Location"].startswith("/account/passkeys/confirm")
+    assert list(Passkey.objects.values_list("name", flat=True)) == ["Work laptop"]
