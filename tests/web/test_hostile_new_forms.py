@@ -373,3 +373,20 @@ def test_a_passkey_named_with_a_nul_byte_is_added_without_it_and_sent_twice_adde
     # The current factor allowed one change: the second asks for it again, adding nothing.
     assert again.status_code == 302 and again["Location"].startswith("/account/passkeys/confirm")
     assert list(Passkey.objects.values_list("name", flat=True)) == ["Work laptop"]
+
+
+def test_a_passkey_named_with_one_long_word_wraps_on_the_account_page(member):
+    """The name is the person's: 100 characters without a space must wrap at 320px, not widen
+    the page, and each value is labelled on a phone (the design system's responsive table)."""
+    client = signed_in(member)
+    confirm_with_password(client)
+    page = client.get("/account/passkeys/add")
+    name = "Y" * 100
+    body = {"name": name, "credential": SoftAuthenticator().create(page)}
+    assert client.post("/account/passkeys/add", body).status_code == 302
+    account = client.get("/account").content.decode()
+    table = re.search(r'<table class="([^"]*)" data-testid="passkeys"', account)
+    assert table and "nhsuk-table--responsive" in table.group(1).split()
+    assert f'<span class="app-wrap-anywhere">{name}</span>' in account
+    labels = re.findall(r'class="nhsuk-table__heading" aria-hidden="true">([^<]+) </span>', account)
+    assert labels == ["Name", "Added", "Last used"]
