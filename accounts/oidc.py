@@ -156,7 +156,12 @@ def identity_from_callback(request: HttpRequest, *, provider: Provider) -> Ident
     error = request.GET.get("error", "")
     if error:
         # Anyone can send the callback an error: its description, free text, is not kept; the
-        # error's code is (cut short and clean, as every refusal's detail).
+        # error's code is (cut short and clean, as every refusal's detail). A state works once:
+        # the provider's error answers it, so a later answer with the same state (the real one,
+        # or a replay) is refused as used.
+        DjangoIntegration(f"oidc_{provider.value}").clear_state_data(
+            request.session, request.GET.get("state", "")
+        )
         if error == "access_denied":
             raise OidcRefused(Refusal.CANCELLED)
         raise OidcRefused(Refusal.PROVIDER_ERROR, error)

@@ -161,6 +161,10 @@ def _refused(
 ) -> HttpResponse:
     provider_sign_in_refused(request=request, provider=provider, refused=refused, email=email)
     title, text, status = REFUSALS[refused.refusal]
+    if status >= 500 and request.session.modified:
+        # Django keeps no change to the session made by a request answered 5xx, and the state
+        # this callback used (taken out by Authlib) must be gone all the same: it works once.
+        request.session.save()
     staff = settings.STAFF_SIGN_IN_PROVIDER
     words = {
         "provider": provider.label if provider is Provider.CIS2 else "Microsoft Entra ID",

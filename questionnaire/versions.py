@@ -37,7 +37,9 @@ class VersionRefused(Exception):
     def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.details = details or []
+        # A parser's pointer under the quoted source ("^") and blank lines mean nothing once each
+        # line is a bullet on the page; the words around them say where.
+        self.details = [line for line in details or [] if line.strip(" \t^")]
 
 
 def sha256_of(text: str) -> str:

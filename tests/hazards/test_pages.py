@@ -219,3 +219,23 @@ def test_the_reviewer_sees_the_log_and_another_organisation_does_not(
     assert stranger.get(log_url).status_code == 404
     assert stranger.get(f"/applications/{submitted.pk}/hazard-log.csv").status_code == 404
     assert send(stranger, log_url, csv_bytes(*GOOD)).status_code == 404
+
+
+def test_on_a_phone_each_hazard_is_a_card_of_labelled_values(client_member, log_url):
+    """At 320px the six-column table was twice the window's width: the page scrolled sideways.
+    The design system's responsive table shows each hazard as a card, each value beside its
+    column's name."""
+    assert send(client_member, log_url, csv_bytes(*GOOD)).status_code == 302
+    page = client_member.get(log_url).content.decode()
+    table = re.search(r'<table class="([^"]*)"[^>]*>\s*<caption[^>]*>\s*Your hazards', page)
+    assert table and "nhsuk-table--responsive" in table.group(1).split()
+    labels = re.findall(
+        r'<span class="nhsuk-table__heading" aria-hidden="true">([^<]+) </span>', page
+    )
+    columns = ["ID", "Hazard", "Initial risk", "Controls", "Residual risk", "Owner and status"]
+    assert labels == columns * 2
+    # The design system lays a phone's cell out as a row: a value of several paragraphs is one
+    # element after its label, or each paragraph would be a column of its own.
+    for column in ("Hazard", "Initial risk", "Residual risk"):
+        after = re.findall(rf'aria-hidden="true">{column} </span>\s*<(\w+)', page)
+        assert after == ["div", "div"], (column, after)

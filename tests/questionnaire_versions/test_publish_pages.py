@@ -5,6 +5,7 @@ step is audited; nobody but an administrator reaches the pages."""
 
 import io
 import json
+import re
 
 import pytest
 
@@ -14,7 +15,7 @@ from audit.models import AuditEntry
 from questionnaire import definitions
 from questionnaire.models import PublishedVersion, VersionCandidate
 from tests.conftest import PASSWORD
-from tests.visible import words
+from tests.visible import visible_text, words
 from tests.web.conftest import errors_on, signed_in
 
 from .support import VERSIONS, publish, upload, version_1_text, version_2_text
@@ -281,3 +282,32 @@ def test_an_upload_refused_before_the_checks_is_audited(client_admin, content, e
     assert refusal.after["reason"] == error
     assert refusal.subject == ("" if content is None else "report.pdf")
     assert nothing_kept()
+
+
+def test_the_checks_lines_shown_are_words_not_blank_lines_or_a_parsers_pointer(client_admin):
+    """PyYAML's error quotes the line and points under it with "^": shown as bullets, a blank
+    bullet and a bullet holding only "^" told the administrator nothing."""
+    response = upload(client_admin, "id: nir-stage2-governance-assurance\nversion: [\n")
+    assert response.status_code == 400
+    details = re.search(
+        r'data-testid="check-details">(.*?)</div>', response.content.decode(), re.S
+    ).group(1)
+    shown = [
+        visible_text(item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", details, re.S)
+    ]
+    assert shown and all(line and line.strip("^ ") for line in shown), shown
+    assert any("not valid YAML" in line for line in shown), shown
+
+
+def test_on_a_phone_each_published_version_is_a_card_of_labelled_values(client_admin):
+    """At 320px the published versions' four columns were wider than the window and the note
+    broke mid-word ("Versi on 3"): the design system's responsive table shows each version as
+    a card, each value under its column's name."""
+    publish(client_admin, version_2_text())
+    page = client_admin.get(VERSIONS).content.decode()
+    table = re.search(r'<table class="([^"]*)" data-testid="published-versions"', page)
+    assert table and "nhsuk-table--responsive" in table.group(1).split()
+    labels = re.findall(
+        r'<span class="nhsuk-table__heading" aria-hidden="true">([^<]+) </span>', page
+    )
+    assert labels == ["Version", "Published", "Note", "Download"]
