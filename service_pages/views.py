@@ -138,6 +138,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
             "field_errors": field_errors,
             "errors": [{"text": text, "href": f"#{name}"} for name, text in field_errors.items()],
         },
+        # As every form of the service answers a refused post.
+        status=400 if field_errors else 200,
     )
 
 

@@ -137,13 +137,14 @@ def test_feedback_keeps_only_a_page_of_this_service(db):
 def test_feedback_errors_are_the_design_systems_and_keep_what_was_typed(db):
     typed = "Café & “quotes” <b>"
     page = Client().post("/feedback", {"improve": typed})
-    assert page.status_code == 200
+    assert page.status_code == 400
     shown = words(page)
     assert "There is a problem" in shown
     assert "Select how you feel about this service" in shown
     assert typed in shown
     too_long = Client().post("/feedback", {"satisfaction": "satisfied", "improve": "a" * 2001})
     assert "Your suggestion must be 2,000 characters or fewer" in words(too_long)
+    assert too_long.status_code == 400
     assert "a" * 2001 in too_long.content.decode()
     assert not Feedback.objects.exists()
 
