@@ -148,6 +148,7 @@ def _organisation_world(organisation: Organisation, reviewer):
     hazard = _hazard(application, member, word)
     response = applicant.submit()
     assert response.status_code == 302, response.status_code
+    application.refresh_from_db()
     values: dict[str, Any] = {"app": application.pk, "organisation": org.pk}
     texts: dict[str, str] = {"reference": application.reference, "organisation": org.name}
     for part in (
