@@ -41,6 +41,14 @@ class HazardLog(TimestampedModel):
     # One more at each change of its hazards (import, add, change, remove).
     version = models.PositiveIntegerField(default=1)
     approved_version = models.PositiveIntegerField(null=True, blank=True)
+    # SHA-256 of the rows approved (hazards.lock.hazard_rows_fingerprint), so what the CSO
+    # approved is on record (ADR 0048); "" for an approval made before it was kept.
+    approved_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    # Who made the version there is now: under the organisation's "someone else" rule
+    # (ADR 0012) they may not approve it, nor be asked to (ADR 0048).
+    version_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Which log the answer to the hazard log question (10 for a controller, 9 for a supplier)
     # speaks of: this one, or a file as before (ADR 0045).
     answer_source = models.CharField(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,6 +14,12 @@ from accounts.models import User
 from applications.models import Application
 from audit.services import Auditor
 
+from .lock import (
+    HazardLogLocked,
+    hazard_log_change_check,
+    hazard_log_change_refusal,
+    hazard_rows_fingerprint,
+)
 from .models import Hazard, HazardLog, LogSource
 from .risk import RISK_NEEDS_JUSTIFICATION
 from .table import COLUMNS, MAX_ROWS, RowError, hazard_row_problems, hazard_rows_parse
@@ -23,6 +31,11 @@ LOG_FULL = f"The hazard log already has {MAX_ROWS} hazards, the most it can have
 LOG_CHANGED = (
     "The hazard log changed since you were asked to approve it. The organisation will ask you "
     "again if needed"
+)
+CLOSED = "Stage 2 has been approved or withdrawn, so the hazard log can no longer be approved"
+MADE_IT = (
+    "You cannot approve this version of the hazard log because you made it. {organisation} "
+    "needs someone other than the person who made the log to approve it"
 )
 FIELDS = [name for _, name, _, _ in COLUMNS]
 
@@ -55,22 +68,78 @@ class HazardApprovalRefused(Exception):
         self.reasons = reasons
 
 
+def _lock_for_change(application: Application) -> Application:
+    """Lock the application's row and refuse with HazardLogLocked unless the answer the hazard
+    log belongs to can change now (ADR 0048). The application as it is now."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    hazard_log_change_check(locked)
+    return locked
+
+
+def _change_refused_record(
+    application: Application, actor: User, attempted: str, reason: str
+) -> None:
+    Auditor(actor).record(
+        action="hazard_log.change_refused",
+        obj=application,
+        subject=application.reference,
+        organisation=application.organisation,
+        after={
+            "attempted": attempted,
+            "state": Application.objects.get(pk=application.pk).stage2_state,
+            "reason": reason,
+        },
+    )
+
+
+@contextmanager
+def _refusal_audited(application: Application, actor: User, attempted: str) -> Iterator[None]:
+    """Audit a change to the log refused because it cannot change now (ADR 0048), outside the
+    transaction that refused it, so the record is kept."""
+    try:
+        yield
+    except HazardLogLocked as refused:
+        _change_refused_record(application, actor, attempted, refused.reason)
+        raise
+
+
+def hazard_log_change_refused(*, application: Application, actor: User, attempted: str) -> str:
+    """Why the hazard log cannot change now, or "": a page refusing a change before it calls
+    the service that would (ADR 0048). A refusal is audited as ``hazard_log.change_refused``
+    with what was attempted, the state and the reason."""
+    reason = hazard_log_change_refusal(application)
+    if reason:
+        _change_refused_record(application, actor, attempted, reason)
+    return reason
+
+
 def _lock(application: Application) -> HazardLog:
-    Application.objects.select_for_update().get(pk=application.pk)
+    _lock_for_change(application)
     log, _ = HazardLog.objects.get_or_create(application=application)
     return log
+
+
+def _touch(application: Application) -> None:
+    """A page NHS England opened before a change to the log is stale (its decisions take the
+    ``stage2_version`` the page showed): the log is part of what they decide on (ADR 0048)."""
+    from workflow.state_machine.transitions import stage2_touch
+
+    stage2_touch(Application.objects.get(pk=application.pk))
 
 
 def hazard_log_import(*, application: Application, data: bytes, actor: User) -> int:
     """Replace the application's hazards with the CSV's rows, all or nothing: any row in error
     raises HazardImportRefused with every error (row and what is wrong), and nothing is saved.
+    Refused with HazardLogLocked while the answer the log belongs to cannot change (ADR 0048).
     Clears an approval. Returns how many hazards the log now has."""
+    with _refusal_audited(application, actor, "import"), transaction.atomic():
+        _lock_for_change(application)  # refused before the file is read: it cannot count
     parsed = hazard_rows_parse(data)
     if parsed.errors:
         raise HazardImportRefused(parsed.errors)
     if not parsed.rows:
         raise HazardImportRefused([RowError(2, "The file has no hazards")])
-    with transaction.atomic():
+    with _refusal_audited(application, actor, "import"), transaction.atomic():
         log = _lock(application)
         before = {"hazards": log.hazards.count(), "approved": log.approved_at is not None}
         log.hazards.all().delete()
@@ -95,8 +164,11 @@ def hazard_log_import(*, application: Application, data: bytes, actor: User) -> 
     return len(parsed.rows)
 
 
-def approval_problems(application: Application, hazards: list[Hazard], actor: User) -> list[str]:
-    """Why `actor` cannot approve the log now (empty when they can)."""
+def approval_problems(
+    application: Application, hazards: list[Hazard], actor: User, log: HazardLog | None = None
+) -> list[str]:
+    """Why `actor` cannot approve the log now (empty when they can). Where the organisation
+    requires someone else (ADR 0012), not whoever made the version there is now (ADR 0048)."""
     from attestations.models import KeyPerson
 
     problems = []
@@ -105,6 +177,14 @@ def approval_problems(application: Application, hazards: list[Hazard], actor: Us
     ).exists()
     if not is_cso:
         problems.append(NOT_THE_CSO)
+    organisation = application.organisation
+    if (
+        organisation.attestation_by_someone_else
+        and log is not None
+        and log.version_by_id is not None
+        and log.version_by_id == actor.pk
+    ):
+        problems.append(MADE_IT.format(organisation=organisation.name))
     if not hazards:
         problems.append(NO_HAZARDS)
     for hazard in hazards:
@@ -126,13 +206,22 @@ def hazard_log_approve(
 ) -> Approved:
     """Mark the log approved by `actor`, its CSO, recording the version approved. With
     `version` (the version the CSO was asked to approve, ADR 0045), refused with LOG_CHANGED
-    when the log is another version now. Raises HazardApprovalRefused with the reasons;
-    approving an approved log again changes nothing (a double submit)."""
+    when the log is another version now. Refused once Stage 2 is approved or withdrawn, as her
+    statements are; until then the hazards cannot change while NHS England has the answers, so
+    she approves the log NHS England sees (ADR 0048). Records the fingerprint of the rows
+    approved, and makes a page NHS England opened before it stale. Raises
+    HazardApprovalRefused with the reasons; approving an approved log again changes nothing (a
+    double submit)."""
+    from applications.states import Stage2State
+    from workflow.selectors import stage2_working_state
+
     with transaction.atomic():
-        Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if stage2_working_state(locked) in (Stage2State.APPROVED, Stage2State.WITHDRAWN):
+            raise HazardApprovalRefused([CLOSED])
         log = HazardLog.objects.filter(application=application).first()  # never made here
         hazards = list(log.hazards.order_by("position")) if log is not None else []
-        problems = approval_problems(application, hazards, actor)
+        problems = approval_problems(application, hazards, actor, log)
         if version is not None and log is not None and log.version != version:
             problems.insert(0, LOG_CHANGED)
         if problems:
@@ -143,6 +232,7 @@ def hazard_log_approve(
         log.approved_at = timezone.now()
         log.approved_by = actor
         log.approved_version = log.version
+        log.approved_fingerprint = hazard_rows_fingerprint(hazards)
         log.save()
         Auditor(actor).record(
             action="hazard_log.approve",
@@ -150,19 +240,26 @@ def hazard_log_approve(
             subject=application.reference,
             organisation=application.organisation,
             before={"approved": False},
-            after={"approved": True, "version": log.version, "hazards": len(hazards)},
+            after={
+                "approved": True,
+                "version": log.version,
+                "hazards": len(hazards),
+                "fingerprint": log.approved_fingerprint,
+            },
         )
+        _touch(application)
     return Approved(changed=True)
 
 
 def hazard_log_source_set(*, application: Application, source: str, actor: User) -> HazardLog:
     """Record which hazard log the answer to the hazard log question speaks of: the log kept
-    here, or a file (ADR 0045). Audited when it changes; a change voids every statement attested
-    that the hazard log is approved, as it spoke of the other log."""
+    here, or a file (ADR 0045). Refused with HazardLogLocked while the answer cannot change
+    (ADR 0048). Audited when it changes; a change voids every statement attested that the hazard
+    log is approved, as it spoke of the other log."""
     from attestations.services import hazard_log_statements_void
 
     source = LogSource(source)
-    with transaction.atomic():
+    with _refusal_audited(application, actor, "answer_source"), transaction.atomic():
         log = _lock(application)
         before = log.answer_source
         if before != source:
@@ -177,6 +274,7 @@ def hazard_log_source_set(*, application: Application, source: str, actor: User)
                 after={"source": source.value},
             )
             hazard_log_statements_void(application=application, actor=actor, source_changed=True)
+            _touch(application)
     return log
 
 
@@ -219,8 +317,11 @@ def _clear_approval(log: HazardLog, actor: User) -> bool:
     log.approved_at = None
     log.approved_by = None
     log.approved_version = None
+    log.approved_fingerprint = ""
     log.version += 1
+    log.version_by = actor
     log.save()
+    _touch(log.application)
     hazard_log_approval_void(application=log.application, version=log.version, actor=actor)
     hazard_log_statements_void(application=log.application, actor=actor, source_changed=False)
     return was_approved
@@ -228,10 +329,11 @@ def _clear_approval(log: HazardLog, actor: User) -> bool:
 
 def hazard_add(*, application: Application, values: dict[str, str], actor: User) -> Hazard:
     """Add one hazard at the end of the log (made with its first hazard). Raises HazardInvalid
-    with every field's problem, or a taken ID, and saves nothing. Clears an approval."""
+    with every field's problem, or a taken ID, and saves nothing; HazardLogLocked while the
+    answer the log belongs to cannot change (ADR 0048). Clears an approval."""
     row, problems = _row(values)
-    with transaction.atomic():
-        Application.objects.select_for_update().get(pk=application.pk)
+    with _refusal_audited(application, actor, "add"), transaction.atomic():
+        _lock_for_change(application)
         existing = HazardLog.objects.filter(application=application).first()
         _refuse(existing, row, problems)
         if existing is not None and existing.hazards.count() >= MAX_ROWS:
@@ -261,11 +363,12 @@ def hazard_change(
 ) -> bool:
     """Change one of the application's hazards. Raises Hazard.DoesNotExist when it is not one of
     them (any more), HazardInvalid as `hazard_add` does, and StaleHazard when its version is not
-    `expected_version` (someone saved it since the form was loaded). Saving it unchanged changes
+    `expected_version` (someone saved it since the form was loaded), HazardLogLocked as
+    `hazard_add` does. Saving it unchanged changes
     nothing; a change clears an approval. Whether it changed."""
     row, problems = _row(values)
-    with transaction.atomic():
-        Application.objects.select_for_update().get(pk=application.pk)
+    with _refusal_audited(application, actor, "change"), transaction.atomic():
+        _lock_for_change(application)
         hazard = Hazard.objects.select_related("log").get(
             log__application=application, pk=hazard_id
         )
@@ -301,10 +404,10 @@ def hazard_change(
 
 
 def hazard_remove(*, application: Application, hazard_id: uuid.UUID, actor: User) -> Hazard:
-    """Remove one of the application's hazards (Hazard.DoesNotExist when it is not one of them).
-    Clears an approval. The hazard as it was."""
-    with transaction.atomic():
-        Application.objects.select_for_update().get(pk=application.pk)
+    """Remove one of the application's hazards (Hazard.DoesNotExist when it is not one of them;
+    HazardLogLocked as `hazard_add` does). Clears an approval. The hazard as it was."""
+    with _refusal_audited(application, actor, "remove"), transaction.atomic():
+        _lock_for_change(application)
         hazard = Hazard.objects.select_related("log").get(
             log__application=application, pk=hazard_id
         )

@@ -21,10 +21,10 @@ from applications.selectors import application_get_for_user
 from applications.services import application_download_record
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
-from questionnaire.read_only import not_changeable_reason
 from workflow.applicant import attestations as attestations_workflow
 from workflow.applicant import hazard_log as log_rules
 
+from .lock import HazardLogLocked, hazard_log_change_refusal
 from .models import Hazard, HazardLog, LogSource
 from .selectors import (
     hazard_application_get_for_member,
@@ -46,6 +46,7 @@ from .services import (
     hazard_add,
     hazard_change,
     hazard_log_approve,
+    hazard_log_change_refused,
     hazard_log_import,
     hazard_log_source_set,
     hazard_remove,
@@ -72,6 +73,17 @@ STALE_HAZARD = (
 )
 
 
+ADD_TITLE = "Add a hazard"
+
+
+def _change_title(hazard: Hazard) -> str:
+    return f"Change hazard {hazard.reference}"
+
+
+def _remove_title(hazard: Hazard) -> str:
+    return f"Are you sure you want to remove hazard {hazard.reference}?"
+
+
 def _context(application: Application, log: HazardLog | None, hazards: list[Hazard]) -> dict:
     return {
         "application": application,
@@ -81,13 +93,51 @@ def _context(application: Application, log: HazardLog | None, hazards: list[Haza
     }
 
 
+def _locked(
+    request: HttpRequest,
+    application: Application,
+    reason: str,
+    page_title: str = "Hazard log",
+    hazard: Hazard | None = None,
+) -> HttpResponse:
+    """The hazard log cannot change now (ADR 0048): the page asked for, why in the applicant's
+    words, and no form; a change posted gets 409 Conflict and is told nothing was saved."""
+    return render(
+        request,
+        "hazards/locked.jinja",
+        {
+            "application": application,
+            "page_title": page_title,
+            "hazard": hazard,
+            "reason": reason,
+            "not_saved": request.method == "POST",
+            "back_url": reverse("hazards:log", kwargs={"application_id": application.pk}),
+        },
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+def _refusal(request: HttpRequest, application: Application, attempted: str) -> str:
+    """Why the hazard log cannot change now, or "": a change posted is refused and audited
+    (ADR 0048); a form only asked for is not a change."""
+    if request.method == "POST":
+        return hazard_log_change_refused(
+            application=application, actor=request.user, attempted=attempted
+        )
+    return hazard_log_change_refusal(application)
+
+
 def _approval_context(
-    application: Application, log: HazardLog | None, hazards: list[Hazard], user: User
+    application: Application,
+    log: HazardLog | None,
+    hazards: list[Hazard],
+    user: User,
+    locked_reason: str,
 ) -> dict[str, Any]:
-    """Who can approve the log and whether they have been asked (ADR 0045), and which log the
-    answer speaks of."""
+    """Who can approve the log and whether they have been asked (ADR 0045), which log the
+    answer speaks of, and why the log cannot change now, if it cannot (ADR 0048)."""
     problems = (
-        approval_problems(application, hazards, user)
+        approval_problems(application, hazards, user, log)
         if hazards and (log is None or not log.is_approved)
         else []
     )
@@ -99,9 +149,9 @@ def _approval_context(
         "cso": cso,
         "is_cso": cso is not None and normalise_email(cso.email) == normalise_email(user.email),
         "asked": log is not None and log_rules.approval_asked(application, log.version),
-        # Only the onboarding lead, while the answers can change, says which log (ADR 0045).
-        "can_set_source": is_onboarding_lead(user)
-        and attestations_workflow.key_personnel_editable(application),
+        # Only the onboarding lead, while the answer can change, says which log (ADR 0045).
+        "can_set_source": is_onboarding_lead(user) and not locked_reason,
+        "locked_reason": locked_reason,
         "source_label": LogSource(source).label,
         "sources": [
             {"value": value, "text": label, "checked": value == source}
@@ -118,12 +168,21 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     )
     errors: list[dict[str, str]] = []
     row_errors = []
+    if request.method == "POST":  # refused before the file is received
+        reason = hazard_log_change_refused(
+            application=application, actor=request.user, attempted="import"
+        )
+        if reason:
+            return _locked(request, application, reason)
+    locked_reason = hazard_log_change_refusal(application)
     if request.method == "POST":
         try:
             received = receive_file(request, FILE_FIELD)
             assert received is not None
             data = received_csv_bytes(received)
             count = hazard_log_import(application=application, data=data, actor=request.user)
+        except HazardLogLocked as refused:  # it became so since the check above
+            return _locked(request, application, refused.reason)
         except EvidenceRefused as refused:
             errors = [{"text": refused.message, "href": f"#{FILE_FIELD}"}]
         except HazardImportRefused as refused:
@@ -151,7 +210,7 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             "file_field": FILE_FIELD,
             "file_error": ROWS_IN_ERROR if row_errors else (errors[0]["text"] if errors else ""),
             "max_size": size_in_words(HAZARD_LOG_MAX_BYTES),
-            **_approval_context(application, log, hazards, request.user),
+            **_approval_context(application, log, hazards, request.user, locked_reason),
         },
         status=400 if errors else 200,
     )
@@ -176,7 +235,7 @@ def _form(
         problems = {"reference": STALE_HAZARD}
     # A radios' first item has the field's name as its id (the NHS.UK macro's idPrefix).
     errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
-    title = "Add a hazard" if hazard is None else f"Change hazard {hazard.reference}"
+    title = ADD_TITLE if hazard is None else _change_title(hazard)
     return render(
         request,
         "hazards/hazard_form.jinja",
@@ -217,12 +276,17 @@ def hazard_add_view(request: HttpRequest, application_id: uuid.UUID) -> HttpResp
     application = hazard_application_get_for_member(
         user=request.user, application_id=application_id
     )
+    locked_reason = _refusal(request, application, "add")
+    if locked_reason:
+        return _locked(request, application, locked_reason, ADD_TITLE)
     data = {name: "" for name in FIELDS}
     problems: dict[str, str] = {}
     if request.method == "POST":
         data = _posted(request)
         try:
             hazard = hazard_add(application=application, values=data, actor=request.user)
+        except HazardLogLocked as refused:
+            return _locked(request, application, refused.reason, ADD_TITLE)
         except HazardInvalid as refused:
             problems = refused.problems
         else:
@@ -239,6 +303,9 @@ def hazard_change_view(
         user=request.user, application_id=application_id
     )
     hazard = hazard_get(application=application, hazard_id=hazard_id)
+    locked_reason = _refusal(request, application, "change")
+    if locked_reason:
+        return _locked(request, application, locked_reason, _change_title(hazard), hazard)
     data = hazard_values(hazard)
     version = hazard.version
     problems: dict[str, str] = {}
@@ -255,6 +322,8 @@ def hazard_change_view(
             )
         except Hazard.DoesNotExist:  # removed, or replaced by an import, since it was read
             raise Http404 from None
+        except HazardLogLocked as refused:
+            return _locked(request, application, refused.reason, _change_title(hazard), hazard)
         except HazardInvalid as refused:
             problems = refused.problems
         except StaleHazard as refused:
@@ -286,11 +355,16 @@ def hazard_remove_view(
         user=request.user, application_id=application_id
     )
     hazard = hazard_get(application=application, hazard_id=hazard_id)
+    locked_reason = _refusal(request, application, "remove")
+    if locked_reason:
+        return _locked(request, application, locked_reason, _remove_title(hazard), hazard)
     if request.method == "POST":
         try:
             hazard_remove(application=application, hazard_id=hazard.pk, actor=request.user)
         except Hazard.DoesNotExist:
             raise Http404 from None
+        except HazardLogLocked as refused:
+            return _locked(request, application, refused.reason, _remove_title(hazard), hazard)
         messages.success(request, f"Hazard {hazard.reference} removed")
         return redirect("hazards:log", application_id=application.pk)
     return render(
@@ -299,7 +373,7 @@ def hazard_remove_view(
         {
             "application": application,
             "hazard": hazard,
-            "page_title": f"Are you sure you want to remove hazard {hazard.reference}?",
+            "page_title": _remove_title(hazard),
             "back_url": reverse("hazards:log", kwargs={"application_id": application.pk}),
         },
     )
@@ -362,19 +436,17 @@ def hazard_log_source(request: HttpRequest, application_id: uuid.UUID) -> HttpRe
     )
     if not is_onboarding_lead(request.user):
         raise not_the_lead(request.user, doing="choose which hazard log the answer speaks of")
-    if not attestations_workflow.key_personnel_editable(application):
-        reason = not_changeable_reason(application) or "Your answers cannot be changed now."
-        return render(
-            request,
-            "core/403.jinja",
-            {"reason": f"Which hazard log your answer speaks of is part of it. {reason}"},
-            status=409,
-        )
+    locked_reason = _refusal(request, application, "answer_source")
+    if locked_reason:
+        return _locked(request, application, locked_reason)
     source = request.POST.get("source", "")
     if source not in LogSource.values:
         messages.error(request, "Select which hazard log your answer speaks of")
     else:
-        hazard_log_source_set(application=application, source=source, actor=request.user)
+        try:
+            hazard_log_source_set(application=application, source=source, actor=request.user)
+        except HazardLogLocked as refused:
+            return _locked(request, application, refused.reason)
         messages.success(request, f"Your answer speaks of: {LogSource(source).label.lower()}")
     return redirect("hazards:log", application_id=application.pk)
 

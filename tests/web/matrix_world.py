@@ -142,10 +142,13 @@ def _organisation_world(organisation: Organisation, reviewer):
     client.force_login(member)
     applicant = Applicant(client).start()
     applicant.answer_all(SUPPLIER)
-    response = applicant.submit()
-    assert response.status_code == 302, response.status_code
     application = Application.objects.get(organisation=org, role="supplier")
     word = organisation.word
+    # The hazard log changes only while its answer can (ADR 0048): its hazard before submitting.
+    hazard = _hazard(application, member, word)
+    response = applicant.submit()
+    assert response.status_code == 302, response.status_code
+    application.refresh_from_db()
     values: dict[str, Any] = {"app": application.pk, "organisation": org.pk}
     texts: dict[str, str] = {"reference": application.reference, "organisation": org.name}
     for part in (
@@ -154,7 +157,7 @@ def _organisation_world(organisation: Organisation, reviewer):
         _attestation(application, member, organisation),
         _certificate(application, member, organisation),
         _people(application, member, organisation),
-        _hazard(application, member, word),
+        hazard,
     ):
         values.update(part[0])
         texts.update(part[1])

@@ -54,6 +54,7 @@ from workflow.applicant import hazard_log as log_rules
 from workflow.applicant.refused import AttestationRefused as AttestationRefused
 from workflow.notices import notice_decision
 from workflow.selectors import Editability, stage2_working_state
+from workflow.state_machine.transitions import stage2_touch
 
 NOT_EDITABLE = "You cannot change the key personnel now"
 CLOSED = "Stage 2 has been approved or withdrawn, so attestations are no longer needed"
@@ -218,9 +219,12 @@ def attest_refusal(attestation: Attestation, actor: User, answerer_id: int | Non
 def attest_refusal_now(attestation: Attestation, actor: User) -> str:
     """``attest_refusal`` for the revision of the answer the request is about (for the
     request's page): who gave it is one read of its revision, not a walk of the journey; a
-    revision since replaced is refused by attestation_respond as no longer counting anyway."""
+    revision since replaced is refused by attestation_respond as no longer counting anyway. For
+    the hazard log's approval, who made the log's version stands for who gave the answer."""
     if not attestation.application.organisation.attestation_by_someone_else:
         return ""
+    if attestation.is_hazard_log_approval:
+        return log_rules.approval_refusal(attestation, actor)
     answerer_id = (
         AnswerRevision.objects.filter(
             response__application=attestation.application,
@@ -292,6 +296,7 @@ def _respond_one(
         raise AttestationRefused(NO_LONGER_COUNTS)
     if attestation.is_hazard_log_approval:
         _respond_approval(application, attestation, actor, attest, reason)
+        _stale_for_reviewers(application)
         return
     if not _rule_takes(definition, attestation):
         raise AttestationRefused(NO_LONGER_COUNTS)
@@ -314,6 +319,15 @@ def _respond_one(
     services.attestation_respond(
         attestation=attestation, actor=actor, attest=attest, reason=reason, hazard_log=snapshot
     )
+    if attestation.rule_id in HAZARD_LOG_RULES:
+        _stale_for_reviewers(application)
+
+
+def _stale_for_reviewers(application: Application) -> None:
+    """A page NHS England opened before a response about the hazard log is stale: what it
+    decides on changed (ADR 0048). Read again: an approval of the log has moved it on."""
+    application.refresh_from_db(fields=["stage2_version"])
+    stage2_touch(application)
 
 
 def _rule_takes(definition: Definition, attestation: Attestation) -> bool:
@@ -338,13 +352,23 @@ def _respond_approval(
     if not attest and not reason:
         raise ValueError("A decline needs a reason")
     if attest:
+        refusal = log_rules.approval_refusal(attestation, actor)
+        if refusal:
+            raise AttestationRefused(refusal, attestation.pk)
         try:
             hazard_log_approve(
                 application=application, actor=actor, version=attestation.answer_revision
             )
         except HazardApprovalRefused as refused:
             raise AttestationRefused(refused.reasons[0], attestation.pk) from refused
-    services.attestation_respond(attestation=attestation, actor=actor, attest=attest, reason=reason)
+    services.attestation_respond(
+        attestation=attestation,
+        actor=actor,
+        attest=attest,
+        reason=reason,
+        # What she approved, row by row, is on record with her response (ADR 0048).
+        hazard_log=log_rules.log_approved(application) if attest else None,
+    )
 
 
 def _tell_members(application: Application, given: list[tuple[Attestation, bool, str]]) -> None:

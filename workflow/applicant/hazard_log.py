@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User, normalise_email
 from applications.models import Application
 from attestations import services
 from attestations.models import (
@@ -20,6 +21,13 @@ from attestations.models import (
     Attestation,
     AttestationStatus,
 )
+from attestations.selectors import (
+    SAME_AS_ANSWERER,
+    SAME_AS_ASKER,
+    SAME_AS_ASKER_AND_ANSWERER,
+    same_person,
+)
+from hazards.lock import hazard_rows_fingerprint
 from hazards.models import HazardLog, LogSource
 
 from .refused import AttestationRefused
@@ -33,6 +41,17 @@ LOG_EMPTY = (
     "You cannot attest this statement because the hazard log it speaks of, the one kept in "
     "this service, has no hazards"
 )
+# The organisation requires someone else (ADR 0012), for the log as for an answer (ADR 0048):
+# who made the version there is now stands where whoever gave the answer does.
+ASK_SOMEONE_ELSE = (
+    "You cannot ask {who} to approve the hazard log: {organisation} needs the log approved by "
+    "someone other than the person who asked for the approval or made this version of the log"
+)
+NOT_YOURSELF = {
+    SAME_AS_ASKER_AND_ANSWERER: "you asked for this approval and made this version of the log",
+    SAME_AS_ASKER: "you asked for this approval",
+    SAME_AS_ANSWERER: "you made this version of the log",
+}
 LOG_UNAPPROVED = (
     "You cannot attest this statement because version {version} of the hazard log it speaks "
     "of, the one kept in this service, has not been approved"
@@ -51,7 +70,11 @@ def log_refusal(application: Application) -> str:
         return ""
     if not log.hazards.exists():
         return LOG_EMPTY
-    if not log.is_approved:
+    if not log.is_approved or (
+        # Belt and braces (ADR 0048): the rows are still the rows approved.
+        log.approved_fingerprint
+        and hazard_rows_fingerprint(log.hazards.all()) != log.approved_fingerprint
+    ):
         return LOG_UNAPPROVED.format(version=log.version)
     return ""
 
@@ -77,8 +100,23 @@ def log_attested(application: Application) -> dict[str, Any]:
         "source": LogSource.IN_SERVICE.value,
         "version": log.version,
         "hazards": log.hazards.count(),
+        # What was attested, row by row (ADR 0048): the rows approved, log_refusal checked.
+        "fingerprint": hazard_rows_fingerprint(log.hazards.all()),
         "approved_by": f"{log.approved_by.full_name} ({log.approved_by.email})",
         "approved_at": log.approved_at.isoformat(),
+    }
+
+
+def log_approved(application: Application) -> dict[str, Any]:
+    """The log as its CSO approved it, kept with her response (ADR 0048): the version and the
+    fingerprint of the rows approved."""
+    log = hazard_log_for(application)
+    assert log is not None and log.is_approved  # hazard_log_approve just approved it
+    return {
+        "source": LogSource.IN_SERVICE.value,
+        "version": log.approved_version,
+        "hazards": log.hazards.count(),
+        "fingerprint": log.approved_fingerprint,
     }
 
 
@@ -102,6 +140,14 @@ def approval_ask(*, application: Application, actor: Any) -> tuple[Attestation, 
     cso = application.key_personnel.filter(role="cso").first()
     if cso is None:
         raise AttestationRefused(NO_CSO)
+    if application.organisation.attestation_by_someone_else:
+        email = normalise_email(cso.email)
+        made_it = ("the person who made this version", log.version_by)
+        for who, user in (("yourself", actor), made_it):
+            if user is not None and normalise_email(user.email) == email:
+                raise AttestationRefused(
+                    ASK_SOMEONE_ELSE.format(who=who, organisation=application.organisation.name)
+                )
     if approval_asked(application, log.version):
         raise AttestationRefused(
             f"{cso.full_name} has already been asked to approve version {log.version} of the "
@@ -124,3 +170,24 @@ def approval_ask(*, application: Application, actor: Any) -> tuple[Attestation, 
         return attestation, False
     services.attestation_request_send(request=request, actor=actor)
     return attestation, True
+
+
+def approval_refusal(attestation: Attestation, actor: User) -> str:
+    """Why ``actor`` may not approve the log this statement asks about, or "": when their
+    organisation requires someone else (ADR 0012) and they asked for the approval or made the
+    version of the log there is now (ADR 0048)."""
+    organisation = attestation.application.organisation
+    if not organisation.attestation_by_someone_else:
+        return ""
+    log = hazard_log_for(attestation.application)
+    same = same_person(
+        attester_id=actor.pk,
+        asker_id=attestation.requested_by_id,
+        answerer_id=log.version_by_id if log is not None else None,
+    )
+    if not same:
+        return ""
+    return (
+        f"You cannot approve the hazard log because {NOT_YOURSELF[same]}. {organisation.name} "
+        "needs someone else to approve it"
+    )
