@@ -151,12 +151,17 @@ def _readiness_shared() -> dict[str, bool]:
         return dict(parts)
 
 
-async def readiness() -> dict[str, bool]:
+def readiness() -> dict[str, bool]:
     """Each part's name and whether it is ready, all checked at once. The answer stands for
     READYZ_CACHE_SECONDS: a load balancer's probes, from every instance behind it, and anyone
     else's, cost one check (four round trips to S3 among them) in that time. One check runs at a
-    time in a process; those asking meanwhile wait for it and take its answer."""
+    time in a process; those asking meanwhile wait for it and take its answer.
+
+    The check runs its parts with asyncio, in a thread of its own: asyncio.run needs a thread
+    with no event loop running, which the caller's may have (a test process where a browser
+    test's Playwright left one running refused the async view this replaced)."""
     fresh = _fresh()
     if fresh is not None:
         return fresh
-    return await asyncio.to_thread(_readiness_shared)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz-check") as one:
+        return one.submit(_readiness_shared).result()

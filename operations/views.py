@@ -11,10 +11,10 @@ from .health import readiness
 @csrf_exempt
 @never_cache
 @require_GET
-async def readyz(request: HttpRequest) -> JsonResponse:
+def readyz(request: HttpRequest) -> JsonResponse:
     """For the load balancer: 200 when every dependency is ready, 503 naming those that are not
     (operations/health.py). Public, sets no cookie, never cached, not redirected to HTTPS."""
-    parts = await readiness()
+    parts = readiness()
     ready = all(parts.values())
     return JsonResponse(
         {
