@@ -77,11 +77,9 @@ class Editability:
     unanswered; otherwise none."""
 
     def __init__(self, application: Application):
-        state = stage2_working_state(application)
-        self.all = state == Stage2State.DRAFT
-        self.request = (
-            change_request_open(application) if state == Stage2State.CHANGES_REQUESTED else None
-        )
+        self.all = stage2_working_state(application) == Stage2State.DRAFT
+        # change_request_open asks the working state itself: None unless "changes requested".
+        self.request = None if self.all else change_request_open(application)
         self.submitted = (
             {a["question_id"] for a in self.request.submission.snapshot["answers"]}
             if self.request

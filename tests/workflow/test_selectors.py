@@ -14,17 +14,29 @@ from django.utils import timezone
 from applications.models import Application, Stage2Transition
 from applications.states import Role, Stage2State
 from evidence.models import EvidenceFile, ScanStatus
-from questionnaire.models import AnswerRevision, Response
+from evidence.status import UploadState
+from questionnaire.engine.schema import QuestionKind
+from questionnaire.models import Answer, AnswerRevision, Response
 from workflow import selectors
-from workflow.models import ChangeRequest, ChangeRequestItem, Submission
+from workflow.models import (
+    ChangeRequest,
+    ChangeRequestItem,
+    DocumentRequest,
+    Hold,
+    HoldOrigin,
+    Submission,
+)
+from workflow.models import DocumentRequestStatus as DRS
 
 S = Stage2State
+FILE = QuestionKind.FILE
 pytestmark = pytest.mark.django_db
 
 
 @dataclass
 class Question:
     id: str
+    kind: QuestionKind = QuestionKind.TEXT
 
 
 @dataclass
@@ -34,9 +46,13 @@ class Route:
 
     ids: list[str]
     complete: bool = True
+    kinds: dict[str, QuestionKind] = field(default_factory=dict)  # text unless named here
 
     def applicable_questions(self) -> list[Question]:
-        return [Question(question_id) for question_id in self.ids]
+        return [
+            Question(question_id, self.kinds.get(question_id, QuestionKind.TEXT))
+            for question_id in self.ids
+        ]
 
     def is_complete(self) -> bool:
         return self.complete
@@ -294,3 +310,126 @@ def test_stage3_waits_for_approval_and_a_controllers_accepted_aup(application):
         "Stage 2 has not been approved.",
         selectors.STAGE3_FOR_REVIEWER[selectors.STAGE3_NEEDS_AUP],
     ]
+
+
+def test_only_holds_not_yet_lifted_are_open(application, reviewer):
+    lifted = Hold.objects.create(
+        application=application,
+        origin=HoldOrigin.REVIEWER,
+        reason="Lifted already.",
+        raised_by=reviewer,
+        lifted_by=reviewer,
+        lifted_at=timezone.now(),
+    )
+    still_open = Hold.objects.create(
+        application=application, origin=HoldOrigin.REVIEWER, reason="Open.", raised_by=reviewer
+    )
+    assert selectors.holds_open(application) == [still_open]
+    assert selectors.holds_all(application) == [lifted, still_open]
+
+
+def answer(application, member, question_id, *, copied_from=None):
+    response, _ = Response.objects.get_or_create(
+        application=application, defaults={"definition_id": "stage2", "definition_version": 1}
+    )
+    return Answer.objects.create(
+        response=response,
+        question_id=question_id,
+        definition_version=1,
+        wording="A question",
+        value="An answer",
+        answered_by=member,
+        answered_at=timezone.now(),
+        copied_from=copied_from,
+    )
+
+
+def test_copied_answers_on_the_route_wait_for_confirmation_in_the_routes_order(
+    application, organisation, member
+):
+    earlier = Application.objects.create(
+        organisation=organisation, scope="both", role=Role.SUPPLIER, created_by=member
+    )
+    copied_late = answer(application, member, "c_late", copied_from=earlier)
+    copied_early = answer(application, member, "c_early", copied_from=earlier)
+    answer(application, member, "c_own")  # the applicant's own answer: nothing to confirm
+    answer(application, member, "c_off_route", copied_from=earlier)  # not asked now
+    route = Route(["c_early", "c_own", "c_late"])
+    expected = [copied_early, copied_late]
+    # Read by the selector, and from the answers a page has already read: the same answers.
+    assert selectors.copied_unconfirmed(application, route) == expected
+    answers = {a.question_id: a for a in Answer.objects.filter(response__application=application)}
+    assert selectors.copied_unconfirmed(application, route, answers) == expected
+    # Another application's copied answers are not this one's.
+    other = answer(earlier, member, "c_early", copied_from=application)
+    assert other not in selectors.copied_unconfirmed(application, route)
+    assert selectors.copied_unconfirmed(application, Route([])) == []
+    assert selectors.copied_unconfirmed(application, Route([]), answers) == []
+    # An unconfirmed copy stops submission whichever way the answers are read.
+    application = in_state(application, S.DRAFT)
+    assert selectors.submission_ready(application, route, Outcome()) is False
+    assert selectors.submission_ready(application, route, Outcome(), answers) is False
+
+
+def document_request(application, reviewer, status):
+    return DocumentRequest.objects.create(
+        application=application,
+        title=f"A request {status}",
+        due_date=timezone.localdate(),
+        status=status,
+        requested_by=reviewer,
+    )
+
+
+def test_only_open_document_requests_are_open(application, reviewer):
+    requests = {status: document_request(application, reviewer, status) for status in DRS.values}
+    assert selectors.document_requests_open(application) == [requests[DRS.OPEN]]
+    assert set(selectors.document_requests_for(application)) == set(requests.values())
+
+
+def stored(application, member, purpose, scan_status, revision=1):
+    return EvidenceFile.objects.create(
+        application=application,
+        purpose=purpose,
+        revision=revision,
+        original_name="aup.pdf",
+        download_name="aup.pdf",
+        size=10,
+        kind="pdf",
+        mime_type="application/pdf",
+        sha256="0" * 64,
+        storage_name="aup",
+        scan_status=scan_status,
+        uploaded_by=member,
+    )
+
+
+def test_each_file_questions_status_is_its_own_files(application, member):
+    purpose = selectors.question_purpose
+    clean = stored(application, member, purpose("c_aup"), ScanStatus.CLEAN)
+    stored(application, member, purpose("c_other"), ScanStatus.INFECTED)
+    stored(application, member, "document_request:x", ScanStatus.PENDING)
+
+    route = Route(["c_aup", "c_other", "c_none", "c_text"])
+    route.kinds = {"c_aup": FILE, "c_other": FILE, "c_none": FILE}
+    for evidence in (None, list(application.evidence_files.all())):
+        statuses = selectors.upload_statuses(application, route, evidence)
+        assert set(statuses) == {"c_aup", "c_other", "c_none"}, evidence
+        assert statuses["c_aup"].state is UploadState.UPLOADED
+        assert statuses["c_aup"].file == clean
+        assert statuses["c_other"].state is UploadState.NOT_ACCEPTED
+        assert statuses["c_none"].state is UploadState.NOT_UPLOADED
+        assert selectors.question_upload_status(application, "c_aup", evidence).file == clean
+        none = selectors.question_upload_status(application, "c_none", evidence)
+        assert none.state is UploadState.NOT_UPLOADED
+    # A route with no file question reads nothing and has no statuses.
+    assert selectors.upload_statuses(application, Route(["c_text"]), None) == {}
+
+
+def test_stage3_blockers_take_the_application_and_evidence_by_name_and_for_reviewer_only_so(
+    application,
+):
+    application = in_state(application, S.APPROVED)
+    assert selectors.stage3_blockers(application=application, evidence=[]) == []
+    with pytest.raises(TypeError):
+        selectors.stage3_blockers(application, [], True)  # type: ignore[misc]
