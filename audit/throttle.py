@@ -10,10 +10,14 @@ nothing the client sent), and no entry is written."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import models
 from django.utils import timezone
 
@@ -37,6 +41,29 @@ def audit_limit_reached(
         **{f"after__{key}": value for key, value in after.items()}
     )
     return recent[:limit].count() >= limit
+
+
+def client_over_limit(
+    *, action: str, client: str, limit: int, window: timedelta = ANONYMOUS_WINDOW
+) -> bool:
+    """Count one more of `action` from `client` and say whether it is past `limit` within
+    `window`, for actions whose entries must not say who sent them (feedback), so cannot be
+    counted from the audit log. The count is kept in this process's memory (the default
+    cache) under a keyed hash of the address, for `window` only: the address itself is written
+    nowhere. With several processes one client may send up to `limit` to each: enough to keep one
+    sender from crowding out everyone else, the purpose here."""
+    cache = caches["default"]
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{action}:{client}".encode(), hashlib.sha256
+    ).hexdigest()[:32]
+    key = f"throttle:{action}:{digest}"
+    cache.add(key, 0, timeout=int(window.total_seconds()))
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first of a new window
+        cache.set(key, 1, timeout=int(window.total_seconds()))
+        count = 1
+    return count > limit
 
 
 def audit_left_out(action: str) -> None:

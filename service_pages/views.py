@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.client_address import client_address
 from core.paths import path_without_tokens
 from core.text import clean_text
 
@@ -122,6 +123,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
                 improve=improve,
                 page=page,
                 submission=submission,
+                client=client_address(request),
             )
             return redirect("service_pages:feedback_sent")
     return render(

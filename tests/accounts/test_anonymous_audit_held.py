@@ -1,6 +1,7 @@
 """What anyone can cause without signing in is audited up to a number per client address
 (audit.throttle): a refused provider sign-in, a refused passkey, a refused password reset; and
-feedback, which must not say who sent it, up to a number from anyone (past it, not kept either).
+feedback, which must not say who sent it, up to a number from one address counted outside the
+audit (and a larger number from anyone); past either, not kept.
 Past that, a log line without the client or its text, and no entry (each entry takes the chain
 head's lock)."""
 
@@ -96,3 +97,22 @@ def test_password_reset_refusals_are_held_too(db):
         AuditEntry.objects.filter(action="user.password_reset_refused").count()
         == ANONYMOUS_CLIENT_LIMIT
     )
+
+
+def test_one_sender_of_feedback_cannot_crowd_out_another(db, monkeypatch, caplog):
+    """Before, past the limit from anyone, nobody's feedback was kept: one sender could silence
+    the service's feedback for everyone. Now one address is held to its own number, and
+    nothing of the address is kept."""
+    flood = Client(REMOTE_ADDR="198.51.100.7")
+    for n in range(ANONYMOUS_CLIENT_LIMIT + 5):
+        sent = flood.post("/feedback", {"satisfaction": "satisfied", "improve": f"Flood {n}."})
+        assert sent["Location"] == "/feedback/sent"
+    assert Feedback.objects.count() == ANONYMOUS_CLIENT_LIMIT
+    assert "left out" in caplog.text
+    assert "198.51.100.7" not in caplog.text
+    someone = Client(REMOTE_ADDR="203.0.113.9")
+    someone.post("/feedback", {"satisfaction": "dissatisfied", "improve": "The page was slow."})
+    kept = Feedback.objects.get(improve="The page was slow.")
+    entry = AuditEntry.objects.filter(action="feedback.received").last()
+    assert entry.object_id == str(kept.pk)
+    assert "198.51.100.7" not in str(entry.after) and "203.0.113.9" not in str(entry.after)
