@@ -30,6 +30,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _passwords_hashed_cheaply():
+    """Argon2 at its lowest cost for the whole suite (tests/hashers.py); production's hashers
+    stay listed after it, so a hash made at full cost is still checked."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    hashers = ["tests.hashers.CheapArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _flush_steps_round_the_append_only_triggers():
     """Let the suite's flush empty the append-only tables, and only the suite's.
 

@@ -34,7 +34,26 @@ def test_sign_in_with_email_and_password(member):
 
 
 def test_passwords_are_hashed_with_argon2(member):
-    assert member.password.startswith("argon2")
+    assert member.password.startswith("argon2$argon2id$")
+
+
+def test_production_hashes_passwords_with_argon2_at_its_full_cost(member):
+    """The suite hashes cheaply (tests/hashers.py); the service's own settings do not."""
+    from django.contrib.auth.hashers import check_password, make_password
+    from django.test import override_settings
+
+    from config.settings import sign_in
+
+    assert sign_in.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=sign_in.PASSWORD_HASHERS):
+        hashed = make_password("a long enough passphrase")
+        assert hashed.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+        assert check_password("a long enough passphrase", hashed)
+        # A password the suite hashed cheaply is still checked, and would be rehashed at full
+        # cost on sign-in (Django's must_update).
+        rehashed = []
+        assert check_password(PASSWORD, member.password, setter=rehashed.append)
+        assert rehashed == [PASSWORD]
 
 
 @pytest.mark.parametrize(
