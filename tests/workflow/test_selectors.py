@@ -410,8 +410,15 @@ def test_each_file_questions_status_is_its_own_files(application, member):
     stored(application, member, purpose("c_other"), ScanStatus.INFECTED)
     stored(application, member, "document_request:x", ScanStatus.PENDING)
 
-    route = Route(["c_aup", "c_other", "c_none", "c_text"])
-    route.kinds = {"c_aup": FILE, "c_other": FILE, "c_none": FILE}
+    # The kinds that sort before "file" (checkbox, date) are not file questions either.
+    route = Route(["c_aup", "c_other", "c_none", "c_text", "c_date", "c_ticks"])
+    route.kinds = {
+        "c_aup": FILE,
+        "c_other": FILE,
+        "c_none": FILE,
+        "c_date": QuestionKind.DATE,
+        "c_ticks": QuestionKind.CHECKBOX,
+    }
     for evidence in (None, list(application.evidence_files.all())):
         statuses = selectors.upload_statuses(application, route, evidence)
         assert set(statuses) == {"c_aup", "c_other", "c_none"}, evidence
@@ -424,6 +431,19 @@ def test_each_file_questions_status_is_its_own_files(application, member):
         assert none.state is UploadState.NOT_UPLOADED
     # A route with no file question reads nothing and has no statuses.
     assert selectors.upload_statuses(application, Route(["c_text"]), None) == {}
+
+
+def test_the_file_questions_statuses_read_the_evidence_once_or_not_at_all(
+    application, member, django_assert_num_queries
+):
+    stored(application, member, selectors.question_purpose("c_aup"), ScanStatus.CLEAN)
+    route = Route(["c_aup", "c_form"], kinds={"c_aup": FILE, "c_form": FILE})
+    with django_assert_num_queries(1):  # one read of the evidence, for every question
+        selectors.upload_statuses(application, route)
+    evidence = list(application.evidence_files.all())
+    with django_assert_num_queries(0):  # a page that has read it already passes it in
+        statuses = selectors.upload_statuses(application, route, evidence)
+    assert statuses["c_aup"].state is UploadState.UPLOADED
 
 
 def test_stage3_blockers_take_the_application_and_evidence_by_name_and_for_reviewer_only_so(
