@@ -184,7 +184,7 @@ def attestation_needs(
         )
         held_back = ""
         if attested and latest is not None:
-            if latest.question_id != rule.question or latest.role not in rule.roles:
+            if not rule.takes(latest.question_id, latest.role):
                 held_back = NOT_AS_THE_RULE_ASKS
             elif hazard_log_refusal and rule.id in HAZARD_LOG_RULES:
                 held_back = "Attested, but the hazard log is not approved as it is now"

@@ -403,7 +403,7 @@ def _rule_refuses(attestation: Attestation, rule: AttestationRule | None) -> str
         return ""
     if rule.statement != attestation.statement:
         return REWORDED_REASON
-    if rule.question != attestation.question_id or attestation.role not in rule.roles:
+    if not rule.takes(attestation.question_id, attestation.role):
         return RULE_CHANGED_REASON
     return ""
 

@@ -232,6 +232,12 @@ class AttestationRule(_Strict):
             raise ValueError(f"attestation {self.id!r} names a role twice")
         return self
 
+    def takes(self, question_id: str, role: str) -> bool:
+        """Whether a statement asked under this rule's id, of `question_id`, of a person in
+        `role`, counts under the rule as it reads now: a new version of the questions may have
+        moved the rule to another question, or stopped allowing the role (ADR 0044)."""
+        return self.question == question_id and role in self.roles
+
 
 class Definition(_Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")

@@ -336,11 +336,7 @@ def _rule_takes(definition: Definition, attestation: Attestation) -> bool:
     a move to a new version may have changed either under the same rule id (ADR 0044), and a
     response in a role the rule now refuses would not count."""
     rule = next((r for r in definition.attestations if r.id == attestation.rule_id), None)
-    return (
-        rule is not None
-        and rule.question == attestation.question_id
-        and attestation.role in rule.roles
-    )
+    return rule is not None and rule.takes(attestation.question_id, attestation.role)
 
 
 def _respond_approval(
