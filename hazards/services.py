@@ -212,12 +212,12 @@ def hazard_log_approve(
     approved, and makes a page NHS England opened before it stale. Raises
     HazardApprovalRefused with the reasons; approving an approved log again changes nothing (a
     double submit)."""
-    from applications.states import Stage2State
     from workflow.selectors import stage2_working_state
+    from workflow.state_machine.states import DECIDED_STATES
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if stage2_working_state(locked) in (Stage2State.APPROVED, Stage2State.WITHDRAWN):
+        if stage2_working_state(locked) in DECIDED_STATES:
             raise HazardApprovalRefused([CLOSED])
         log = HazardLog.objects.filter(application=application).first()  # never made here
         hazards = list(log.hazards.order_by("position")) if log is not None else []

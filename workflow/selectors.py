@@ -23,7 +23,7 @@ from workflow.models import (
     StageCompletion,
     Submission,
 )
-from workflow.state_machine.states import SUBMITTABLE_STATES
+from workflow.state_machine.states import DECIDED_STATES, SUBMITTABLE_STATES
 
 AUP_QUESTION_ID = "c_aup"
 STAGE3_NEEDS_APPROVAL = "NHS England has not approved stage 2 yet."
@@ -107,10 +107,7 @@ class Editability:
 
 def can_withdraw(application: Application) -> bool:
     """The applicant can withdraw until Stage 2 is approved, a pause included."""
-    return stage2_working_state(application) not in (
-        Stage2State.APPROVED,
-        Stage2State.WITHDRAWN,
-    )
+    return stage2_working_state(application) not in DECIDED_STATES
 
 
 def answers_editable(application: Application) -> bool:

@@ -8,7 +8,12 @@ import pytest
 from applications.models import Application
 from applications.states import Stage2State
 from audit.models import AuditEntry
-from workflow.state_machine.states import ALLOWED_TRANSITIONS, EDITABLE_STATES, SUBMITTABLE_STATES
+from workflow.state_machine.states import (
+    ALLOWED_TRANSITIONS,
+    DECIDED_STATES,
+    EDITABLE_STATES,
+    SUBMITTABLE_STATES,
+)
 from workflow.state_machine.transitions import TransitionNotAllowed, stage2_touch, stage2_transition
 
 S = Stage2State
@@ -29,6 +34,9 @@ EXPECTED = {
 def test_the_state_machine_is_as_written():
     assert ALLOWED_TRANSITIONS == EXPECTED
     assert {S.DRAFT, S.CHANGES_REQUESTED} == EDITABLE_STATES == SUBMITTABLE_STATES
+    # Decided: the states no transition leaves except to a pause (approved) or at all.
+    assert {S.APPROVED, S.WITHDRAWN} == DECIDED_STATES
+    assert all(ALLOWED_TRANSITIONS[s] <= {S.PAUSED} for s in DECIDED_STATES)
 
 
 @pytest.fixture

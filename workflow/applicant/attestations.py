@@ -18,7 +18,6 @@ from accounts.models import User, normalise_email
 from accounts.rules import is_member_of
 from applications.models import Application
 from applications.services import application_lock
-from applications.states import Stage2State
 from attestations import services
 from attestations.models import (
     HAZARD_LOG_RULES,
@@ -54,6 +53,7 @@ from workflow.applicant import hazard_log as log_rules
 from workflow.applicant.refused import AttestationRefused as AttestationRefused
 from workflow.notices import notice_decision
 from workflow.selectors import Editability, stage2_working_state
+from workflow.state_machine.states import DECIDED_STATES
 from workflow.state_machine.transitions import stage2_touch
 
 NOT_EDITABLE = "You cannot change the key personnel now"
@@ -85,7 +85,7 @@ def key_personnel_editable(application: Application) -> bool:
 
 def attestations_open(application: Application) -> bool:
     """Attestations can be asked for and given until Stage 2 is approved or withdrawn."""
-    return stage2_working_state(application) not in (Stage2State.APPROVED, Stage2State.WITHDRAWN)
+    return stage2_working_state(application) not in DECIDED_STATES
 
 
 def _member_lock(application: Application, actor: User) -> Application:

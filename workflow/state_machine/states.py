@@ -20,3 +20,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 EDITABLE_STATES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 # States from which the applicant may submit (a paused Stage 2 must resume first).
 SUBMITTABLE_STATES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
+# Working states in which Stage 2 is decided: nothing more can be attested, the hazard log
+# approved, or the application withdrawn.
+DECIDED_STATES = frozenset({S.APPROVED, S.WITHDRAWN})
