@@ -211,3 +211,66 @@ def test_the_upload_page_refuses_a_zip_inside_a_zip_in_the_design_systems_words(
     assert "<title>Error: " in page
     document = files.zip_of([("report.docx", files.docx())])
     assert upload(at_the_aup.client, url, document, name="evidence.zip").status_code == 302
+
+
+# The two ends of a large document, read once ------------------------------------------------
+
+
+def pattern(size):
+    """Bytes that differ from place to place, so a read from the wrong offset shows."""
+    return bytes((n * 7 + n // 251) % 256 for n in range(size))
+
+
+def test_a_small_document_is_kept_whole():
+    # Its head (64 KiB) and the rest share a bit: their sizes' sum is not their bitwise or.
+    data = pattern(inspection.INNER_HEAD_BYTES + 64 * 1024 + 1000)
+    entry = io.BytesIO(data[10:])
+    kept = inspection._read_ends(entry, data[:10])
+    assert isinstance(kept, io.BytesIO)
+    assert kept.getvalue() == data
+    # Exactly as large as the two ends together: still whole.
+    exact = pattern(inspection.INNER_HEAD_BYTES + inspection.INNER_TAIL_BYTES)
+    whole = inspection._read_ends(io.BytesIO(exact), b"")
+    assert isinstance(whole, io.BytesIO) and whole.getvalue() == exact
+
+
+@pytest.mark.parametrize("beyond", [MIB, 3 * MIB + 12345])
+def test_a_large_document_keeps_its_ends_and_reads_them_as_a_file_would(beyond):
+    # One read past both ends, the least that drops anything (the tail then starts so early
+    # that its last bytes lie over twice its start from the beginning), and well past them.
+    head_size, tail_size = inspection.INNER_HEAD_BYTES, inspection.INNER_TAIL_BYTES
+    size = head_size + tail_size + beyond
+    data = pattern(size)
+    ends = inspection._read_ends(io.BytesIO(data[5:]), data[:5])
+    assert isinstance(ends, inspection._Ends)
+    assert ends.seekable() is True
+    tail_start = size - tail_size
+    # Reads of the head, of the tail, across its end, and past the end of the file.
+    for start, count in [
+        (0, 100),
+        (head_size - 10, 10),
+        (tail_start, 100),
+        (tail_start + 1000, 5000),
+        (size - 22, 22),
+        (size - 10, 100),
+    ]:
+        assert ends.seek(start) == start
+        assert ends.read(count) == data[start : start + count], (start, count)
+        assert ends.tell() == min(start + count, size)
+    assert ends.seek(0, io.SEEK_END) == size
+    assert ends.read(10) == b""
+    assert ends.seek(-22, io.SEEK_END) == size - 22
+    assert ends.read() == data[-22:]
+    ends.seek(tail_start)
+    assert ends.seek(7, io.SEEK_CUR) == tail_start + 7
+    assert ends.read(3) == data[tail_start + 7 : tail_start + 10]
+    with pytest.raises(OSError):
+        ends.seek(-1)
+    # A read in between the ends is refused as an unreadable zip, naming what it read.
+    ends.seek(head_size)
+    with pytest.raises(zipfile.BadZipFile, match=f"reads bytes {head_size}-{head_size + 10} "):
+        ends.read(10)
+    assert ends.tell() == head_size
+    ends.seek(tail_start - 1)
+    with pytest.raises(zipfile.BadZipFile):
+        ends.read(2)
