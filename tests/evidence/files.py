@@ -83,3 +83,24 @@ def zip_bomb() -> bytes:
 def elf() -> bytes:
     with open(shutil.which("true"), "rb") as binary:
         return binary.read()
+
+
+def evidence_row(application, purpose, scan_status, *, uploaded_by, revision=1, name="file.pdf"):
+    """An evidence row as the service keeps one for a PDF, with no file stored behind it: for
+    tests of what the service reads from the rows (statuses, blockers, metrics)."""
+    from evidence.models import EvidenceFile
+
+    return EvidenceFile.objects.create(
+        application=application,
+        purpose=purpose,
+        revision=revision,
+        original_name=name,
+        download_name=name,
+        size=10,
+        kind="pdf",
+        mime_type="application/pdf",
+        sha256="0" * 64,
+        storage_name=f"{purpose}/{revision}/{name}",
+        scan_status=scan_status,
+        uploaded_by=uploaded_by,
+    )

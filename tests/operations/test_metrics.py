@@ -13,10 +13,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from applications.models import Application
 from applications.states import Stage2State
-from evidence.models import EvidenceFile, ScanStatus
+from evidence.models import ScanStatus
 from notifications.models import Notification, NotificationStatus
 from operations.models import JobRun
 from operations.runs import Job, job_run_record
+from tests.evidence.files import evidence_row
 from workflow.models import Hold, HoldOrigin
 
 TOKEN = "a-long-random-scrape-token"
@@ -68,20 +69,7 @@ def application(organisation, member, state, submitted: date | None = None) -> A
 
 
 def evidence(app, member, status, n: int) -> None:
-    EvidenceFile.objects.create(
-        application=app,
-        purpose="question:c_aup",
-        revision=n,
-        original_name="policy.pdf",
-        download_name="policy.pdf",
-        size=10,
-        kind="pdf",
-        mime_type="application/pdf",
-        sha256="0" * 64,
-        storage_name=f"e/{n}",
-        scan_status=status,
-        uploaded_by=member,
-    )
+    evidence_row(app, "question:c_aup", status, uploaded_by=member, revision=n, name="policy.pdf")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from applications.models import Application
 from audit.models import AuditEntry
 from evidence.models import EvidenceFile, ScanStatus
 from tests.answer_sets import SUPPLIER
+from tests.evidence.files import evidence_row
 from tests.visible import row, words
 from tests.web.conftest import signed_in
 from tests.workflow.test_document_requests import ask, send, shown_version
@@ -199,19 +200,13 @@ def test_an_infected_answer_is_refused_by_the_service(asked, reviewer, member):
     """Whatever the pages show, accept checks the answer's file itself."""
     _, request, _, _ = asked
     request.refresh_from_db()
-    infected = EvidenceFile.objects.create(
-        application=request.application,
-        purpose=f"document_request:{request.pk}",
-        revision=2,
-        original_name="cscr.pdf",
-        download_name="cscr.pdf",
-        size=10,
-        kind="pdf",
-        mime_type="application/pdf",
-        sha256="0" * 64,
-        storage_name="gone",
-        scan_status=ScanStatus.INFECTED,
+    infected = evidence_row(
+        request.application,
+        f"document_request:{request.pk}",
+        ScanStatus.INFECTED,
         uploaded_by=member,
+        revision=2,
+        name="cscr.pdf",
     )
     DocumentRequestEvent.objects.create(
         request=request, kind="answered", actor=member, evidence=infected

@@ -153,21 +153,15 @@ def test_with_nothing_in_the_way_the_overview_says_what_approval_rests_on(desk, 
 
 
 def test_a_file_not_passed_its_malware_check_is_a_blocker(desk, submitted):
-    from evidence.models import EvidenceFile, ScanStatus
+    from evidence.models import ScanStatus
+    from tests.evidence.files import evidence_row
 
-    EvidenceFile.objects.create(
-        application=submitted,
-        purpose="question:s_isms",
-        revision=1,
-        original_name="isms.pdf",
-        download_name="isms.pdf",
-        size=10,
-        kind="pdf",
-        mime_type="application/pdf",
-        storage_name="pending/isms.pdf",
-        sha256="0" * 64,
-        scan_status=ScanStatus.PENDING,
+    evidence_row(
+        submitted,
+        "question:s_isms",
+        ScanStatus.PENDING,
         uploaded_by=submitted.created_by,
+        name="isms.pdf",
     )
     nhs_england = blockers(desk.page(), "Waiting for NHS England")
     assert any(

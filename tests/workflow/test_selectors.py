@@ -17,6 +17,7 @@ from evidence.models import EvidenceFile, ScanStatus
 from evidence.status import UploadState
 from questionnaire.engine.schema import QuestionKind
 from questionnaire.models import Answer, AnswerRevision, Response
+from tests.evidence.files import evidence_row
 from workflow import selectors
 from workflow.models import (
     ChangeRequest,
@@ -387,21 +388,8 @@ def test_only_open_document_requests_are_open(application, reviewer):
     assert set(selectors.document_requests_for(application)) == set(requests.values())
 
 
-def stored(application, member, purpose, scan_status, revision=1):
-    return EvidenceFile.objects.create(
-        application=application,
-        purpose=purpose,
-        revision=revision,
-        original_name="aup.pdf",
-        download_name="aup.pdf",
-        size=10,
-        kind="pdf",
-        mime_type="application/pdf",
-        sha256="0" * 64,
-        storage_name="aup",
-        scan_status=scan_status,
-        uploaded_by=member,
-    )
+def stored(application, member, purpose, scan_status):
+    return evidence_row(application, purpose, scan_status, uploaded_by=member, name="aup.pdf")
 
 
 def test_each_file_questions_status_is_its_own_files(application, member):
