@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from evidence.inspection import ZipLimits, evidence_inspect
+from evidence.inspection import ODT_MIMETYPE, ZipLimits, container_kind, evidence_inspect
 from evidence.refusals import EMPTY, PASSWORD_PROTECTED, WRONG_TYPE, EvidenceRefused
 from tests.conftest import missing_prerequisite
 from tests.evidence import files
@@ -233,3 +233,56 @@ def test_only_the_encryption_flag_means_password_protected(tmp_path):
     with zipfile.ZipFile(io.BytesIO(accented)) as archive:
         assert archive.infolist()[0].flag_bits == 0x800
     assert inspect(tmp_path, accented).kind == "zip"
+
+
+def test_an_appledouble_file_outside_macosx_is_not_metadata(tmp_path):
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00" + b"\x00" * 20
+    # "Documents" sorts before "__MACOSX": only the folder itself makes it metadata.
+    for name in ("Documents/._a.pdf", "._a.pdf", "A/__MACOSX/._a.pdf"):
+        entries = [("a.pdf", files.PDF), (name, apple_double)]
+        refused = refusal(tmp_path, files.zip_of(entries))
+        assert refused.message == WRONG_TYPE, name
+        assert name in refused.reason
+
+
+def test_many_small_entries_that_expand_too_much_together_are_a_bomb(tmp_path):
+    """Each entry under a mebibyte (so none is judged alone) and the whole far over: the whole
+    zip's ratio refuses it."""
+    part = b"%PDF-" + bytes(512 * 1024 - 5)
+    upload = files.zip_of([(f"part{n:02}.pdf", part) for n in range(20)])
+    assert len(upload) * LIMITS.max_ratio < 20 * len(part)
+    refused = refusal(tmp_path, upload)
+    assert refused.message == WRONG_TYPE
+    assert refused.reason.startswith("zip bomb: expands ")
+
+
+def first_entry_flagged(data: bytes, bit: int) -> bytes:
+    """`data` with flag `bit` set on its first entry, in its local and central headers."""
+    flagged = bytearray(data)
+    assert flagged[:4] == b"PK\x03\x04"
+    for at in (6, flagged.index(b"PK\x01\x02") + 8):  # two bytes, least significant first
+        flags = int.from_bytes(flagged[at : at + 2], "little") | bit
+        flagged[at : at + 2] = flags.to_bytes(2, "little")
+    return bytes(flagged)
+
+
+def kind_of(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return container_kind(archive)
+
+
+def test_an_odt_is_known_by_its_readable_mimetype_entry_holding_exactly_its_type():
+    assert kind_of(files.odt()) == "odt"
+    # Bit 11 says only how the name is encoded: still an ODT.
+    assert kind_of(first_entry_flagged(files.odt(), 0x800)) == "odt"
+    # An encrypted mimetype entry is not opened to find out: a plain zip.
+    assert kind_of(first_entry_flagged(files.odt(), 0x1)) == "zip"
+    # A longer type that begins with the ODT's (a text template's) is not an ODT.
+    template = io.BytesIO()
+    with zipfile.ZipFile(template, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text-template")
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert kind_of(template.getvalue()) == "zip"
+    # The type in a later entry, not the first: a plain zip.
+    later = files.zip_of([("content.xml", b"<x/>"), ("mimetype", ODT_MIMETYPE)])
+    assert kind_of(later) == "zip"

@@ -221,9 +221,17 @@ def pattern(size):
     return bytes((n * 7 + n // 251) % 256 for n in range(size))
 
 
-def test_a_small_document_is_kept_whole():
-    # Its head (64 KiB) and the rest share a bit: their sizes' sum is not their bitwise or.
-    data = pattern(inspection.INNER_HEAD_BYTES + 64 * 1024 + 1000)
+@pytest.mark.parametrize(
+    "rest",
+    [
+        # The head (64 KiB) and the rest share a bit: their sizes' sum is not their bitwise or.
+        64 * 1024 + 1000,
+        # Two whole reads and a little: dropping the first would leave less than the tail.
+        2 * MIB + 1000,
+    ],
+)
+def test_a_small_document_is_kept_whole(rest):
+    data = pattern(inspection.INNER_HEAD_BYTES + rest)
     entry = io.BytesIO(data[10:])
     kept = inspection._read_ends(entry, data[:10])
     assert isinstance(kept, io.BytesIO)
@@ -244,6 +252,11 @@ def test_a_large_document_keeps_its_ends_and_reads_them_as_a_file_would(beyond):
     ends = inspection._read_ends(io.BytesIO(data[5:]), data[:5])
     assert isinstance(ends, inspection._Ends)
     assert ends.seekable() is True
+    # A new one reads from the start, and a read of nothing reads nothing.
+    assert ends.tell() == 0
+    assert ends.read(0) == b""
+    assert ends.tell() == 0
+    assert ends.read(4) == data[:4]
     tail_start = size - tail_size
     # Reads of the head, of the tail, across its end, and past the end of the file.
     for start, count in [
