@@ -10,16 +10,14 @@ nothing the client sent), and no entry is written."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import AuditEntry
 from .services import Auditor
@@ -53,9 +51,7 @@ def client_over_limit(
     nowhere. With several processes one client may send up to `limit` to each: enough to keep one
     sender from crowding out everyone else, the purpose here."""
     cache = caches["default"]
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"{action}:{client}".encode(), hashlib.sha256
-    ).hexdigest()[:32]
+    digest = salted_hmac("audit.throttle", f"{action}:{client}", algorithm="sha256").hexdigest()
     key = f"throttle:{action}:{digest}"
     cache.add(key, 0, timeout=int(window.total_seconds()))
     try:
