@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import struct
 import zipfile
 
 import pytest
@@ -164,6 +165,92 @@ def test_a_document_whose_central_directory_is_over_a_mebibyte_is_refused(tmp_pa
     refused = refusal(tmp_path, upload)
     assert refused.message == WRONG_TYPE
     assert "central directory is over" in refused.reason
+
+
+def docx_with_directory(directory: int) -> bytes:
+    """A DOCX of over 3 MiB whose central directory is `directory` bytes (padded with file
+    comments, which only the directory holds), followed by everything the module promises room
+    for after it: the ZIP64 end record and locator, the end record and a comment of 65,535 bytes."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(files.docx())) as source,
+        zipfile.ZipFile(buffer, "w") as document,
+    ):
+        for info in source.infolist():
+            document.writestr(info.filename, source.read(info))
+        document.writestr("word/media/image1.png", files.PNG + bytes(3 * MIB))
+        pads = [zipfile.ZipInfo(f"customXml/item{n}.xml") for n in range(directory // 60_000 + 1)]
+        for pad in pads:
+            document.writestr(pad, b"<a/>")
+        rest = directory - sum(46 + len(i.filename) + len(i.extra) for i in document.infolist())
+        for pad in pads:
+            pad.comment = b"c" * min(rest, 65535)
+            rest -= len(pad.comment)
+    data = buffer.getvalue()
+    _, _, _, count, _, size, offset, _ = struct.unpack(zipfile.structEndArchive, data[-22:])
+    assert size == directory
+    end = offset + size
+    zip64 = struct.pack(
+        zipfile.structEndArchive64, zipfile.stringEndArchive64, 44, 45, 45, 0, 0, count, count,
+        size, offset,
+    )  # fmt: skip
+    locator = struct.pack(
+        zipfile.structEndArchive64Locator, zipfile.stringEndArchive64Locator, 0, end, 1
+    )
+    record = struct.pack(
+        zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, count, count, size, offset,
+        65535,
+    )  # fmt: skip
+    return data[:end] + zip64 + locator + record + b" " * 65535
+
+
+def test_a_documents_central_directory_of_a_mebibyte_is_read_with_all_that_may_follow_it(
+    tmp_path,
+):
+    # The module's promise, in its own numbers: the last 1 MiB of central directory plus a
+    # comment of up to 64 KiB, the ZIP64 locator and record and the end record are held.
+    # Not a byte fewer (that document would be refused), and not more (memory).
+    assert inspect(tmp_path, stored_upload("report.docx", docx_with_directory(MIB))).kind == "zip"
+    refused = refusal(tmp_path, stored_upload("report.docx", docx_with_directory(MIB + 1)))
+    assert refused.message == WRONG_TYPE
+    assert "central directory is over 1114209 bytes" in refused.reason
+
+
+def odt_with_mimetype_ending_at(end: int) -> bytes:
+    """An ODT of over 3 MiB whose `mimetype` entry's bytes end at byte `end`: its local header is
+    padded with an extra field (one block of a tag no one has been given)."""
+    padding = end - 30 - len("mimetype") - len(inspection.ODT_MIMETYPE) - 4
+    mimetype = zipfile.ZipInfo("mimetype")
+    mimetype.extra = struct.pack("<HH", 0x7A7A, padding) + bytes(padding)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as document:
+        document.writestr(mimetype, inspection.ODT_MIMETYPE)
+        document.writestr("content.xml", "<office:document-content/>")
+        document.writestr("Pictures/scan.png", files.PNG + bytes(3 * MIB))
+    data = buffer.getvalue()
+    assert data.index(inspection.ODT_MIMETYPE) + len(inspection.ODT_MIMETYPE) == end
+    return data
+
+
+def test_an_odts_mimetype_entry_is_read_from_the_first_64_kib_and_no_further(tmp_path):
+    within = odt_with_mimetype_ending_at(64 * 1024)
+    assert container_kind_of(within) == "odt"
+    assert inspect(tmp_path, stored_upload("minutes.odt", within)).kind == "zip"
+    beyond = odt_with_mimetype_ending_at(64 * 1024 + 1)
+    assert container_kind_of(beyond) == "odt"
+    refused = refusal(tmp_path, stored_upload("minutes.odt", beyond))
+    assert refused.message == WRONG_TYPE
+    assert f"reads bytes {64 * 1024 - 38}-{64 * 1024 + 1} " in refused.reason
+
+
+def stored_upload(name: str, document: bytes) -> bytes:
+    return files.zip_of([(name, document)], compression=zipfile.ZIP_STORED)
+
+
+def container_kind_of(document: bytes) -> str:
+    """What the document is, read whole (not through the two ends kept inside a zip)."""
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        return inspection.container_kind(archive)
 
 
 # Deeper nesting is refused --------------------------------------------------------------------
