@@ -6,7 +6,6 @@ transaction. Each records an audit entry."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -26,7 +25,6 @@ from questionnaire.models import Answer
 
 from .models import (
     HAZARD_LOG_APPROVAL,
-    HAZARD_LOG_RULES,
     Attestation,
     AttestationLink,
     AttestationRequest,
@@ -38,22 +36,6 @@ VOID_REASON = "The answer changed after the request was made."
 REPLACED_REASON = "The organisation asked again."
 REMOVED_REASON = "The person was removed from the key personnel."
 CHANGED_REASON = "The person's email address or role was changed."
-LOG_CHANGED_REASON = "The hazard log changed after the request was made."
-REWORDED_REASON = (
-    "The question or the statement was reworded in a new version of the questions, "
-    "so it must be attested again."
-)
-RULE_CHANGED_REASON = (
-    "A new version of the questions changed who may attest this or the question it speaks "
-    "of, so it must be attested again."
-)
-LOG_STATEMENT_CHANGED_REASON = (
-    "The hazard log kept in this service changed, so its approval no longer stands: this "
-    "statement needs attesting again."
-)
-LOG_SOURCE_CHANGED_REASON = (
-    "The answer now speaks of another hazard log: this statement needs attesting again."
-)
 
 
 @dataclass(frozen=True)
@@ -104,7 +86,7 @@ def key_person_save(
         if (person.email, person.role) != (fields["email"], fields["role"]):
             # A link already sent went to the old address, or asked them in their old role.
             for waiting in person.attestations.filter(status=AttestationStatus.REQUESTED):
-                _end(waiting, AttestationStatus.WITHDRAWN, CHANGED_REASON, actor)
+                attestation_end(waiting, AttestationStatus.WITHDRAWN, CHANGED_REASON, actor)
         for name, value in fields.items():
             setattr(person, name, value)
         person.save()
@@ -123,7 +105,7 @@ def key_person_remove(*, application: Application, person: KeyPerson, actor: Use
     """Remove a key person. A request still waiting for them is withdrawn; what they have
     already attested stays, with their name and email as they were."""
     for attestation in person.attestations.filter(status=AttestationStatus.REQUESTED):
-        _end(attestation, AttestationStatus.WITHDRAWN, REMOVED_REASON, actor)
+        attestation_end(attestation, AttestationStatus.WITHDRAWN, REMOVED_REASON, actor)
     Auditor(actor).record(
         action="key_person.delete",
         obj=person,
@@ -134,7 +116,8 @@ def key_person_remove(*, application: Application, person: KeyPerson, actor: Use
     person.delete()
 
 
-def _end(attestation: Attestation, status: str, reason: str, actor: User | None) -> None:
+def attestation_end(attestation: Attestation, status: str, reason: str, actor: User | None) -> None:
+    """End a request or attestation (withdrawn, void), audited as ``attestation.<status>``."""
     before = attestation.status
     attestation.status = status
     attestation.ended_at = timezone.now()
@@ -184,7 +167,7 @@ def attestation_request(
     for earlier in application.attestations.filter(
         rule_id=rule.id, status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
     ):
-        _end(earlier, AttestationStatus.WITHDRAWN, REPLACED_REASON, actor)
+        attestation_end(earlier, AttestationStatus.WITHDRAWN, REPLACED_REASON, actor)
     attestation = Attestation.objects.create(
         application=application,
         request=attestation_request_for(application=application, person=person, actor=actor),
@@ -217,77 +200,6 @@ def attestation_request(
         },
     )
     return attestation
-
-
-def hazard_log_approval_request(
-    *, application: Application, version: int, hazards: int, person: KeyPerson, actor: User
-) -> Attestation:
-    """Ask the CSO to approve version ``version`` of the in-service hazard log: a statement of
-    its own in her one request (ADR 0045). An earlier approval still waiting is withdrawn."""
-    for earlier in application.attestations.filter(
-        rule_id=HAZARD_LOG_APPROVAL,
-        status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED],
-    ):
-        _end(earlier, AttestationStatus.WITHDRAWN, REPLACED_REASON, actor)
-    attestation = Attestation.objects.create(
-        application=application,
-        request=attestation_request_for(application=application, person=person, actor=actor),
-        rule_id=HAZARD_LOG_APPROVAL,
-        question_id=HAZARD_LOG_APPROVAL,
-        question_label=f"Hazard log, version {version}",
-        definition_version=0,
-        answer_revision=version,
-        question_wording="The hazard log kept in this service",
-        answer_display=[f"Version {version}: {hazards} hazard{'' if hazards == 1 else 's'}"],
-        statement=f"Approve the hazard log, version {version}",
-        person=person,
-        role=person.role,
-        full_name=person.full_name,
-        email=person.email,
-        token_hash=None,
-        requested_by=actor,
-        hazard_log={"version": version},
-    )
-    Auditor(actor).record(
-        action="attestation.request",
-        obj=attestation,
-        subject=HAZARD_LOG_APPROVAL,
-        organisation=application.organisation,
-        after={"email": attestation.email, "role": attestation.role, "version": version},
-    )
-    return attestation
-
-
-def hazard_log_approval_void(*, application: Application, version: int, actor: User) -> None:
-    """A change to the hazard log (now ``version``) voids a request to approve an earlier
-    version (ADR 0045)."""
-    for waiting in application.attestations.filter(
-        rule_id=HAZARD_LOG_APPROVAL, status=AttestationStatus.REQUESTED
-    ).exclude(answer_revision=version):
-        _end(waiting, AttestationStatus.VOID, LOG_CHANGED_REASON, actor)
-
-
-def hazard_log_statements_void(
-    *, application: Application, actor: User, source_changed: bool
-) -> list[Attestation]:
-    """Void the attested statements that a hazard log is approved (``HAZARD_LOG_RULES``) which
-    a change has made stale (ADR 0045): when the answer's source changed, every one attested
-    (it spoke of the other log); when the in-service log changed (its approval cleared), those
-    that recorded the in-service log. One still waiting records no log and is left: it is
-    checked against the log as it is when it is attested."""
-    voided = []
-    for attestation in application.attestations.filter(
-        rule_id__in=HAZARD_LOG_RULES, status=AttestationStatus.ATTESTED
-    ):
-        if source_changed:
-            reason = LOG_SOURCE_CHANGED_REASON
-        elif attestation.hazard_log.get("source") == "in_service":
-            reason = LOG_STATEMENT_CHANGED_REASON
-        else:
-            continue
-        _end(attestation, AttestationStatus.VOID, reason, actor)
-        voided.append(attestation)
-    return voided
 
 
 def attestation_request_send(*, request: AttestationRequest, actor: User) -> AttestationLink:
@@ -390,65 +302,8 @@ def attestations_void_stale(
         status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
     ).exclude(rule_id=HAZARD_LOG_APPROVAL):
         if revisions.get(attestation.question_id) != attestation.answer_revision:
-            _end(attestation, AttestationStatus.VOID, VOID_REASON, actor)
+            attestation_end(attestation, AttestationStatus.VOID, VOID_REASON, actor)
             voided.append(attestation)
-    return voided
-
-
-def _rule_refuses(attestation: Attestation, rule: AttestationRule | None) -> str:
-    """Why the new version's ``rule`` (None: no rule of that id) does not take ``attestation``
-    as given, or "": its statement reads differently, it speaks of another question, or the
-    role the person was asked in is not one it allows."""
-    if rule is None:
-        return ""
-    if rule.statement != attestation.statement:
-        return REWORDED_REASON
-    if not rule.takes(attestation.question_id, attestation.role):
-        return RULE_CHANGED_REASON
-    return ""
-
-
-def _ended_by_move(
-    application: Application, questions: Collection[str], rules: Mapping[str, AttestationRule]
-) -> list[tuple[Attestation, str]]:
-    found = []
-    for attestation in application.attestations.filter(
-        status__in=[AttestationStatus.REQUESTED, AttestationStatus.ATTESTED]
-    ).exclude(rule_id=HAZARD_LOG_APPROVAL):
-        reason = (
-            REWORDED_REASON
-            if attestation.question_id in questions
-            else _rule_refuses(attestation, rules.get(attestation.rule_id))
-        )
-        if reason:
-            found.append((attestation, reason))
-    return found
-
-
-def attestations_reworded(
-    *, application: Application, questions: Collection[str], rules: Mapping[str, AttestationRule]
-) -> list[Attestation]:
-    """The requests and attestations a move to a new version of the questions ends (ADR 0044):
-    those of a question in ``questions`` (reworded), or of a rule that in the new version
-    (``rules``: rule id to the rule) has another statement, speaks of another question, or no
-    longer allows the role the person was asked in."""
-    return [a for a, _ in _ended_by_move(application, questions, rules)]
-
-
-def attestations_void_reworded(
-    *,
-    application: Application,
-    questions: Collection[str],
-    rules: Mapping[str, AttestationRule],
-    actor: User,
-) -> list[Attestation]:
-    """Void, audited, what attestations_reworded finds: an attestation given to other words, of
-    another question or by a role the rule no longer allows, does not count for the new
-    version, though the answer it speaks of was carried unchanged."""
-    voided = []
-    for attestation, reason in _ended_by_move(application, questions, rules):
-        _end(attestation, AttestationStatus.VOID, reason, actor)
-        voided.append(attestation)
     return voided
 
 

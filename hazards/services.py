@@ -256,7 +256,7 @@ def hazard_log_source_set(*, application: Application, source: str, actor: User)
     here, or a file (ADR 0045). Refused with HazardLogLocked while the answer cannot change
     (ADR 0048). Audited when it changes; a change voids every statement attested that the hazard
     log is approved, as it spoke of the other log."""
-    from attestations.services import hazard_log_statements_void
+    from attestations.hazard_log_approval import hazard_log_statements_void
 
     source = LogSource(source)
     with _refusal_audited(application, actor, "answer_source"), transaction.atomic():
@@ -311,7 +311,10 @@ def _clear_approval(log: HazardLog, actor: User) -> bool:
     """Any change to the log clears its approval (ADR 0022) and makes a new version, so a
     request to approve an earlier version no longer counts (ADR 0045); saves the log. Whether
     it was approved."""
-    from attestations.services import hazard_log_approval_void, hazard_log_statements_void
+    from attestations.hazard_log_approval import (
+        hazard_log_approval_void,
+        hazard_log_statements_void,
+    )
 
     was_approved = log.approved_at is not None
     log.approved_at = None

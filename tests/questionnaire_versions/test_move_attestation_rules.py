@@ -7,8 +7,9 @@ import pytest
 
 from applications.models import Application
 from attestations.models import Attestation, AttestationStatus
-from attestations.services import REWORDED_REASON, RULE_CHANGED_REASON, PersonDetails
+from attestations.services import PersonDetails
 from attestations.services import key_person_save as person_save
+from attestations.version_move import REWORDED_REASON, RULE_CHANGED_REASON
 from audit.models import AuditEntry
 from questionnaire.models import Response, VersionMove
 from tests.answer_sets import SUPPLIER

@@ -5,7 +5,7 @@ is carried unchanged; and the draft moves only to the version the lead was shown
 import pytest
 
 from attestations.models import Attestation, AttestationStatus
-from attestations.services import REWORDED_REASON
+from attestations.version_move import REWORDED_REASON
 from audit.models import AuditEntry
 from questionnaire.models import Response, VersionMove
 from tests.answer_sets import SUPPLIER

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User, normalise_email
 from applications.models import Application
 from attestations import services
+from attestations.hazard_log_approval import hazard_log_approval_request
 from attestations.models import (
     HAZARD_LOG_APPROVAL,
     HAZARD_LOG_RULES,
@@ -153,7 +154,7 @@ def approval_ask(*, application: Application, actor: Any) -> tuple[Attestation, 
             f"{cso.full_name} has already been asked to approve version {log.version} of the "
             "hazard log"
         )
-    attestation = services.hazard_log_approval_request(
+    attestation = hazard_log_approval_request(
         application=application,
         version=log.version,
         hazards=log.hazards.count(),

@@ -19,7 +19,7 @@ from applications.models import Application
 from applications.services import application_lock
 from applications.states import Stage2State
 from attestations.models import Attestation, AttestationStatus
-from attestations.services import (
+from attestations.version_move import (
     REWORDED_REASON,
     RULE_CHANGED_REASON,
     attestations_reworded,
