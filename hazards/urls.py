@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, hazard_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -20,19 +20,29 @@ urlpatterns = [
         views.hazard_log_source,
         name="source",
     ),
-    path("applications/<uuid:application_id>/hazard-log/add", views.hazard_add_view, name="add"),
+    path(
+        "applications/<uuid:application_id>/hazard-log/add",
+        hazard_views.hazard_add_view,
+        name="add",
+    ),
     path(
         "applications/<uuid:application_id>/hazard-log/<uuid:hazard_id>/change",
-        views.hazard_change_view,
+        hazard_views.hazard_change_view,
         name="change",
     ),
     path(
         "applications/<uuid:application_id>/hazard-log/<uuid:hazard_id>/remove",
-        views.hazard_remove_view,
+        hazard_views.hazard_remove_view,
         name="remove",
     ),
-    path("applications/<uuid:application_id>/hazard-log.csv", views.hazard_log_csv, name="csv"),
-    path("applications/<uuid:application_id>/hazard-log.xlsx", views.hazard_log_xlsx, name="xlsx"),
+    path(
+        "applications/<uuid:application_id>/hazard-log.csv", export_views.hazard_log_csv, name="csv"
+    ),
+    path(
+        "applications/<uuid:application_id>/hazard-log.xlsx",
+        export_views.hazard_log_xlsx,
+        name="xlsx",
+    ),
     path(
         "review/applications/<uuid:application_id>/hazard-log",
         views.hazard_log_review,

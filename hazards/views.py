@@ -1,14 +1,14 @@
-"""The hazard log's pages: the applicant's (the table, import, export, the CSO's approval) and
-NHS England's (the log with the application). Views parse, call a service or selector, render."""
+"""The hazard log's pages: the applicant's (the table and its import, which log the answer speaks
+of, the CSO's approval) and NHS England's (the log with the application). One hazard's form is in
+hazard_views, the downloads in export_views. Views parse, call a service or selector, render."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,8 +17,6 @@ from accounts.models import User, normalise_email
 from accounts.refusals import not_a_reviewer, not_the_lead
 from accounts.rules import can_review, is_applicant, is_onboarding_lead
 from applications.models import Application
-from applications.selectors import application_get_for_user
-from applications.services import application_download_record
 from evidence.refusals import EvidenceRefused, size_in_words
 from evidence.upload import receive_file
 from workflow.applicant import attestations as attestations_workflow
@@ -29,30 +27,21 @@ from .models import Hazard, HazardLog, LogSource
 from .selectors import (
     hazard_application_get_for_member,
     hazard_application_get_for_reviewer,
-    hazard_get,
     hazard_log_of,
     hazard_rows,
     hazards_of,
 )
 from .services import (
-    FIELDS,
     LOG_CHANGED,
     NOT_THE_CSO,
     HazardApprovalRefused,
     HazardImportRefused,
-    HazardInvalid,
-    StaleHazard,
     approval_problems,
-    hazard_add,
-    hazard_change,
     hazard_log_approve,
     hazard_log_change_refused,
     hazard_log_import,
     hazard_log_source_set,
-    hazard_remove,
-    hazard_values,
 )
-from .table import LIKELIHOODS, SEVERITIES, STATUSES, hazards_csv, hazards_xlsx
 from .upload import (
     FILE_FIELD,
     HAZARD_LOG_MAX_BYTES,
@@ -67,21 +56,6 @@ LOG_CHANGED_ON_PAGE = (
     "The hazard log changed since you loaded this page: it has not been approved. Check the "
     "hazards and approve the log again"
 )
-STALE_HAZARD = (
-    "Someone else in your organisation changed this hazard while you were working on it. "
-    "Check the hazard and save it to keep your version"
-)
-
-
-ADD_TITLE = "Add a hazard"
-
-
-def _change_title(hazard: Hazard) -> str:
-    return f"Change hazard {hazard.reference}"
-
-
-def _remove_title(hazard: Hazard) -> str:
-    return f"Are you sure you want to remove hazard {hazard.reference}?"
 
 
 def _context(application: Application, log: HazardLog | None, hazards: list[Hazard]) -> dict:
@@ -93,7 +67,7 @@ def _context(application: Application, log: HazardLog | None, hazards: list[Haza
     }
 
 
-def _locked(
+def locked_page(
     request: HttpRequest,
     application: Application,
     reason: str,
@@ -117,7 +91,7 @@ def _locked(
     )
 
 
-def _refusal(request: HttpRequest, application: Application, attempted: str) -> str:
+def change_refusal(request: HttpRequest, application: Application, attempted: str) -> str:
     """Why the hazard log cannot change now, or "": a change posted is refused and audited
     (ADR 0048); a form only asked for is not a change."""
     if request.method == "POST":
@@ -173,7 +147,7 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             application=application, actor=request.user, attempted="import"
         )
         if reason:
-            return _locked(request, application, reason)
+            return locked_page(request, application, reason)
     locked_reason = hazard_log_change_refusal(application)
     if request.method == "POST":
         try:
@@ -182,7 +156,7 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             data = received_csv_bytes(received)
             count = hazard_log_import(application=application, data=data, actor=request.user)
         except HazardLogLocked as refused:  # it became so since the check above
-            return _locked(request, application, refused.reason)
+            return locked_page(request, application, refused.reason)
         except EvidenceRefused as refused:
             errors = [{"text": refused.message, "href": f"#{FILE_FIELD}"}]
         except HazardImportRefused as refused:
@@ -213,169 +187,6 @@ def hazard_log(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             **_approval_context(application, log, hazards, request.user, locked_reason),
         },
         status=400 if errors else 200,
-    )
-
-
-def _radio_items(options: tuple[str, ...], chosen: str) -> list[dict[str, Any]]:
-    return [{"value": value, "text": value, "checked": value == chosen} for value in options]
-
-
-def _form(
-    request: HttpRequest,
-    application: Application,
-    *,
-    data: dict[str, str],
-    problems: dict[str, str],
-    hazard: Hazard | None = None,
-    version: int | None = None,
-    stale: bool = False,
-) -> HttpResponse:
-    """The hazard form, to add one (`hazard` None) or change one."""
-    if stale:  # shown on the form's first field, as the questionnaire shows a stale answer
-        problems = {"reference": STALE_HAZARD}
-    # A radios' first item has the field's name as its id (the NHS.UK macro's idPrefix).
-    errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
-    title = ADD_TITLE if hazard is None else _change_title(hazard)
-    return render(
-        request,
-        "hazards/hazard_form.jinja",
-        {
-            "application": application,
-            "hazard": hazard,
-            "page_title": title,
-            "back_url": reverse("hazards:log", kwargs={"application_id": application.pk}),
-            "data": data,
-            "version": version,
-            "field_errors": problems,
-            "errors": errors,
-            "items": {
-                "initial_likelihood": _radio_items(LIKELIHOODS, data["initial_likelihood"]),
-                "initial_severity": _radio_items(SEVERITIES, data["initial_severity"]),
-                "residual_likelihood": _radio_items(LIKELIHOODS, data["residual_likelihood"]),
-                "residual_severity": _radio_items(SEVERITIES, data["residual_severity"]),
-                "status": _radio_items(STATUSES, data["status"]),
-            },
-        },
-        status=400 if errors else 200,
-    )
-
-
-def _posted(request: HttpRequest) -> dict[str, str]:
-    return {name: request.POST.get(name, "") for name in FIELDS}
-
-
-def _posted_version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
-
-
-@require_http_methods(["GET", "POST"])
-def hazard_add_view(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = hazard_application_get_for_member(
-        user=request.user, application_id=application_id
-    )
-    locked_reason = _refusal(request, application, "add")
-    if locked_reason:
-        return _locked(request, application, locked_reason, ADD_TITLE)
-    data = {name: "" for name in FIELDS}
-    problems: dict[str, str] = {}
-    if request.method == "POST":
-        data = _posted(request)
-        try:
-            hazard = hazard_add(application=application, values=data, actor=request.user)
-        except HazardLogLocked as refused:
-            return _locked(request, application, refused.reason, ADD_TITLE)
-        except HazardInvalid as refused:
-            problems = refused.problems
-        else:
-            messages.success(request, f"Hazard {hazard.reference} added")
-            return redirect("hazards:log", application_id=application.pk)
-    return _form(request, application, data=data, problems=problems)
-
-
-@require_http_methods(["GET", "POST"])
-def hazard_change_view(
-    request: HttpRequest, application_id: uuid.UUID, hazard_id: uuid.UUID
-) -> HttpResponse:
-    application = hazard_application_get_for_member(
-        user=request.user, application_id=application_id
-    )
-    hazard = hazard_get(application=application, hazard_id=hazard_id)
-    locked_reason = _refusal(request, application, "change")
-    if locked_reason:
-        return _locked(request, application, locked_reason, _change_title(hazard), hazard)
-    data = hazard_values(hazard)
-    version = hazard.version
-    problems: dict[str, str] = {}
-    stale = False
-    if request.method == "POST":
-        data = _posted(request)
-        try:
-            changed = hazard_change(
-                application=application,
-                hazard_id=hazard.pk,
-                values=data,
-                expected_version=_posted_version(request),
-                actor=request.user,
-            )
-        except Hazard.DoesNotExist:  # removed, or replaced by an import, since it was read
-            raise Http404 from None
-        except HazardLogLocked as refused:
-            return _locked(request, application, refused.reason, _change_title(hazard), hazard)
-        except HazardInvalid as refused:
-            problems = refused.problems
-        except StaleHazard as refused:
-            # The form keeps what was typed, now against the hazard as it is: saving it again
-            # is a choice made knowing someone else changed it.
-            stale = True
-            hazard = refused.current
-            version = refused.current.version
-        else:
-            if changed:
-                messages.success(request, f"Hazard {data['reference'].strip()} changed")
-            return redirect("hazards:log", application_id=application.pk)
-    return _form(
-        request,
-        application,
-        data=data,
-        problems=problems,
-        hazard=hazard,
-        version=version,
-        stale=stale,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def hazard_remove_view(
-    request: HttpRequest, application_id: uuid.UUID, hazard_id: uuid.UUID
-) -> HttpResponse:
-    application = hazard_application_get_for_member(
-        user=request.user, application_id=application_id
-    )
-    hazard = hazard_get(application=application, hazard_id=hazard_id)
-    locked_reason = _refusal(request, application, "remove")
-    if locked_reason:
-        return _locked(request, application, locked_reason, _remove_title(hazard), hazard)
-    if request.method == "POST":
-        try:
-            hazard_remove(application=application, hazard_id=hazard.pk, actor=request.user)
-        except Hazard.DoesNotExist:
-            raise Http404 from None
-        except HazardLogLocked as refused:
-            return _locked(request, application, refused.reason, _remove_title(hazard), hazard)
-        messages.success(request, f"Hazard {hazard.reference} removed")
-        return redirect("hazards:log", application_id=application.pk)
-    return render(
-        request,
-        "hazards/hazard_remove.jinja",
-        {
-            "application": application,
-            "hazard": hazard,
-            "page_title": _remove_title(hazard),
-            "back_url": reverse("hazards:log", kwargs={"application_id": application.pk}),
-        },
     )
 
 
@@ -436,9 +247,9 @@ def hazard_log_source(request: HttpRequest, application_id: uuid.UUID) -> HttpRe
     )
     if not is_onboarding_lead(request.user):
         raise not_the_lead(request.user, doing="choose which hazard log the answer speaks of")
-    locked_reason = _refusal(request, application, "answer_source")
+    locked_reason = change_refusal(request, application, "answer_source")
     if locked_reason:
-        return _locked(request, application, locked_reason)
+        return locked_page(request, application, locked_reason)
     source = request.POST.get("source", "")
     if source not in LogSource.values:
         messages.error(request, "Select which hazard log your answer speaks of")
@@ -446,51 +257,9 @@ def hazard_log_source(request: HttpRequest, application_id: uuid.UUID) -> HttpRe
         try:
             hazard_log_source_set(application=application, source=source, actor=request.user)
         except HazardLogLocked as refused:
-            return _locked(request, application, refused.reason)
+            return locked_page(request, application, refused.reason)
         messages.success(request, f"Your answer speaks of: {LogSource(source).label.lower()}")
     return redirect("hazards:log", application_id=application.pk)
-
-
-def _export_application(request: HttpRequest, application_id: uuid.UUID) -> Application:
-    # Members of the organisation, and NHS England staff for an application they can review.
-    return application_get_for_user(user=request.user, application_id=application_id)
-
-
-def _export(request: HttpRequest, application_id: uuid.UUID, ext: str) -> HttpResponse:
-    """The hazard log as CSV or XLSX, its download audited (who, which file, how many rows)."""
-    application = _export_application(request, application_id)
-    hazards = hazards_of(application)
-    name = f"hazard-log-{application.reference}.{ext}"
-    content, content_type = EXPORTS[ext]
-    application_download_record(
-        application=application,
-        actor=request.user,
-        action="hazard_log.download",
-        name=name,
-        details={"hazards": len(hazards)},
-    )
-    response = HttpResponse(content(hazards), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-EXPORTS: dict[str, tuple[Callable[[list[Hazard]], bytes], str]] = {
-    "csv": (hazards_csv, "text/csv"),
-    "xlsx": (
-        hazards_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}
-
-
-@require_GET
-def hazard_log_csv(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    return _export(request, application_id, "csv")
-
-
-@require_GET
-def hazard_log_xlsx(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    return _export(request, application_id, "xlsx")
 
 
 @require_GET

@@ -11,9 +11,9 @@ from accounts.models import Membership
 from applications.models import Application
 from attestations.models import KeyPerson
 from audit.models import AuditEntry
+from hazards.hazard_views import STALE_HAZARD
 from hazards.models import Hazard, HazardLog
 from hazards.services import REFERENCE_TAKEN, hazard_add, hazard_change
-from hazards.views import STALE_HAZARD
 from tests.hazards.test_pages import GOOD, csv_bytes, send
 from tests.visible import words
 from tests.web.conftest import errors_on, signed_in
