@@ -282,24 +282,6 @@ def test_nesting_deeper_than_a_document_inside_a_zip_is_refused(tmp_path, entrie
     assert "zip inside the zip" in refused.reason
 
 
-@pytest.fixture
-def at_the_aup(applicant):
-    applicant.answer_all(CONTROLLER[: [q for q, _ in CONTROLLER].index("c_aup")])
-    return applicant
-
-
-def test_the_upload_page_refuses_a_zip_inside_a_zip_in_the_design_systems_words(at_the_aup):
-    url = at_the_aup.question_url("c_aup")
-    nested = files.zip_of([("inner.docx", files.zip_of([("a.pdf", files.PDF)]))])
-    response = upload(at_the_aup.client, url, nested, name="evidence.zip")
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert WRONG_TYPE in page
-    assert "<title>Error: " in page
-    document = files.zip_of([("report.docx", files.docx())])
-    assert upload(at_the_aup.client, url, document, name="evidence.zip").status_code == 302
-
-
 # The two ends of a large document, read once ------------------------------------------------
 
 
@@ -374,3 +356,25 @@ def test_a_large_document_keeps_its_ends_and_reads_them_as_a_file_would(beyond):
     ends.seek(tail_start - 1)
     with pytest.raises(zipfile.BadZipFile):
         ends.read(2)
+
+
+# On the upload page (the one test here with a database: last, so a run stopped by an earlier
+# failure, as each mutant's is, does not build one) ---------------------------------------
+
+
+@pytest.fixture
+def at_the_aup(applicant):
+    applicant.answer_all(CONTROLLER[: [q for q, _ in CONTROLLER].index("c_aup")])
+    return applicant
+
+
+def test_the_upload_page_refuses_a_zip_inside_a_zip_in_the_design_systems_words(at_the_aup):
+    url = at_the_aup.question_url("c_aup")
+    nested = files.zip_of([("inner.docx", files.zip_of([("a.pdf", files.PDF)]))])
+    response = upload(at_the_aup.client, url, nested, name="evidence.zip")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert WRONG_TYPE in page
+    assert "<title>Error: " in page
+    document = files.zip_of([("report.docx", files.docx())])
+    assert upload(at_the_aup.client, url, document, name="evidence.zip").status_code == 302
