@@ -48,6 +48,7 @@ MODULES: dict[str, list[str]] = {
     "workflow/state_machine/transitions.py": ["tests/workflow/test_transitions.py"],
     "workflow/state_machine/states.py": ["tests/workflow/test_transitions.py"],
     "evidence/inspection.py": [
+        "--no-migrations",  # as audit/verify.py's: pytest-django runs the database test first
         "tests/evidence/test_inspection.py",
         "tests/evidence/test_nested_zip.py",
     ],
