@@ -109,30 +109,33 @@ class _Checkpoints:
         """A checkpoint that signed another hash for entry `sequence` than `hash`."""
         while self.pending and self.pending[0].first - 1 <= sequence:
             self._read(self.pending.popleft())
+        # Each one here was read at the entry it follows or later, so it signed this entry.
         self.current = [c for c in self.current if c.sequence >= sequence]
-        return next(
-            (c for c in self.current if c.first - 1 <= sequence and c.hash_at(sequence) != hash),
-            None,
-        )
+        return next((c for c in self.current if c.hash_at(sequence) != hash), None)
 
     def beyond(self, end: int) -> list[Checkpoint]:
         """After the walk, which ended at entry `end`: every checkpoint not read yet is read,
         and those that signed an entry after `end` are returned."""
+        self.read_rest()
+        return [c for c in self.current if c.sequence > end]
+
+    def read_rest(self) -> None:
+        """Every checkpoint not read yet, read: its own problems are found whatever the walk
+        found."""
         while self.pending:
             self._read(self.pending.popleft())
-        return [c for c in self.current if c.sequence > end]
 
 
 @dataclass(frozen=True)
 class ChainReport:
     entries: int
     head: str
-    problems: tuple[str, ...] = ()
-    checkpoints: int = 0
+    problems: tuple[str, ...]
+    checkpoints: int
     # The furthest entry a valid checkpoint signed, and its hash: where the next one starts.
-    signed_to: int = 0
-    signed_hash: str = chain.GENESIS
-    last_signed_at: datetime | None = None
+    signed_to: int
+    signed_hash: str
+    last_signed_at: datetime | None
 
     @property
     def intact(self) -> bool:
@@ -213,11 +216,14 @@ def verify_chain(
             f"{BROKEN}: the expected head {expect_head} is not in the chain, which ends at "
             f"entry {count}: entries were removed from the end, or the chain was rewritten"
         )
-    for checkpoint in checkpoints.beyond(count if not walk_problem else 2**63):
+    # A walk that broke ended before the chain did: a checkpoint past where it stopped is not
+    # evidence of entries removed from the end.
+    for checkpoint in [] if walk_problem else checkpoints.beyond(count):
         problems.append(
             f"{BROKEN}: {checkpoint} signed entry {checkpoint.sequence} ({checkpoint.hash}) but "
             f"the chain ends at entry {count}: entries were removed from the end"
         )
+    checkpoints.read_rest()
     problems.extend(checkpoints.problems)
     if max_checkpoint_age is not None:
         last = checkpoints.last_signed_at
