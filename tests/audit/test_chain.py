@@ -315,6 +315,62 @@ def test_expect_head_accepts_a_chain_that_grew_since(entries):
     )
 
 
+@pytest.mark.parametrize(
+    "recorded",
+    [
+        "f" * 64,  # a hash after every one in the chain, in sort order
+        chain.GENESIS[:12],  # part of a hash, copied short: before every one
+        "",
+    ],
+    ids=["after-every-hash", "part-of-a-hash", "empty"],
+)
+def test_an_expected_head_that_is_no_entrys_hash_is_not_in_the_chain(db, recorded):
+    """Found means equal: not a hash that sorts before or after one in the chain. An empty log's
+    head is the first hash, and nothing else."""
+    assert broken("--expect-head", recorded) == (
+        f"Audit chain broken: the expected head {recorded} is not in the chain, which ends at "
+        "entry 0: entries were removed from the end, or the chain was rewritten"
+    )
+    # As an operator gives it: a string of its own, not the module's object.
+    genesis = "".join(["0"] * 64)
+    assert genesis == chain.GENESIS and genesis is not chain.GENESIS
+    assert verify("--expect-head", genesis) == f"Audit chain intact: 0 entries, head {genesis}"
+    write(3)
+    assert broken("--expect-head", recorded).startswith(
+        f"Audit chain broken: the expected head {recorded} is not in the chain, which ends at "
+        "entry 3:"
+    )
+
+
+def test_a_chain_of_more_than_256_entries_verifies(db):
+    """The head is compared with the entry of its sequence by value: past 256, two equal
+    numbers read from the database are two objects."""
+    written = write(300)
+    assert verify() == f"Audit chain intact: 300 entries, head {written[-1].entry_hash}"
+
+
+def test_an_entry_written_while_the_chain_is_verified_is_not_a_problem(entries, monkeypatch):
+    """The head is read again after the walk: an entry written after the walk ended is ahead
+    of the entries walked, not a row written around the chain."""
+    from audit import verify as verifying
+
+    reads = []
+    head = verifying._head
+
+    def head_read_after_a_write():
+        reads.append(1)
+        if len(reads) == 2:  # after the walk: someone is audited meanwhile
+            write(1)
+        return head()
+
+    monkeypatch.setattr(verifying, "_head", head_read_after_a_write)
+    report = verifying.verify_chain()
+    assert len(reads) == 2
+    assert report.problems == ()
+    assert (report.entries, report.head) == (5, entries[-1].entry_hash)
+    assert AuditEntry.objects.count() == 6
+
+
 def test_the_first_entry_after_an_emptied_head_table_starts_the_chain(db):
     AuditChainHead.objects.all().delete()  # as the test suite's flush leaves it
     assert write(1)[0].sequence == 1

@@ -98,3 +98,72 @@ def test_no_checkpoint_within_the_maximum_age_fails_the_check(entries, checkpoin
             f"Audit checkpoint refused: the last checkpoint was signed at {signed_at}, no "
             "checkpoint was signed in the last 26 hours: is manage.py audit_checkpoint running?"
         )
+
+
+def test_the_newest_checkpoint_is_the_one_whose_age_counts(db):
+    """An old checkpoint read after a new one does not make the log look unsigned, and a
+    checkpoint signed exactly the maximum age ago is still within it."""
+    from audit import verify as verifying
+    from audit.services import checkpoint_create
+
+    now = timezone.now()
+    write(2)
+    checkpoint_create(now=now - timedelta(days=3))
+    write(2, start=2)
+    [newest] = checkpoint_create(now=now - timedelta(hours=1))
+    assert verifying.verify_chain().last_signed_at == newest.signed_at
+    assert "Audit chain intact: 4 entries" in verify("--max-checkpoint-age", "26")
+    at_the_limit = newest.signed_at + timedelta(hours=26)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("audit.verify.timezone.now", lambda: at_the_limit)
+        assert "Audit chain intact: 4 entries" in verify("--max-checkpoint-age", "26")
+        patch.setattr("audit.verify.timezone.now", lambda: at_the_limit + timedelta(seconds=1))
+        assert broken("audit_verify", "--max-checkpoint-age", "26").endswith(
+            "no checkpoint was signed in the last 26 hours: is manage.py audit_checkpoint running?"
+        )
+
+
+def test_two_checkpoints_signed_at_once_over_the_same_entries_leave_no_gap(entries):
+    """Two runs of audit_checkpoint at the same moment each sign from where the last ended: the
+    second overlaps the first, which is no checkpoint removed."""
+    from tests.audit.conftest import SERVICE_KEY
+
+    now = timezone.now()
+    hashes = [entry.entry_hash for entry in entries]
+    for signed_at in (now, now + timedelta(seconds=1)):
+        name, content = checkpoints.checkpoint_encode(
+            first=1,
+            previous_hash=chain.GENESIS,
+            hashes=hashes,
+            signed_at=signed_at,
+            key=SERVICE_KEY,
+        )
+        checkpoints.checkpoint_write(name, content)
+    second = checkpoints.checkpoint_encode(
+        first=3, previous_hash=hashes[1], hashes=hashes[2:], signed_at=now, key=SERVICE_KEY
+    )
+    checkpoints.checkpoint_write(*second)
+    assert verify().endswith(f"Audit chain intact: 5 entries, head {hashes[-1]}")
+
+
+def test_a_broken_walk_reports_itself_and_each_checkpoint_refused_but_none_past_it(
+    db, checkpoint_storage
+):
+    """Where the walk broke, the chain's end is unknown: a checkpoint past it is not reported as
+    entries removed, but one that cannot be trusted is, though the walk never reached it."""
+    from tests.audit.tamper import run_with_triggers_off
+
+    write(2)
+    checkpoint()
+    later = write(3, start=2)
+    checkpoint()
+    _, unreached = files(checkpoint_storage)
+    envelope = json.loads(unreached.read_bytes())
+    envelope["checkpoint"] = envelope["checkpoint"].replace(later[1].entry_hash, "0" * 64)
+    unreached.write_text(json.dumps(envelope))
+    run_with_triggers_off("DELETE FROM audit_auditentry WHERE sequence = 2")
+    assert broken() == (
+        f"Audit chain broken: Entry 3 (id {later[0].pk}): entry 2 is missing\n"
+        f"Audit checkpoint refused: audit-checkpoints/{unreached.name}: its signature does not "
+        "verify with the service's key"
+    )
