@@ -371,6 +371,30 @@ def test_an_entry_written_while_the_chain_is_verified_is_not_a_problem(entries, 
     assert AuditEntry.objects.count() == 6
 
 
+def test_a_chain_head_whose_hash_was_changed_is_named(entries):
+    AuditChainHead.objects.update(hash="f" * 64)
+    assert broken() == (
+        f"Audit chain broken: the chain head is entry 5 ({'f' * 64}) but that entry's hash is "
+        f"{entries[-1].entry_hash}: the head or the entry was changed"
+    )
+
+
+def test_a_chain_head_removed_while_the_chain_is_verified_is_named(entries, monkeypatch):
+    from audit import verify as verifying
+
+    reads = []
+    head = verifying._head
+
+    def head_removed_during_the_walk():
+        reads.append(1)
+        if len(reads) == 2:
+            run_with_triggers_off("DELETE FROM audit_auditchainhead")
+        return head()
+
+    monkeypatch.setattr(verifying, "_head", head_removed_during_the_walk)
+    assert verifying.verify_chain().problems == ("Audit chain broken: the chain head is missing",)
+
+
 def test_the_first_entry_after_an_emptied_head_table_starts_the_chain(db):
     AuditChainHead.objects.all().delete()  # as the test suite's flush leaves it
     assert write(1)[0].sequence == 1

@@ -59,6 +59,24 @@ def test_a_removed_checkpoint_is_reported(db, checkpoint_storage):
     assert message.endswith("follows: a checkpoint was removed")
 
 
+def test_a_checkpoint_removed_between_two_others_is_reported_with_its_entries(
+    db, checkpoint_storage
+):
+    write(3)
+    checkpoint()
+    write(2, start=3)
+    checkpoint()
+    write(2, start=5)
+    checkpoint()
+    _, middle, last = files(checkpoint_storage)
+    middle.unlink()
+    message = broken()
+    assert message.startswith(
+        "Audit checkpoint refused: no checkpoint signed entries 4 to 5, which checkpoint "
+        f"audit-checkpoints/{last.name} (entries 6 to 7, signed "
+    )
+
+
 def test_a_checkpoint_renamed_is_reported(entries, checkpoint_storage):
     checkpoint()
     [stored] = files(checkpoint_storage)
