@@ -341,6 +341,10 @@ def test_a_large_document_keeps_its_ends_and_reads_them_as_a_file_would(beyond):
         assert ends.tell() == min(start + count, size)
     assert ends.seek(0, io.SEEK_END) == size
     assert ends.read(10) == b""
+    # Past the end, as a file: nothing read, and the position where it was put.
+    assert ends.seek(size + 100) == size + 100
+    assert ends.read(10) == b""
+    assert ends.tell() == size + 100
     assert ends.seek(-22, io.SEEK_END) == size - 22
     assert ends.read() == data[-22:]
     ends.seek(tail_start)
