@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import run  # noqa: E402
+from bench.load import run, seeding  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_CALLS_REQUESTS") or 50)
 PROFILE = os.environ.get("BENCH_CALLS_PROFILE", "")
@@ -58,13 +58,12 @@ def main() -> int:
     try:
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        run.CLIENTS = 1
-        [client] = run.seed()
+        [client] = seeding.seed(1)
         browser = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
         browser.cookies[settings.SESSION_COOKIE_NAME] = client["session"]
         browser.cookies[settings.CSRF_COOKIE_NAME] = client["csrf"]
         paths = run.endpoint_paths(client)
-        version = [run.answer_state()[client["app"]][0]]
+        version = [seeding.answer_state()[client["app"]][0]]
 
         def request(endpoint: str) -> None:
             if endpoint == "answer":
@@ -73,7 +72,7 @@ def main() -> int:
                     {
                         "csrfmiddlewaretoken": client["csrf"],
                         "answer": "yes",
-                        "description": run.description(version[0] + 1),
+                        "description": seeding.description(version[0] + 1),
                         "version": str(version[0]),
                     },
                 )
