@@ -1,7 +1,7 @@
 """The clinical safety officer's approval of the hazard log kept in this service (ADR 0045): a
 statement of its own in her one request, voided when the log changes, and the statements that a
-hazard log is approved voided when the log they spoke of changed. Each write is audited
-(``attestations.services.attestation_end``)."""
+hazard log is approved voided when the log they spoke of changed. A request is audited as
+``attestation.request``; each end through ``attestations.services.attestation_end``."""
 
 from __future__ import annotations
 

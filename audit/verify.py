@@ -106,7 +106,8 @@ class _Checkpoints:
         self.current.append(checkpoint)
 
     def differs(self, sequence: int, hash: str) -> Checkpoint | None:
-        """A checkpoint that signed another hash for entry `sequence` than `hash`."""
+        """A checkpoint that signed another hash for entry `sequence` than `hash`. Called for each
+        entry of the walk in turn: `sequence` goes up by one each time."""
         while self.pending and self.pending[0].first - 1 <= sequence:
             self._read(self.pending.popleft())
         # Each one here was read at the entry it follows or later, so it signed this entry.

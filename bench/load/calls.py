@@ -2,9 +2,9 @@
 in Python function calls (a count that does not move with the machine's load, unlike its time),
 with CPU time beside it; and, with BENCH_CALLS_PROFILE=endpoint, the functions it spends them in.
 
-It uses bench/load/run.py's environment and seed (one client is enough) with a database of its
-own, and Django's test client with the same settings and middleware: no server, no wrk. The
-figures are for comparing one commit with another, not with the load bench's.
+It uses bench/load/run.py's environment and seeding.py's seed (one client is enough) with a
+database of its own, and Django's test client with the same settings and middleware: no server,
+no wrk. The figures are for comparing one commit with another, not with the load bench's.
 
 Settings: BENCH_CALLS_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_calls; its
 name must contain "bench": it is dropped, made again and dropped afterwards; Redis database 13),

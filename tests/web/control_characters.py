@@ -1,5 +1,5 @@
 """The control characters the tests feed the importers and look for in what they export (ADR 0007),
-and a certificate to carry them in its names."""
+what of them a database can store (storable), and a certificate to carry them in its names."""
 
 import re
 
