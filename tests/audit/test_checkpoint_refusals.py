@@ -77,6 +77,21 @@ def test_a_checkpoint_removed_between_two_others_is_reported_with_its_entries(
     )
 
 
+def test_a_removed_checkpoint_of_one_entry_is_reported(db, checkpoint_storage):
+    write(2)
+    checkpoint()
+    write(1, start=2)
+    checkpoint()
+    write(2, start=3)
+    checkpoint()
+    _, middle, last = files(checkpoint_storage)
+    middle.unlink()
+    assert broken().startswith(
+        "Audit checkpoint refused: no checkpoint signed entries 3 to 3, which checkpoint "
+        f"audit-checkpoints/{last.name} (entries 4 to 5, signed "
+    )
+
+
 def test_a_checkpoint_renamed_is_reported(entries, checkpoint_storage):
     checkpoint()
     [stored] = files(checkpoint_storage)

@@ -143,6 +143,11 @@ def test_macos_metadata_entries_are_allowed_only_when_they_are_metadata(tmp_path
     assert inspect(tmp_path, files.zip_of(finder)).kind == "zip"
     disguised = [("a.pdf", files.PDF), ("__MACOSX/._a.pdf", files.elf())]
     assert refusal(tmp_path, files.zip_of(disguised)).message == WRONG_TYPE
+    # A Finder file's content under another name (one that sorts after ".DS_Store") is not one.
+    renamed = [("a.pdf", files.PDF), ("notes.txt", ds_store)]
+    refused = refusal(tmp_path, files.zip_of(renamed))
+    assert refused.message == WRONG_TYPE
+    assert "notes.txt" in refused.reason
 
 
 def test_a_truncated_zip_is_refused(tmp_path):
@@ -290,3 +295,14 @@ def test_an_odt_is_known_by_its_readable_mimetype_entry_holding_exactly_its_type
     # The type in a later entry, not the first: a plain zip.
     later = files.zip_of([("content.xml", b"<x/>"), ("mimetype", ODT_MIMETYPE)])
     assert kind_of(later) == "zip"
+
+
+def test_an_inspection_and_the_zip_limits_cannot_be_changed_once_made(tmp_path):
+    import dataclasses
+
+    inspected = inspect(tmp_path, files.PDF)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        inspected.kind = "zip"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        LIMITS.max_ratio = 10**6
+    assert (inspected.kind, LIMITS.max_ratio) == ("pdf", 100)
