@@ -37,7 +37,12 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # What the sign-in lockout, password resets and anonymous entries count: one
+            # action's entries within a window, on every such request, in a log that only grows.
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
