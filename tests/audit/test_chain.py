@@ -345,8 +345,14 @@ def test_an_expected_head_that_is_no_entrys_hash_is_not_in_the_chain(db, recorde
 def test_a_chain_of_more_than_256_entries_verifies(db):
     """The head is compared with the entry of its sequence by value: past 256, two equal
     numbers read from the database are two objects."""
+    from audit.services import checkpoint_create
+
     written = write(300)
     assert verify() == f"Audit chain intact: 300 entries, head {written[-1].entry_hash}"
+    # And against a checkpoint that signed the last of them: its sequence, read from its file,
+    # is compared with the chain's end by value too.
+    checkpoint_create()
+    assert verify().endswith(f"Audit chain intact: 300 entries, head {written[-1].entry_hash}")
 
 
 def test_an_entry_written_while_the_chain_is_verified_is_not_a_problem(entries, monkeypatch):
@@ -371,10 +377,11 @@ def test_an_entry_written_while_the_chain_is_verified_is_not_a_problem(entries, 
     assert AuditEntry.objects.count() == 6
 
 
-def test_a_chain_head_whose_hash_was_changed_is_named(entries):
-    AuditChainHead.objects.update(hash="f" * 64)
+@pytest.mark.parametrize("changed", ["f" * 64, "0" * 64], ids=["after", "before"])
+def test_a_chain_head_whose_hash_was_changed_is_named(entries, changed):
+    AuditChainHead.objects.update(hash=changed)
     assert broken() == (
-        f"Audit chain broken: the chain head is entry 5 ({'f' * 64}) but that entry's hash is "
+        f"Audit chain broken: the chain head is entry 5 ({changed}) but that entry's hash is "
         f"{entries[-1].entry_hash}: the head or the entry was changed"
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit import chain, checkpoints
 from audit.models import AuditEntry
+from audit.verify import verify_chain
 from tests.audit.checkpoint_support import broken, checkpoint, files, rewrite_from, verify, write
 
 
@@ -172,11 +173,17 @@ def test_two_checkpoints_signed_at_once_over_the_same_entries_leave_no_gap(entri
             key=SERVICE_KEY,
         )
         checkpoints.checkpoint_write(name, content)
-    second = checkpoints.checkpoint_encode(
-        first=3, previous_hash=hashes[1], hashes=hashes[2:], signed_at=now, key=SERVICE_KEY
+    # And one over part of them, listed after (it starts later) though it ends sooner.
+    part = checkpoints.checkpoint_encode(
+        first=3, previous_hash=hashes[1], hashes=hashes[2:4], signed_at=now, key=SERVICE_KEY
     )
-    checkpoints.checkpoint_write(*second)
+    checkpoints.checkpoint_write(*part)
     assert verify().endswith(f"Audit chain intact: 5 entries, head {hashes[-1]}")
+    # The furthest any signed is where the next starts.
+    report = verify_chain()
+    assert (report.signed_to, report.signed_hash, report.checkpoints) == (5, hashes[-1], 3)
+    write(1, start=5)
+    assert checkpoint().startswith("Audit checkpoint signed: entries 6 to 6,")
 
 
 def test_a_broken_walk_reports_itself_and_each_checkpoint_refused_but_none_past_it(

@@ -143,11 +143,12 @@ def test_macos_metadata_entries_are_allowed_only_when_they_are_metadata(tmp_path
     assert inspect(tmp_path, files.zip_of(finder)).kind == "zip"
     disguised = [("a.pdf", files.PDF), ("__MACOSX/._a.pdf", files.elf())]
     assert refusal(tmp_path, files.zip_of(disguised)).message == WRONG_TYPE
-    # A Finder file's content under another name (one that sorts after ".DS_Store") is not one.
-    renamed = [("a.pdf", files.PDF), ("notes.txt", ds_store)]
-    refused = refusal(tmp_path, files.zip_of(renamed))
-    assert refused.message == WRONG_TYPE
-    assert "notes.txt" in refused.reason
+    # A Finder file's content under another name (sorting after ".DS_Store", or before) is not one.
+    for name in ("notes.txt", ".DS_Stor"):
+        renamed = [("a.pdf", files.PDF), (name, ds_store)]
+        refused = refusal(tmp_path, files.zip_of(renamed))
+        assert refused.message == WRONG_TYPE
+        assert name in refused.reason
 
 
 def test_a_truncated_zip_is_refused(tmp_path):
