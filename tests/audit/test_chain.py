@@ -378,6 +378,20 @@ def test_an_entry_written_while_the_chain_is_verified_is_not_a_problem(entries, 
 
 
 @pytest.mark.parametrize("changed", ["f" * 64, "0" * 64], ids=["after", "before"])
+def test_an_entrys_previous_hash_changed_alone_is_named(entries, changed):
+    """The previous hash is not part of what an entry's own hash covers (the chain passes it in),
+    so it is compared by itself: a value that sorts after the right one, or before."""
+    run_with_triggers_off(
+        "UPDATE audit_auditentry SET previous_hash = %s WHERE sequence = 3", [changed]
+    )
+    assert broken() == (
+        f"Audit chain broken: Entry 3 (id {entries[2].pk}): its previous hash is not the hash of "
+        "the entry before it: that entry was changed or removed, or the order of entries was "
+        "changed"
+    )
+
+
+@pytest.mark.parametrize("changed", ["f" * 64, "0" * 64], ids=["after", "before"])
 def test_a_chain_head_whose_hash_was_changed_is_named(entries, changed):
     AuditChainHead.objects.update(hash=changed)
     assert broken() == (

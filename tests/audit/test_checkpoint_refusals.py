@@ -2,6 +2,7 @@
 another key signed, one removed or renamed, a file among them that is not a checkpoint, and no
 checkpoint signed within the maximum age."""
 
+import dataclasses
 import json
 from datetime import timedelta
 
@@ -155,6 +156,11 @@ def test_the_newest_checkpoint_is_the_one_whose_age_counts(db):
         assert broken("audit_verify", "--max-checkpoint-age", "26").endswith(
             "no checkpoint was signed in the last 26 hours: is manage.py audit_checkpoint running?"
         )
+        # In part of an hour too, as given.
+        assert broken("audit_verify", "--max-checkpoint-age", "25.5").endswith(
+            "no checkpoint was signed in the last 25.5 hours: is manage.py audit_checkpoint "
+            "running?"
+        )
 
 
 def test_two_checkpoints_signed_at_once_over_the_same_entries_leave_no_gap(entries):
@@ -173,15 +179,23 @@ def test_two_checkpoints_signed_at_once_over_the_same_entries_leave_no_gap(entri
             key=SERVICE_KEY,
         )
         checkpoints.checkpoint_write(name, content)
-    # And one over part of them, listed after (it starts later) though it ends sooner.
+    # And one over part of them, listed after (it starts later) though it ends sooner and was
+    # signed before.
     part = checkpoints.checkpoint_encode(
-        first=3, previous_hash=hashes[1], hashes=hashes[2:4], signed_at=now, key=SERVICE_KEY
+        first=3,
+        previous_hash=hashes[1],
+        hashes=hashes[2:4],
+        signed_at=now - timedelta(days=3),
+        key=SERVICE_KEY,
     )
     checkpoints.checkpoint_write(*part)
     assert verify().endswith(f"Audit chain intact: 5 entries, head {hashes[-1]}")
-    # The furthest any signed is where the next starts.
+    # The furthest any signed is where the next starts; the newest, how old the signing is.
     report = verify_chain()
     assert (report.signed_to, report.signed_hash, report.checkpoints) == (5, hashes[-1], 3)
+    assert report.last_signed_at == now + timedelta(seconds=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a report stays as it was made
+        report.signed_to = 0
     write(1, start=5)
     assert checkpoint().startswith("Audit checkpoint signed: entries 6 to 6,")
 
