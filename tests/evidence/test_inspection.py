@@ -296,6 +296,21 @@ def test_an_odt_is_known_by_its_readable_mimetype_entry_holding_exactly_its_type
     # The type in a later entry, not the first: a plain zip.
     later = files.zip_of([("content.xml", b"<x/>"), ("mimetype", ODT_MIMETYPE)])
     assert kind_of(later) == "zip"
+    # The type in a first entry of another name (sorting before "mimetype", or after): a zip.
+    for name in ("Mimetype", "mimetype.txt"):
+        assert kind_of(files.zip_of([(name, ODT_MIMETYPE), ("content.xml", b"<x/>")])) == "zip"
+    # Another OpenDocument's type (a spreadsheet's sorts before a text's): a plain zip.
+    spreadsheet = b"application/vnd.oasis.opendocument.spreadsheet"
+    assert kind_of(files.zip_of([("mimetype", spreadsheet), ("content.xml", b"<x/>")])) == "zip"
+
+
+def test_a_docx_is_known_by_both_its_content_types_and_its_document():
+    assert kind_of(files.docx()) == "docx"
+    with zipfile.ZipFile(io.BytesIO(files.docx())) as docx:
+        parts = {info.filename: docx.read(info) for info in docx.infolist()}
+    for missing in ("[Content_Types].xml", "word/document.xml"):
+        rest = [(name, data) for name, data in parts.items() if name != missing]
+        assert kind_of(files.zip_of(rest)) == "zip", missing
 
 
 def test_an_inspection_and_the_zip_limits_cannot_be_changed_once_made(tmp_path):
