@@ -297,6 +297,9 @@ def pattern(size):
         64 * 1024 + 1000,
         # Two whole reads and a little: dropping the first would leave less than the tail.
         2 * MIB + 1000,
+        # One read and one byte less than the tail: dropping the first read would leave the
+        # tail but one byte, so all of it is kept.
+        inspection.INNER_READ_BYTES + inspection.INNER_TAIL_BYTES - 1,
     ],
 )
 def test_a_small_document_is_kept_whole(rest):
@@ -360,6 +363,10 @@ def test_a_large_document_keeps_its_ends_and_reads_them_as_a_file_would(beyond):
     ends.seek(tail_start - 1)
     with pytest.raises(zipfile.BadZipFile):
         ends.read(2)
+    # A read of nothing in between reads nothing, as a file's does.
+    ends.seek(head_size + 10)
+    assert ends.read(0) == b""
+    assert ends.tell() == head_size + 10
 
 
 # On the upload page (the one test here with a database: last, so a run stopped by an earlier
