@@ -6,7 +6,13 @@ import zipfile
 
 import pytest
 
-from evidence.inspection import ODT_MIMETYPE, ZipLimits, container_kind, evidence_inspect
+from evidence.inspection import (
+    ODT_MIMETYPE,
+    ZipLimits,
+    check_zip,
+    container_kind,
+    evidence_inspect,
+)
 from evidence.refusals import EMPTY, PASSWORD_PROTECTED, WRONG_TYPE, EvidenceRefused
 from tests.conftest import missing_prerequisite
 from tests.evidence import files
@@ -322,3 +328,17 @@ def test_an_inspection_and_the_zip_limits_cannot_be_changed_once_made(tmp_path):
     with pytest.raises(dataclasses.FrozenInstanceError):
         LIMITS.max_ratio = 10**6
     assert (inspected.kind, LIMITS.max_ratio) == ("pdf", 100)
+
+
+def test_the_inspections_limits_and_sizes_are_given_by_name(tmp_path):
+    """The limits and sizes are keyword-only: one given by position, in the wrong order, could
+    judge a zip by another's size."""
+    path = tmp_path / "upload.zip"
+    path.write_bytes(files.zip_of([("a.pdf", files.PDF)]))
+    with pytest.raises(TypeError):
+        evidence_inspect(path, LIMITS)
+    assert evidence_inspect(path, limits=LIMITS).kind == "zip"
+    with zipfile.ZipFile(path) as archive:
+        with pytest.raises(TypeError):
+            check_zip(archive, path.stat().st_size, LIMITS, True)
+        check_zip(archive, archive_size=path.stat().st_size, limits=LIMITS, open_entries=True)
