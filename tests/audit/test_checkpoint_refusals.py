@@ -46,52 +46,33 @@ def test_a_checkpoint_signed_with_another_key_is_reported(entries, checkpoint_st
     )
 
 
-def test_a_removed_checkpoint_is_reported(db, checkpoint_storage):
-    write(2)
-    checkpoint()
-    write(2, start=2)
-    checkpoint()
-    first, second = files(checkpoint_storage)
-    first.unlink()
+@pytest.mark.parametrize(
+    ("signed", "removed", "gap", "after"),
+    [
+        ([2, 2], 0, "1 to 2", "3 to 4"),  # the first
+        # Between two others: where the one before ended is 3, odd, so signed_to + 1 differs
+        # from signed_to | 1 and signed_to ^ 1.
+        ([3, 2, 2], 1, "4 to 5", "6 to 7"),
+        ([2, 1, 2], 1, "3 to 3", "4 to 5"),  # of one entry: a gap of one is a gap
+    ],
+    ids=["first", "between-two-others", "of-one-entry"],
+)
+def test_a_removed_checkpoint_is_reported_with_the_entries_it_signed(
+    db, checkpoint_storage, signed, removed, gap, after
+):
+    written = 0
+    for count in signed:
+        write(count, start=written)
+        written += count
+        checkpoint()
+    kept = files(checkpoint_storage)
+    kept.pop(removed).unlink()
     message = broken()
     assert message.startswith(
-        "Audit checkpoint refused: no checkpoint signed entries 1 to 2, which checkpoint "
-        f"audit-checkpoints/{second.name} (entries 3 to 4, signed "
+        f"Audit checkpoint refused: no checkpoint signed entries {gap}, which checkpoint "
+        f"audit-checkpoints/{kept[removed].name} (entries {after}, signed "
     )
     assert message.endswith("follows: a checkpoint was removed")
-
-
-def test_a_checkpoint_removed_between_two_others_is_reported_with_its_entries(
-    db, checkpoint_storage
-):
-    write(3)
-    checkpoint()
-    write(2, start=3)
-    checkpoint()
-    write(2, start=5)
-    checkpoint()
-    _, middle, last = files(checkpoint_storage)
-    middle.unlink()
-    message = broken()
-    assert message.startswith(
-        "Audit checkpoint refused: no checkpoint signed entries 4 to 5, which checkpoint "
-        f"audit-checkpoints/{last.name} (entries 6 to 7, signed "
-    )
-
-
-def test_a_removed_checkpoint_of_one_entry_is_reported(db, checkpoint_storage):
-    write(2)
-    checkpoint()
-    write(1, start=2)
-    checkpoint()
-    write(2, start=3)
-    checkpoint()
-    _, middle, last = files(checkpoint_storage)
-    middle.unlink()
-    assert broken().startswith(
-        "Audit checkpoint refused: no checkpoint signed entries 3 to 3, which checkpoint "
-        f"audit-checkpoints/{last.name} (entries 4 to 5, signed "
-    )
 
 
 def test_a_checkpoint_renamed_is_reported(entries, checkpoint_storage):
