@@ -8,7 +8,7 @@ read (decompressed as a stream) to tell what it is. A zip is refused when it has
 
 - more entries than EVIDENCE_ZIP_MAX_ENTRIES, more than EVIDENCE_ZIP_MAX_UNCOMPRESSED bytes in
   all, an entry (or the whole) of 1 MiB or more that expands more than EVIDENCE_ZIP_MAX_RATIO
-  times, or entries whose compressed sizes add up to more than the archive (overlapping entries,
+  times, or entries whose compressed sizes add up to the whole archive or more (overlapping entries,
   the trick of the smallest zip bombs): "must be a PDF, DOCX, …";
 - an entry name that is absolute or climbs out with ".." (path traversal): the same message;
 - an encrypted entry: "The selected file is password protected";
@@ -169,8 +169,10 @@ def check_zip(
     total = sum(info.file_size for info in files)
     if total > limits.max_uncompressed:
         raise _bomb(f"{total} bytes uncompressed, more than {limits.max_uncompressed}")
-    if sum(info.compress_size for info in files) > archive_size:
-        raise _bomb("entries overlap: their compressed sizes add up to more than the archive")
+    # Every entry has a local header too, and the archive an end record: compressed sizes that
+    # add up to the whole archive are already a lie.
+    if sum(info.compress_size for info in files) >= archive_size:
+        raise _bomb("entries overlap: their compressed sizes add up to the whole archive or more")
     if total >= RATIO_FLOOR and total > limits.max_ratio * max(archive_size, 1):
         raise _bomb(f"expands {total // max(archive_size, 1)} times")
     for info in files:

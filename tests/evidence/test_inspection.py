@@ -238,8 +238,30 @@ def test_entries_that_overlap_are_refused(tmp_path):
     refused = refusal(tmp_path, overlapping(once))
     assert refused.message == WRONG_TYPE
     assert refused.reason == (
-        "zip bomb: entries overlap: their compressed sizes add up to more than the archive"
+        "zip bomb: entries overlap: their compressed sizes add up to the whole archive or more"
     )
+
+
+def declaring_compressed_sizes(data: bytes, total: int) -> bytes:
+    """`data` (a zip) whose central directory says its last entry's compressed size is whatever
+    makes the sizes add up to `total`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        others = sum(info.compress_size for info in archive.infolist()[:-1])
+    lying = bytearray(data)
+    at = lying.rindex(b"PK\x01\x02") + 20  # the compressed size, in the last entry's header
+    lying[at : at + 4] = struct.pack("<L", total - others)
+    return bytes(lying)
+
+
+def test_compressed_sizes_that_add_up_to_the_whole_archive_are_refused(tmp_path):
+    """A DOCX's entries are never opened, so its central directory is all that is read: sizes
+    that leave no room for the headers every zip has are refused."""
+    document = files.docx()
+    refused = refusal(tmp_path, declaring_compressed_sizes(document, len(document)))
+    assert refused.message == WRONG_TYPE
+    assert "entries overlap" in refused.reason
+    one_byte_less = declaring_compressed_sizes(document, len(document) - 1)
+    assert inspect(tmp_path, one_byte_less).kind == "docx"
 
 
 def test_only_the_encryption_flag_means_password_protected(tmp_path):
