@@ -117,8 +117,9 @@ def test_no_checkpoint_within_the_maximum_age_fails_the_check(entries, checkpoin
 
 
 def test_the_newest_checkpoint_is_the_one_whose_age_counts(db):
-    """An old checkpoint read after a new one does not make the log look unsigned, and a
-    checkpoint signed exactly the maximum age ago is still within it."""
+    """The newest checkpoint, not the first, says how old the signing is, and a checkpoint
+    signed exactly the maximum age ago is still within it. (An older one read after a newer one:
+    test_two_checkpoints_signed_at_once_over_the_same_entries_leave_no_gap.)"""
     from audit import verify as verifying
     from audit.services import checkpoint_create
 

@@ -297,9 +297,10 @@ def pattern(size):
         64 * 1024 + 1000,
         # Two whole reads and a little: dropping the first would leave less than the tail.
         2 * MIB + 1000,
-        # One read and one byte less than the tail: dropping the first read would leave the
-        # tail but one byte, so all of it is kept.
-        inspection.INNER_READ_BYTES + inspection.INNER_TAIL_BYTES - 1,
+        # One read (1 MiB) and one byte less than the tail (1,114,209 bytes): dropping the first
+        # read would leave the tail but one byte, so all of it is kept. In numbers, not the
+        # module's constants: a read of another size moves where a document stops being whole.
+        MIB + 1_114_209 - 1,
     ],
 )
 def test_a_small_document_is_kept_whole(rest):
